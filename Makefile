@@ -1,0 +1,48 @@
+# vitnet's front door. `make demo` and `make test` are all a fresh Debian machine needs.
+BUILD ?= build
+PREFIX ?= /usr/local
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build test unit demo bench install generate clean format
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Unit, end-to-end and interop tests, all registered with CTest.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 300
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/vitnet
+
+bench: build
+	@bash bench/run.sh $(BUILD)/vitnet
+
+# Regenerates the committed man pages and completions from the CLI definition.
+generate: build
+	@bash scripts/generate.sh $(BUILD)/vitnet
+
+install: build
+	install -Dm755 $(BUILD)/vitnet $(DESTDIR)$(PREFIX)/bin/vitnet
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -Dm644 completions/vitnet.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vitnet
+	install -Dm644 completions/_vitnet $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_vitnet
+	install -Dm644 completions/vitnet.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/vitnet.fish
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

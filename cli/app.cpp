@@ -1,0 +1,78 @@
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/command_table.hpp"
+
+namespace cli {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::unique_ptr<CLI::App> build_app(parse_state& st) {
+  auto app = std::make_unique<CLI::App>(
+      "vitnet: the network toolkit for a developer's day and a CI pipeline", "vitnet");
+  app->set_version_flag("--version", "vitnet " VITNET_VERSION);
+  app->add_flag("--json", st.output.json, "machine-readable output: one JSON document, or NDJSON for streams");
+  app->add_flag("-v,--verbose", st.output.verbosity, "say more on stderr (repeat for more)");
+  app->add_flag("-q,--quiet", st.output.quiet, "only errors on stderr");
+  app->add_option("--color", st.color, "colour on stderr: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app->require_subcommand(1);
+  app->fallthrough();
+
+  for (const auto& c : command_table()) {
+    auto* sub = app->add_subcommand(std::string(c.name), std::string(c.summary));
+    sub->fallthrough();
+    c.define(*sub, st.chosen);
+  }
+
+  // Hidden helpers: generators for the committed man pages and completions, and the completer
+  // the shell scripts call.
+  auto gen_what = std::make_shared<std::string>();
+  auto* gen = app->add_subcommand("__generate", "")->group("");
+  gen->add_option("what", *gen_what)->required();
+  gen->callback([&st, gen_what, a = app.get()] {
+    st.local = [gen_what, a] {
+      std::string text = generate(*a, *gen_what);
+      if (text.empty()) {
+        fmt::print(stderr, "vitnet: __generate: unknown target '{}'\n", *gen_what);
+        return 64;
+      }
+      fmt::print("{}", text);
+      return 0;
+    };
+  });
+  auto* comp = app->add_subcommand("__complete", "")->group("");
+  comp->fallthrough(false);
+  comp->prefix_command();
+  comp->callback([&st, comp, a = app.get()] {
+    st.local = [comp, a] {
+      fmt::print("{}", complete(*a, comp->remaining()));
+      return 0;
+    };
+  });
+  return app;
+}
+
+std::vector<const CLI::App*> visible_commands(const CLI::App& app) {
+  std::vector<const CLI::App*> out;
+  for (const auto* s : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+    out.push_back(s);
+  return out;
+}
+
+}  // namespace cli

@@ -1,0 +1,32 @@
+#pragma once
+// vitnet connect URL: dial TCP, UDP or a Unix socket and pipe stdin and stdout through it.
+#include <optional>
+#include <string>
+
+#include "core/io.hpp"
+#include "core/units.hpp"
+#include "net/context.hpp"
+#include "net/endpoint.hpp"
+
+namespace commands {
+
+struct connect_options {
+  net::endpoint where;
+  std::optional<std::string> send;  ///< --send, instead of stdin (already read from @FILE)
+  core::duration timeout = std::chrono::seconds(10);
+  std::optional<core::duration> idle_timeout;
+  int retry = 0;
+  core::duration retry_delay = std::chrono::seconds(1);
+  bool close_on_eof = false;
+  bool check = false;  ///< -z
+  bool hex = false;
+  bool send_only = false;
+  bool recv_only = false;
+  bool crlf = false;
+  bool raw = false;  ///< UDP: one datagram per read instead of per line
+  std::optional<core::duration> bench;
+};
+
+net::task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io);
+
+}  // namespace commands

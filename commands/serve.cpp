@@ -1,0 +1,373 @@
+#include "commands/serve.hpp"
+
+#include <deque>
+#include <list>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands/session.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "net/copy.hpp"
+#include "net/deadline.hpp"
+
+namespace commands {
+
+namespace {
+
+using net::task;
+
+// ---- broadcast: what one member sends reaches every other -------------------------------------
+
+struct member {
+  net::stream* conn;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued = 0;
+  std::unique_ptr<net::timer> wake;
+  bool closing = false;
+  std::uint64_t* bytes_out;
+};
+
+// A member whose backlog passes this is too slow to keep up and is dropped, so one stalled reader
+// cannot make the server hold unbounded memory.
+constexpr std::size_t max_backlog = 8 << 20;
+
+struct room {
+  std::list<member*> members;
+
+  void publish(member* from, std::shared_ptr<const std::string> msg) {
+    for (auto* m : members) {
+      if (m == from || m->closing) continue;
+      if (m->queued + msg->size() > max_backlog) {
+        m->closing = true;
+        m->conn->close();
+        m->wake->cancel();
+        continue;
+      }
+      m->queued += msg->size();
+      m->queue.push_back(msg);
+      m->wake->cancel();
+    }
+  }
+};
+
+task<void> broadcast_writer(member& m) {
+  while (!m.closing) {
+    if (m.queue.empty()) {
+      m.wake->expires_after(std::chrono::hours(24));
+      co_await m.wake->wait();
+      continue;
+    }
+    auto msg = m.queue.front();
+    m.queue.pop_front();
+    m.queued -= msg->size();
+    auto wr = co_await m.conn->write_all(*msg);
+    *m.bytes_out += wr.n;
+    if (wr.ec) {
+      m.closing = true;
+      m.conn->close();
+    }
+  }
+}
+
+task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog* idle,
+                            std::uint64_t& bytes_in) {
+  for (bool open = true; open;) {
+    if (auto ec = co_await conn.wait_readable(); ec) break;
+    net::pooled_buffer buf;
+    for (;;) {
+      auto rd = conn.try_read_some(buf.span());
+      if (net::is_would_block(rd.ec)) break;
+      if (rd.ec) {
+        open = false;
+        break;
+      }
+      bytes_in += rd.n;
+      if (idle) idle->touch();
+      r.publish(&m, std::make_shared<const std::string>(buf.span().data(), rd.n));
+    }
+  }
+  m.closing = true;
+  m.wake->cancel();
+}
+
+// ---- the server ----------------------------------------------------------------------------------
+
+class server {
+ public:
+  server(net::context& ctx, const serve_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
+
+  task<int> run() {
+    if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    auto l = co_await ctx_.listen(o_.where);
+    announce(l.local_endpoint());
+    for (;;) {
+      auto [ec, conn] = co_await l.accept();
+      if (ec) {
+        if (net::is_cancelled(ec)) break;
+        // Out of descriptors or a transient failure: say so, breathe, go on accepting.
+        io_.warn("accept: {}: {}", l.local_endpoint().display(), vitnet::describe(ec));
+        co_await ctx_.sleep(std::chrono::milliseconds(100));
+        continue;
+      }
+      if (!admit(conn)) continue;
+      if (!o_.keep_open) {
+        // netcat's way: one connection; nobody else is let in meanwhile.
+        l.close();
+        co_await session(std::move(conn));
+        break;
+      }
+      if (o_.mode == serve_mode::stdio) {
+        co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
+      } else {
+        ctx_.start(session(std::move(conn)));
+      }
+    }
+    co_return 0;
+  }
+
+ private:
+  bool events_on_stderr() const { return o_.mode == serve_mode::stdio; }
+
+  void announce(const net::endpoint& local) {
+    net::endpoint shown = local;
+    if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
+    std::string url = shown.to_string();
+    io_.note("listening on {}", url);
+    if (io_.json())
+      io_.event(nlohmann::json{{"event", "listening"}, {"url", url}}.dump(), events_on_stderr());
+    if (!o_.ready_file.empty()) core::write_file_atomic(o_.ready_file, url + "\n");
+  }
+
+  bool admit(net::stream& conn) {
+    const std::string& peer = conn.peer_name();
+    if (auto addr = conn.peer_address(); addr && !(o_.allow.empty() && o_.deny.empty())) {
+      bool denied = false;
+      for (auto& c : o_.deny) denied = denied || c.contains(addr->ip);
+      bool allowed = o_.allow.empty();
+      for (auto& c : o_.allow) allowed = allowed || c.contains(addr->ip);
+      if (denied || !allowed) {
+        report_reject(io_, peer, denied ? "denied" : "not_allowed", events_on_stderr());
+        conn.close();
+        return false;
+      }
+    }
+    if (o_.max_conns > 0 && active_ >= o_.max_conns) {
+      report_reject(io_, peer, "max_conns", events_on_stderr());
+      conn.close();
+      return false;
+    }
+    return true;
+  }
+
+  task<void> session(net::stream conn) {
+    ++active_;
+    conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
+    report_open(io_, st, events_on_stderr());
+    std::unique_ptr<net::watchdog> idle;
+    bool idled = false;
+    if (o_.idle_timeout)
+      idle = std::make_unique<net::watchdog>(ctx_, *o_.idle_timeout, [&] {
+        idled = true;
+        conn.close();
+      });
+    std::string reason = co_await dispatch(conn, st, idle.get());
+    if (idled) reason = "idle_timeout";
+    if (idle) idle->disarm();
+    conn.close();
+    report_close(io_, ctx_, st, reason, events_on_stderr());
+    --active_;
+  }
+
+  static std::string reason_of(const net::copy_result& r) {
+    if (r.write_ec) return "error: " + vitnet::describe(r.write_ec);
+    if (net::is_eof(r.read_ec) || net::is_cancelled(r.read_ec)) return "eof";
+    return "error: " + vitnet::describe(r.read_ec);
+  }
+
+  task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    switch (o_.mode) {
+      case serve_mode::echo: {
+        auto r = co_await net::copy(conn, conn, {.activity = idle, .counter = &st.bytes_in});
+        st.bytes_out = r.bytes;
+        co_return reason_of(r);
+      }
+      case serve_mode::sink: {
+        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+        co_return reason_of(r);
+      }
+      case serve_mode::reply: {
+        auto wr = co_await conn.write_all(o_.reply);
+        st.bytes_out = wr.n;
+        if (wr.ec) co_return "error: " + vitnet::describe(wr.ec);
+        conn.shutdown_send();
+        // Read until the peer closes, so it gets the whole reply and no reset.
+        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+        co_return reason_of(r);
+      }
+      case serve_mode::exec: co_return co_await exec(conn, st, idle);
+      case serve_mode::broadcast: {
+        member m{&conn, {}, 0, ctx_.make_timer(), false, &st.bytes_out};
+        room_.members.push_back(&m);
+        co_await net::both(ctx_, broadcast_reader(conn, m, room_, idle, st.bytes_in),
+                           broadcast_writer(m));
+        room_.members.remove(&m);
+        co_return "eof";
+      }
+      case serve_mode::stdio: co_return co_await stdio(conn, st, idle);
+    }
+    co_return "eof";
+  }
+
+  task<std::string> exec(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    net::spawn_options so{o_.exec, {}};
+    if (auto a = conn.peer_address()) {
+      so.env["VITNET_PEER_ADDR"] = a->ip.to_string();
+      so.env["VITNET_PEER_PORT"] = std::to_string(a->port);
+    } else {
+      so.env["VITNET_PEER_ADDR"] = conn.peer_name();
+      so.env["VITNET_PEER_PORT"] = "";
+    }
+    auto child = ctx_.spawn(so);
+    net::copy_result up, down;
+    co_await net::both(
+        ctx_,
+        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& out) -> task<void> {
+          out = co_await net::copy(from, to, {.activity = w});
+        }(conn, child->stdin_stream(), idle, up),
+        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& out) -> task<void> {
+          out = co_await net::copy(from, to, {.activity = w});
+        }(child->stdout_stream(), conn, idle, down));
+    st.bytes_in = up.bytes;
+    st.bytes_out = down.bytes;
+    child->stdin_stream().close();
+    int status = co_await child->wait();
+    if (status != 0) co_return fmt::format("exit {}", status);
+    co_return "eof";
+  }
+
+  task<std::string> stdio(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    auto& in = ctx_.standard_input();
+    auto& out = ctx_.standard_output();
+    net::copy_result up, down;
+    co_await net::both(
+        ctx_,
+        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& r) -> task<void> {
+          r = co_await net::copy(from, to, {.activity = w});
+        }(in, conn, idle, up),
+        [](net::stream& from, net::stream& to, net::stream& in, net::watchdog* w,
+           net::copy_result& r) -> task<void> {
+          r = co_await net::copy(from, to, {.activity = w, .shutdown_after = false});
+          in.cancel();  // the peer is gone: stop waiting for stdin
+        }(conn, out, in, idle, down));
+    st.bytes_out = up.bytes;
+    st.bytes_in = down.bytes;
+    co_return reason_of(down);
+  }
+
+  // ---- UDP ----------------------------------------------------------------------------------------
+
+  task<int> run_udp() {
+    if (o_.mode == serve_mode::exec || o_.mode == serve_mode::broadcast)
+      vitnet::fail(core::exit_code::usage, "serve: --{} needs a stream transport (tcp or unix), not udp",
+                   o_.mode == serve_mode::exec ? "exec" : "broadcast");
+    auto sock = co_await ctx_.bind_datagram(o_.where);
+    announce(sock.local_endpoint());
+    if (o_.mode == serve_mode::stdio) co_return co_await udp_stdio(sock);
+    std::vector<char> buf(65536);
+    for (;;) {
+      auto r = co_await sock.receive_from(buf);
+      if (r.ec) {
+        if (net::is_cancelled(r.ec)) break;
+        io_.verbose(1, "receive: {}", vitnet::describe(r.ec));  // ICMP errors from earlier sends
+        continue;
+      }
+      if (!allowed(r.from.ip)) continue;
+      std::size_t sent = 0;
+      if (o_.mode == serve_mode::echo || o_.mode == serve_mode::reply) {
+        std::span<const char> answer = o_.mode == serve_mode::echo
+                                           ? std::span<const char>(buf.data(), r.n)
+                                           : std::span<const char>(o_.reply.data(), o_.reply.size());
+        if (auto ec = co_await sock.send_to(answer, r.from); !ec) sent = answer.size();
+      }
+      if (io_.json())
+        io_.event(nlohmann::json{{"event", "datagram"}, {"peer", r.from.to_string()},
+                                 {"bytes_in", r.n}, {"bytes_out", sent}}.dump());
+      else io_.verbose(1, "datagram from {}: {} bytes", r.from.to_string(), r.n);
+      if (o_.once) break;
+    }
+    co_return 0;
+  }
+
+  bool allowed(const net::ip_address& ip) const {
+    for (auto& c : o_.deny)
+      if (c.contains(ip)) return false;
+    if (o_.allow.empty()) return true;
+    for (auto& c : o_.allow)
+      if (c.contains(ip)) return true;
+    return false;
+  }
+
+  // Datagrams go to stdout as they are; stdin lines go to the last peer heard from.
+  task<int> udp_stdio(net::datagram_socket& sock) {
+    std::optional<net::socket_address> last;
+    bool done = false;
+    auto receiver = [&]() -> task<void> {
+      std::vector<char> buf(65536);
+      auto& out = ctx_.standard_output();
+      while (!done) {
+        auto r = co_await sock.receive_from(buf);
+        if (r.ec) {
+          if (net::is_cancelled(r.ec)) break;
+          continue;
+        }
+        if (!allowed(r.from.ip)) continue;
+        last = r.from;
+        if (io_.json()) io_.event(nlohmann::json{{"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}.dump(), true);
+        auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
+        if (wr.ec || o_.once) break;
+      }
+      done = true;
+      ctx_.standard_input().cancel();
+    };
+    auto sender = [&]() -> task<void> {
+      auto& in = ctx_.standard_input();
+      std::string pending;
+      net::pooled_buffer buf;
+      while (!done) {
+        auto rd = co_await in.read_some(buf.span());
+        if (rd.ec) break;
+        pending.append(buf.span().data(), rd.n);
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+          std::string line = pending.substr(0, nl + 1);
+          pending.erase(0, nl + 1);
+          if (!last) {
+            io_.warn("no peer has sent a datagram yet; dropped {} bytes from stdin", line.size());
+            continue;
+          }
+          co_await sock.send_to(line, *last);
+        }
+      }
+      if (!pending.empty() && last) co_await sock.send_to(pending, *last);
+    };
+    co_await net::both(ctx_, receiver(), sender());
+    co_return 0;
+  }
+
+  net::context& ctx_;
+  const serve_options& o_;
+  core::io& io_;
+  std::size_t active_ = 0;
+  std::uint64_t next_id_ = 0;
+  room room_;
+};
+
+}  // namespace
+
+task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io) {
+  server s(ctx, opts, io);
+  co_return co_await s.run();
+}
+
+}  // namespace commands

@@ -1,0 +1,2 @@
+// asio is compiled here, once (ASIO_SEPARATE_COMPILATION).
+#include <asio/impl/src.hpp>

@@ -1,0 +1,104 @@
+#pragma once
+// The seam: every command does all of its I/O through a net::context. The real backend speaks to
+// the operating system; the mock backend (a simulated network) implements the same interface, so
+// commands run unchanged on either.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/datagram.hpp"
+#include "net/endpoint.hpp"
+#include "net/ip.hpp"
+#include "net/listener.hpp"
+#include "net/stream.hpp"
+#include "net/task.hpp"
+
+namespace net {
+
+using clock = std::chrono::steady_clock;
+using duration = std::chrono::nanoseconds;
+
+struct listen_options {
+  int backlog = 4096;
+};
+
+/// A child process with its stdin and stdout as streams; stderr is shared with vitnet's.
+class child_process {
+ public:
+  virtual ~child_process() = default;
+  virtual net::stream& stdin_stream() = 0;
+  virtual net::stream& stdout_stream() = 0;
+  /// Waits for the child to exit; returns its exit status (128+N when killed by signal N).
+  virtual task<int> wait() = 0;
+  /// Sends a signal (SIGTERM unless told otherwise) if it still runs.
+  virtual void kill(int signal) = 0;
+};
+
+struct spawn_options {
+  std::string command;  ///< run by /bin/sh -c
+  std::map<std::string, std::string> env;  ///< added to vitnet's own environment
+};
+
+/// A timer on the context's clock. Cancel makes a pending wait return false.
+class timer {
+ public:
+  virtual ~timer() = default;
+  virtual void expires_after(duration d) = 0;
+  /// True when the timer expired, false when it was cancelled.
+  virtual task<bool> wait() = 0;
+  virtual void cancel() = 0;
+};
+
+class context {
+ public:
+  virtual ~context() = default;
+
+  /// Now, on this context's clock (virtual time on the mock network).
+  virtual clock::time_point now() const = 0;
+  virtual std::unique_ptr<net::timer> make_timer() = 0;
+  /// Waits `d` on the context's clock.
+  task<void> sleep(duration d);
+
+  /// Addresses of a host name (or the address itself), within `deadline`. Throws vitnet::error:
+  /// 68 for an unknown host, 75 when the deadline passes.
+  virtual task<std::vector<ip_address>> resolve(std::string host, duration deadline) = 0;
+
+  /// One connection attempt to one address or Unix path, bounded by `timeout`. Errors are values.
+  virtual task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
+                                                                     const socket_address* ip,
+                                                                     duration timeout) = 0;
+  /// Listens on a stream endpoint (address reuse on). Throws vitnet::error.
+  virtual task<net::listener> listen(const endpoint& where, listen_options opts = {}) = 0;
+  /// A UDP socket bound to `local` (serve), or connected to `peer` (connect). Throws vitnet::error.
+  virtual task<datagram_socket> bind_datagram(const endpoint& local) = 0;
+  virtual task<datagram_socket> connect_datagram(const socket_address& peer) = 0;
+
+  /// This process's standard input and output as streams (a host's, on the mock network).
+  virtual net::stream& standard_input() = 0;
+  virtual net::stream& standard_output() = 0;
+
+  /// Starts a child process. Throws vitnet::error.
+  virtual std::unique_ptr<child_process> spawn(const spawn_options& opts) = 0;
+
+  /// Runs `t` concurrently; an exception escaping it is reported on stderr and ends nothing else.
+  virtual void start(task<void> t) = 0;
+};
+
+struct dial_options {
+  duration timeout = std::chrono::seconds(10);  ///< for each attempt, name resolution included
+  int retries = 0;                              ///< further attempts after the first fails
+  duration retry_delay = std::chrono::seconds(1);  ///< doubled after each retry, up to 30 s
+  std::function<void(int attempt, const std::string& why, duration wait)> on_retry;
+};
+
+/// Resolves, then connects to each address in turn until one answers, retrying with exponential
+/// backoff. Throws vitnet::error naming the peer: 68 unknown host, 69 refused, 75 timeout.
+task<net::stream> dial(context& ctx, const endpoint& where, dial_options opts = {});
+
+/// Runs both tasks concurrently and returns when both have finished.
+task<void> both(context& ctx, task<void> a, task<void> b);
+
+}  // namespace net

@@ -1,0 +1,265 @@
+#include "net/copy.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <memory>
+#include <vector>
+
+#include "net/nothrow.hpp"
+#include "net/stream_impl.hpp"
+
+namespace net {
+
+// ---- buffer pool ---------------------------------------------------------------------------------
+
+namespace {
+std::vector<char*>& free_buffers() {
+  thread_local std::vector<char*> pool;
+  return pool;
+}
+constexpr std::size_t max_pooled = 32;
+}  // namespace
+
+pooled_buffer::pooled_buffer() {
+  auto& pool = free_buffers();
+  if (pool.empty()) {
+    data_ = new char[size];
+  } else {
+    data_ = pool.back();
+    pool.pop_back();
+  }
+}
+
+pooled_buffer::~pooled_buffer() {
+  auto& pool = free_buffers();
+  if (pool.size() < max_pooled) pool.push_back(data_);
+  else delete[] data_;
+}
+
+// ---- readiness -----------------------------------------------------------------------------------
+
+namespace {
+
+task<std::error_code> wait_writable(stream::impl& i) {
+  switch (i.s.index()) {
+    case 0: {
+      auto [ec] = co_await std::get<0>(i.s).async_wait(asio::socket_base::wait_write, nothrow);
+      co_return ec;
+    }
+    case 1: {
+      auto [ec] = co_await std::get<1>(i.s).async_wait(asio::socket_base::wait_write, nothrow);
+      co_return ec;
+    }
+    case 2: {
+      auto [ec] = co_await std::get<2>(i.s).async_wait(asio::posix::descriptor_base::wait_write, nothrow);
+      co_return ec;
+    }
+    default:
+      co_return std::error_code{};
+  }
+}
+
+std::error_code last_error() { return {errno, std::system_category()}; }
+
+// Which side a would-block came from: waits on the one that is not ready.
+task<std::error_code> wait_either(stream& from, stream& to) {
+  pollfd p[2] = {{from.get().native_handle(), POLLIN, 0}, {to.get().native_handle(), POLLOUT, 0}};
+  ::poll(p, 2, 0);
+  if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) co_return co_await from.wait_readable();
+  if (!(p[1].revents & (POLLOUT | POLLHUP | POLLERR))) co_return co_await wait_writable(to.get());
+  co_return std::error_code{};
+}
+
+void account(copy_result& r, std::size_t n, const copy_options& o) {
+  r.bytes += n;
+  if (o.counter) *o.counter += n;
+  if (o.activity) o.activity->touch();
+}
+
+// Zero-copy relay through splice(2): one end must be a pipe, the other a socket or pipe.
+// Returns false in `.second` if the kernel refused splice for these descriptors before any byte.
+task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const copy_options& o) {
+  copy_result r;
+  int in = from.get().native_handle(), out = to.get().native_handle();
+  for (;;) {
+    ssize_t n = ::splice(in, nullptr, out, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      account(r, static_cast<std::size_t>(n), o);
+      continue;
+    }
+    if (n == 0) {
+      r.read_ec = asio::error::eof;
+      co_return std::pair{r, true};
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {
+      auto ec = co_await wait_either(from, to);
+      if (ec) {
+        r.read_ec = ec;
+        co_return std::pair{r, true};
+      }
+      continue;
+    }
+    if (errno == EINVAL && r.bytes == 0) co_return std::pair{r, false};
+    // EPIPE, ECONNRESET on the way out are write errors; others are the source's.
+    auto ec = last_error();
+    if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) r.write_ec = ec;
+    else r.read_ec = ec;
+    co_return std::pair{r, true};
+  }
+}
+
+// A regular file into a socket through sendfile(2).
+task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const copy_options& o) {
+  copy_result r;
+  int in = from.get().native_handle(), out = to.get().native_handle();
+  for (;;) {
+    ssize_t n = ::sendfile(out, in, nullptr, 1 << 20);
+    if (n > 0) {
+      account(r, static_cast<std::size_t>(n), o);
+      continue;
+    }
+    if (n == 0) {
+      r.read_ec = asio::error::eof;
+      co_return std::pair{r, true};
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {
+      auto ec = co_await wait_writable(to.get());
+      if (ec) {
+        r.write_ec = ec;
+        co_return std::pair{r, true};
+      }
+      continue;
+    }
+    if ((errno == EINVAL || errno == ENOSYS) && r.bytes == 0) co_return std::pair{r, false};
+    r.write_ec = last_error();
+    co_return std::pair{r, true};
+  }
+}
+
+std::string with_crlf(std::span<const char> in, char& last) {
+  std::string out;
+  out.reserve(in.size() + in.size() / 16 + 1);
+  for (char c : in) {
+    if (c == '\n' && last != '\r') out.push_back('\r');
+    out.push_back(c);
+    last = c;
+  }
+  return out;
+}
+
+// The general path: wait for data holding no buffer, then read and write with a pooled one until
+// the source has nothing more for now.
+task<copy_result> buffered_copy(stream& from, stream& to, const copy_options& o) {
+  copy_result r;
+  char last = 0;
+  for (;;) {
+    if (auto ec = co_await from.wait_readable(); ec) {
+      r.read_ec = ec;
+      co_return r;
+    }
+    pooled_buffer buf;
+    for (;;) {
+      auto rd = from.try_read_some(buf.span());
+      if (is_would_block(rd.ec)) break;
+      if (rd.ec) {
+        r.read_ec = rd.ec;
+        co_return r;
+      }
+      std::span<const char> chunk(buf.span().data(), rd.n);
+      if (o.observe) o.observe(chunk);
+      io_result wr;
+      if (o.crlf) {
+        std::string converted = with_crlf(chunk, last);
+        wr = co_await to.write_all(converted);
+      } else {
+        wr = co_await to.write_all(chunk);
+      }
+      if (wr.ec) {
+        r.write_ec = wr.ec;
+        co_return r;
+      }
+      account(r, rd.n, o);
+    }
+  }
+}
+
+bool is_pipe(stream& s) { return s.get().s.index() == 2 && s.get().is_pipe; }
+bool is_regular_file(stream& s) {
+  auto* b = std::get_if<blocking_fd>(&s.get().s);
+  return b && b->is_regular_file;
+}
+
+}  // namespace
+
+task<copy_result> copy(stream& from, stream& to, copy_options o) {
+  copy_result r;
+  bool done = false;
+  bool plain = !o.observe && !o.crlf;
+  if (plain && ((is_pipe(from) && (to.get().is_socket() || is_pipe(to))) ||
+                (from.get().is_socket() && is_pipe(to)))) {
+    auto [res, ok] = co_await splice_copy(from, to, o);
+    r = res, done = ok;
+  } else if (plain && is_regular_file(from) && to.get().is_socket()) {
+    auto [res, ok] = co_await sendfile_copy(from, to, o);
+    r = res, done = ok;
+  }
+  if (!done) {
+    auto more = co_await buffered_copy(from, to, o);
+    more.bytes += r.bytes;
+    r = more;
+  }
+  if (o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to.shutdown_send();
+  co_return r;
+}
+
+task<copy_result> drain(stream& from, copy_options o) {
+  copy_result r;
+  if (from.get().is_tcp()) {
+    // For TCP, MSG_TRUNC discards received bytes without copying them out of the kernel.
+    static char scratch[1 << 16];
+    int fd = from.get().native_handle();
+    for (;;) {
+      ssize_t n = ::recv(fd, scratch, 1 << 22, MSG_TRUNC | MSG_DONTWAIT);
+      if (n > 0) {
+        account(r, static_cast<std::size_t>(n), o);
+        continue;
+      }
+      if (n == 0) {
+        r.read_ec = asio::error::eof;
+        co_return r;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) {
+        r.read_ec = last_error();
+        co_return r;
+      }
+      if (auto ec = co_await from.wait_readable(); ec) {
+        r.read_ec = ec;
+        co_return r;
+      }
+    }
+  }
+  for (;;) {
+    if (auto ec = co_await from.wait_readable(); ec) {
+      r.read_ec = ec;
+      co_return r;
+    }
+    pooled_buffer buf;
+    for (;;) {
+      auto rd = from.try_read_some(buf.span());
+      if (is_would_block(rd.ec)) break;
+      if (rd.ec) {
+        r.read_ec = rd.ec;
+        co_return r;
+      }
+      account(r, rd.n, o);
+    }
+  }
+}
+
+}  // namespace net

@@ -1,0 +1,40 @@
+#pragma once
+#include <memory>
+#include <span>
+#include <system_error>
+
+#include "net/endpoint.hpp"
+#include "net/ip.hpp"
+#include "net/task.hpp"
+
+namespace net {
+
+struct datagram_result {
+  std::error_code ec;
+  std::size_t n = 0;
+  socket_address from;
+};
+
+/// A UDP socket: bound for serving, or connected to one peer for a client.
+class datagram_socket {
+ public:
+  struct impl;
+  datagram_socket();
+  explicit datagram_socket(std::unique_ptr<impl> i);
+  datagram_socket(datagram_socket&&) noexcept;
+  datagram_socket& operator=(datagram_socket&&) noexcept;
+  ~datagram_socket();
+
+  task<datagram_result> receive_from(std::span<char> buf);
+  task<std::error_code> send_to(std::span<const char> data, const socket_address& to);
+  /// Sends to the connected peer.
+  task<std::error_code> send(std::span<const char> data);
+  const endpoint& local_endpoint() const;
+  void cancel();
+  void close();
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace net

@@ -1,0 +1,106 @@
+#include "net/listener.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+#include "net/nothrow.hpp"
+#include "net/socket_impls.hpp"
+#include "net/stream_impl.hpp"
+
+namespace net {
+
+ip_address from_asio(const asio::ip::address& a) {
+  if (a.is_v4()) return ip_address::v4(a.to_v4().to_uint());
+  return ip_address::v6(a.to_v6().to_bytes()).unmap();
+}
+
+asio::ip::address to_asio(const ip_address& a) {
+  if (a.is_v4()) return asio::ip::address_v4(a.v4_value());
+  return asio::ip::address_v6(a.bytes());
+}
+
+listener::impl::~impl() {
+  std::error_code ec;
+  std::visit([&](auto& x) { x.close(ec); }, a);
+  if (!unlink_path.empty()) ::unlink(unlink_path.c_str());
+}
+
+listener::listener() = default;
+listener::listener(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+listener::listener(listener&&) noexcept = default;
+listener& listener::operator=(listener&&) noexcept = default;
+listener::~listener() = default;
+
+const endpoint& listener::local_endpoint() const { return impl_->local; }
+
+void listener::close() {
+  std::error_code ec;
+  std::visit([&](auto& x) { x.close(ec); }, impl_->a);
+}
+
+task<accept_result> listener::accept() {
+  if (auto* tcp = std::get_if<asio::ip::tcp::acceptor>(&impl_->a)) {
+    auto [ec, sock] = co_await tcp->async_accept(nothrow);
+    if (ec) co_return accept_result{ec, {}};
+    std::error_code ignored;
+    sock.set_option(asio::ip::tcp::no_delay(true), ignored);
+    sock.non_blocking(true, ignored);
+    auto remote = sock.remote_endpoint(ignored);
+    socket_address peer{from_asio(remote.address()), remote.port()};
+    auto i = std::make_unique<stream::impl>(std::move(sock), peer.to_string());
+    i->peer = peer;
+    co_return accept_result{{}, stream(std::move(i))};
+  }
+  auto& unix_acceptor = std::get<asio::local::stream_protocol::acceptor>(impl_->a);
+  auto [ec, sock] = co_await unix_acceptor.async_accept(nothrow);
+  if (ec) co_return accept_result{ec, {}};
+  std::error_code ignored;
+  sock.non_blocking(true, ignored);
+  // A Unix peer has no name of its own; its credentials say who it is.
+  std::string name = "unix";
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(sock.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+    name = "unix:pid=" + std::to_string(cred.pid);
+  co_return accept_result{{}, stream(std::make_unique<stream::impl>(std::move(sock), name))};
+}
+
+datagram_socket::datagram_socket() = default;
+datagram_socket::datagram_socket(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+datagram_socket::datagram_socket(datagram_socket&&) noexcept = default;
+datagram_socket& datagram_socket::operator=(datagram_socket&&) noexcept = default;
+datagram_socket::~datagram_socket() = default;
+
+task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
+  asio::ip::udp::endpoint from;
+  auto [ec, n] = co_await impl_->s.async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
+  co_return datagram_result{ec, n, socket_address{from_asio(from.address()), from.port()}};
+}
+
+task<std::error_code> datagram_socket::send_to(std::span<const char> data, const socket_address& to) {
+  asio::ip::address addr = to_asio(to.ip);
+  // A dual-stack socket reaches IPv4 peers through their mapped form.
+  if (addr.is_v4() && impl_->s.local_endpoint().protocol() == asio::ip::udp::v6())
+    addr = asio::ip::make_address_v6(asio::ip::v4_mapped, addr.to_v4());
+  auto [ec, n] = co_await impl_->s.async_send_to(asio::buffer(data.data(), data.size()),
+                                                 asio::ip::udp::endpoint(addr, to.port), nothrow);
+  co_return ec;
+}
+
+task<std::error_code> datagram_socket::send(std::span<const char> data) {
+  auto [ec, n] = co_await impl_->s.async_send(asio::buffer(data.data(), data.size()), nothrow);
+  co_return ec;
+}
+
+const endpoint& datagram_socket::local_endpoint() const { return impl_->local; }
+void datagram_socket::cancel() {
+  std::error_code ec;
+  impl_->s.cancel(ec);
+}
+void datagram_socket::close() {
+  std::error_code ec;
+  impl_->s.close(ec);
+}
+
+}  // namespace net

@@ -1,0 +1,43 @@
+#pragma once
+// The real backend: asio over the operating system's sockets, one io_context on the main thread.
+#include <functional>
+#include <memory>
+
+#include "net/context.hpp"
+
+namespace net {
+
+class real_context final : public context {
+ public:
+  real_context();
+  ~real_context() override;
+
+  /// Runs `main` to completion and returns its exit status. SIGINT or SIGTERM stop everything:
+  /// listeners and connections close, children get SIGTERM, and 130 is returned. An exception
+  /// escaping `main` is rethrown here, for the command boundary to report.
+  int run(std::function<task<int>(context&)> main);
+
+  clock::time_point now() const override;
+  std::unique_ptr<net::timer> make_timer() override;
+  task<std::vector<ip_address>> resolve(std::string host, duration deadline) override;
+  task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
+                                                             const socket_address* ip,
+                                                             duration timeout) override;
+  task<net::listener> listen(const endpoint& where, listen_options opts) override;
+  task<datagram_socket> bind_datagram(const endpoint& local) override;
+  task<datagram_socket> connect_datagram(const socket_address& peer) override;
+  net::stream& standard_input() override;
+  net::stream& standard_output() override;
+  std::unique_ptr<child_process> spawn(const spawn_options& opts) override;
+  void start(task<void> t) override;
+
+  struct state;
+
+ private:
+  std::unique_ptr<state> s_;
+};
+
+/// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.
+unsigned long raise_fd_limit();
+
+}  // namespace net

@@ -1,0 +1,207 @@
+#include "net/stream.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+
+#include "net/nothrow.hpp"
+#include "net/stream_impl.hpp"
+
+namespace net {
+
+bool is_eof(const std::error_code& ec) { return ec == asio::error::eof; }
+bool is_would_block(const std::error_code& ec) {
+  return ec == asio::error::would_block || ec == std::errc::resource_unavailable_try_again;
+}
+bool is_cancelled(const std::error_code& ec) { return ec == asio::error::operation_aborted; }
+
+int stream::impl::native_handle() {
+  return std::visit(
+      [](auto& x) -> int {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, blocking_fd>) return x.fd;
+        else return x.native_handle();
+      },
+      s);
+}
+
+stream::impl* make_fd_impl(asio::any_io_executor ex, int fd, std::string name, bool owns) {
+  struct stat st {};
+  bool regular = ::fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
+                 !S_ISCHR(st.st_mode);
+  if (!regular) {
+    asio::posix::stream_descriptor d(ex);
+    std::error_code ec;
+    int use = owns ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    d.assign(use, ec);
+    if (!ec) d.non_blocking(true, ec);
+    if (!ec) {
+      auto* i = new stream::impl(std::move(d), std::move(name));
+      i->is_pipe = S_ISFIFO(st.st_mode);
+      return i;
+    }
+    // epoll refuses some character devices (/dev/null): fall back to direct use.
+    if (!owns) ::close(use);
+  }
+  auto* i = new stream::impl(blocking_fd{fd, S_ISREG(st.st_mode)}, std::move(name));
+  i->owns_fd = owns;
+  return i;
+}
+
+stream::stream() = default;
+stream::stream(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+stream::stream(stream&&) noexcept = default;
+stream& stream::operator=(stream&&) noexcept = default;
+stream::~stream() {
+  if (impl_) close();
+}
+
+namespace {
+
+template <typename S>
+task<io_result> async_read(S& s, std::span<char> buf) {
+  auto [ec, n] = co_await s.async_read_some(asio::buffer(buf.data(), buf.size()), nothrow);
+  co_return io_result{ec, n};
+}
+
+template <typename S>
+task<io_result> async_write(S& s, std::span<const char> data) {
+  auto [ec, n] = co_await asio::async_write(s, asio::buffer(data.data(), data.size()), nothrow);
+  co_return io_result{ec, n};
+}
+
+template <typename S>
+task<std::error_code> async_wait_read(S& s) {
+  auto [ec] = co_await s.async_wait(S::wait_read, nothrow);
+  co_return ec;
+}
+
+io_result fd_read(int fd, std::span<char> buf) {
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n > 0) return {{}, static_cast<std::size_t>(n)};
+    if (n == 0) return {asio::error::eof, 0};
+    if (errno == EINTR) continue;
+    return {std::error_code(errno, std::system_category()), 0};
+  }
+}
+
+io_result fd_write(int fd, std::span<const char> data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return {std::error_code(errno, std::system_category()), done};
+    done += static_cast<std::size_t>(n);
+  }
+  return {{}, done};
+}
+
+}  // namespace
+
+task<io_result> stream::read_some(std::span<char> buf) {
+  if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_read(b->fd, buf);
+  co_return co_await std::visit(
+      [&](auto& s) -> task<io_result> {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
+        else return async_read(s, buf);
+      },
+      impl_->s);
+}
+
+io_result stream::try_read_some(std::span<char> buf) {
+  if (auto* b = std::get_if<blocking_fd>(&impl_->s)) return fd_read(b->fd, buf);
+  return std::visit(
+      [&](auto& s) -> io_result {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) {
+          return {};
+        } else {
+          std::error_code ec;
+          std::size_t n = s.read_some(asio::buffer(buf.data(), buf.size()), ec);
+          return {ec, n};
+        }
+      },
+      impl_->s);
+}
+
+task<std::error_code> stream::wait_readable() {
+  if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
+  co_return co_await std::visit(
+      [&](auto& s) -> task<std::error_code> {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
+        else return async_wait_read(s);
+      },
+      impl_->s);
+}
+
+task<io_result> stream::write_all(std::span<const char> data) {
+  if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_write(b->fd, data);
+  co_return co_await std::visit(
+      [&](auto& s) -> task<io_result> {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
+        else return async_write(s, data);
+      },
+      impl_->s);
+}
+
+std::error_code stream::shutdown_send() {
+  if (impl_->send_closed) return {};
+  impl_->send_closed = true;
+  std::error_code ec;
+  std::visit(
+      [&](auto& s) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, blocking_fd>) {
+          if (impl_->owns_fd && s.fd >= 0) ::close(std::exchange(s.fd, -1));
+        } else if constexpr (std::is_same_v<S, asio::posix::stream_descriptor>) {
+          s.close(ec);
+        } else {
+          s.shutdown(asio::socket_base::shutdown_send, ec);
+        }
+      },
+      impl_->s);
+  return ec;
+}
+
+void stream::cancel() {
+  std::visit(
+      [](auto& s) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) {
+          std::error_code ec;
+          s.cancel(ec);
+        }
+      },
+      impl_->s);
+}
+
+void stream::close() {
+  std::visit(
+      [&](auto& s) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, blocking_fd>) {
+          if (impl_->owns_fd && s.fd >= 0) ::close(std::exchange(s.fd, -1));
+          s.fd = -1;
+        } else {
+          std::error_code ec;
+          s.close(ec);
+        }
+      },
+      impl_->s);
+}
+
+bool stream::is_open() const {
+  return std::visit(
+      [](auto& s) -> bool {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return s.fd >= 0;
+        else return s.is_open();
+      },
+      impl_->s);
+}
+
+const std::string& stream::peer_name() const { return impl_->peer_name; }
+std::optional<socket_address> stream::peer_address() const { return impl_->peer; }
+
+}  // namespace net

@@ -23,7 +23,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::unique_ptr<CLI::App> build_app(parse_state& st) {
   auto app = std::make_unique<CLI::App>(
-      "vitnet: the network toolkit for a developer's day and a CI pipeline", "vitnet");
+      "the network toolkit for a developer's day and a CI pipeline", "vitnet");
   app->set_version_flag("--version", "vitnet " VITNET_VERSION);
   app->add_flag("--json", st.output.json, "machine-readable output: one JSON document, or NDJSON for streams");
   app->add_flag("-v,--verbose", st.output.verbosity, "say more on stderr (repeat for more)");

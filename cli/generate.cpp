@@ -28,6 +28,12 @@ std::string roff(std::string_view s) {
 
 bool is_flag(const CLI::Option* o) { return o->get_type_size() == 0; }
 
+// The value's name without the choices CLI11 appends ("WHEN:{auto,always,never}" -> "WHEN").
+std::string value_name(const CLI::Option* o) {
+  std::string t = o->get_type_name();
+  return t.substr(0, t.find(':'));
+}
+
 std::string option_names(const CLI::Option* o) {
   std::string names;
   for (auto& s : o->get_snames()) names += (names.empty() ? "-" : ", -") + s;
@@ -38,9 +44,9 @@ std::string option_names(const CLI::Option* o) {
 void roff_options(std::string& out, const CLI::App& app) {
   for (const auto* o : app.get_options()) {
     if (!o->nonpositional() || o->get_lnames().empty() && o->get_snames().empty()) continue;
-    if (o->get_name() == "--help") continue;
+    if (o->get_name() == "--help" || o->get_name() == "--version") continue;
     out += ".TP\n.B " + roff(option_names(o));
-    if (!is_flag(o)) out += " \" \\fI" + roff(o->get_type_name()) + "\\fR";
+    if (!is_flag(o)) out += " \" \\fI" + roff(value_name(o)) + "\\fR";
     out += "\n" + roff(o->get_description()) + "\n";
   }
 }
@@ -104,7 +110,8 @@ std::string man_page(const CLI::App& app, const CLI::App* only) {
     out += "vitnet \\- serve, connect and test over tcp, udp and unix sockets\n";
     out += ".SH SYNOPSIS\n.B vitnet\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] \\fIARGS\\fR\n";
     out += ".SH DESCRIPTION\n";
-    out += roff(app.get_description()) + ".\n.PP\n";
+    out += "vitnet is " + roff(app.get_description()) + ". It serves and dials TCP, UDP and "
+           "Unix sockets the way netcat does, with predictable half-close, exit codes and JSON.\n.PP\n";
     out += "stdout carries data and stderr diagnostics. Diagnostics read 'vitnet: what: peer: "
            "reason'. With \\-\\-json, results are one JSON document, or one JSON object per line "
            "for commands that stream events.\n";

@@ -33,7 +33,7 @@ class client {
     if (o_.check) {
       auto took = ctx_.now() - started;
       if (io_.json())
-        io_.out(nlohmann::json{{"url", o_.where.to_string()}, {"open", true},
+        io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()}, {"open", true},
                                {"connect_s", core::seconds(took)}}.dump() + "\n");
       else io_.verbose(1, "{} is open", o_.where.display());
       co_return 0;
@@ -139,7 +139,7 @@ class client {
     auto next_report = start + std::chrono::seconds(1);
     std::uint64_t total = 0, interval_bytes = 0;
     auto interval_start = start;
-    nlohmann::json intervals = nlohmann::json::array();
+    nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
     if (!io_.json()) io_.out("[ ID] Interval           Transfer     Bitrate\n");
     auto report = [&](net::clock::time_point from, net::clock::time_point to, std::uint64_t bytes,
                       const char* tail) {
@@ -173,7 +173,7 @@ class client {
     double secs = core::seconds(end - start);
     double bps = total * 8.0 / secs;
     if (io_.json()) {
-      io_.out(nlohmann::json{{"url", o_.where.to_string()}, {"bytes", total}, {"seconds", secs},
+      io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()}, {"bytes", total}, {"seconds", secs},
                              {"bits_per_second", bps}, {"intervals", intervals}}.dump() + "\n");
     } else {
       io_.out("- - - - - - - - - - - - - - - - - - - - - - - - -\n");

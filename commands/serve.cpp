@@ -135,7 +135,7 @@ class server {
     std::string url = shown.to_string();
     io_.note("listening on {}", url);
     if (io_.json())
-      io_.event(nlohmann::json{{"event", "listening"}, {"url", url}}.dump(), events_on_stderr());
+      io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(), events_on_stderr());
     if (!o_.ready_file.empty()) core::write_file_atomic(o_.ready_file, url + "\n");
   }
 
@@ -291,7 +291,7 @@ class server {
         if (auto ec = co_await sock.send_to(answer, r.from); !ec) sent = answer.size();
       }
       if (io_.json())
-        io_.event(nlohmann::json{{"event", "datagram"}, {"peer", r.from.to_string()},
+        io_.event(nlohmann::ordered_json{{"event", "datagram"}, {"peer", r.from.to_string()},
                                  {"bytes_in", r.n}, {"bytes_out", sent}}.dump());
       else io_.verbose(1, "datagram from {}: {} bytes", r.from.to_string(), r.n);
       if (o_.once) break;
@@ -323,7 +323,7 @@ class server {
         }
         if (!allowed(r.from.ip)) continue;
         last = r.from;
-        if (io_.json()) io_.event(nlohmann::json{{"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}.dump(), true);
+        if (io_.json()) io_.event(nlohmann::ordered_json{{"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}.dump(), true);
         auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
         if (wr.ec || o_.once) break;
       }

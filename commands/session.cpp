@@ -8,7 +8,7 @@ namespace commands {
 
 void report_open(core::io& io, const conn_stats& s, bool on_stderr) {
   if (io.json()) {
-    io.event(nlohmann::json{{"event", "open"}, {"id", s.id}, {"peer", s.peer}}.dump(), on_stderr);
+    io.event(nlohmann::ordered_json{{"event", "open"}, {"id", s.id}, {"peer", s.peer}}.dump(), on_stderr);
   } else {
     io.verbose(1, "connection {} from {}", s.id, s.peer);
   }
@@ -18,7 +18,7 @@ void report_close(core::io& io, net::context& ctx, const conn_stats& s, std::str
                   bool on_stderr) {
   auto took = ctx.now() - s.opened;
   if (io.json()) {
-    io.event(nlohmann::json{{"event", "close"},
+    io.event(nlohmann::ordered_json{{"event", "close"},
                             {"id", s.id},
                             {"peer", s.peer},
                             {"bytes_in", s.bytes_in},
@@ -36,7 +36,7 @@ void report_close(core::io& io, net::context& ctx, const conn_stats& s, std::str
 
 void report_reject(core::io& io, std::string_view peer, std::string_view reason, bool on_stderr) {
   if (io.json()) {
-    io.event(nlohmann::json{{"event", "reject"}, {"peer", peer}, {"reason", reason}}.dump(), on_stderr);
+    io.event(nlohmann::ordered_json{{"event", "reject"}, {"peer", peer}, {"reason", reason}}.dump(), on_stderr);
   } else {
     io.verbose(1, "rejected connection from {}: {}", peer, reason);
   }

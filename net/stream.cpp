@@ -41,6 +41,9 @@ stream::impl* make_fd_impl(asio::any_io_executor ex, int fd, std::string name, b
     if (!ec) {
       auto* i = new stream::impl(std::move(d), std::move(name));
       i->is_pipe = S_ISFIFO(st.st_mode);
+      // A larger pipe means fewer, larger transfers and fewer wake-ups on bulk data; the kernel
+      // caps it (fs.pipe-max-size), and failing to grow it is harmless.
+      if (i->is_pipe) ::fcntl(use, F_SETPIPE_SZ, 1 << 20);
       return i;
     }
     // epoll refuses some character devices (/dev/null): fall back to direct use.

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A short tour of vitnet on loopback: serve and connect over TCP, UDP and a Unix socket.
+# Usage: scripts/demo.sh [path/to/vitnet]
+set -euo pipefail
+vitnet=$(cd "$(dirname "${1:-build/vitnet}")" && pwd)/$(basename "${1:-build/vitnet}")
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+
+bold=$'\e[1m' dim=$'\e[2m' off=$'\e[0m'
+[[ -t 1 && -z ${NO_COLOR:-} ]] || bold='' dim='' off=''
+step() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$off"; }
+show() { printf '%s$ %s%s\n' "$dim" "$*" "$off"; }
+
+# Starts a server in the background and waits until it has written its URL.
+serve() {
+  local ready=$work/ready.$RANDOM
+  show "vitnet serve $(printf '%q ' "$@")--ready-file $(basename "$ready") &"
+  "$vitnet" serve "$@" --ready-file "$ready" &
+  pids+=($!)
+  for _ in $(seq 100); do [[ -s $ready ]] && break; sleep 0.05; done
+  url=$(cat "$ready")
+}
+
+step "TCP: an echo server on a free port, and a client"
+serve -k --echo tcp://127.0.0.1:0
+echo_url=$url
+show "echo 'hello over tcp' | vitnet connect $url"
+echo 'hello over tcp' | "$vitnet" connect "$url"
+
+step "TCP: half-close done right - the client sends, the server answers after reading it all"
+serve --exec 'wc -c | tr -d " "' tcp://127.0.0.1:0
+show "printf 'twelve bytes' | vitnet connect $url"
+printf 'twelve bytes' | "$vitnet" connect "$url"
+
+step "TCP: NDJSON connection events from a server (--json)"
+json_ready=$work/json.ready
+show "vitnet --json serve -k --sink tcp://127.0.0.1:0 &"
+"$vitnet" --json -q serve -k --sink tcp://127.0.0.1:0 --ready-file "$json_ready" > "$work/events" &
+pids+=($!)
+for _ in $(seq 100); do [[ -s $json_ready ]] && break; sleep 0.05; done
+head -c 1000000 /dev/zero | "$vitnet" connect "$(cat "$json_ready")"
+sleep 0.2
+cat "$work/events"
+
+step "TCP: is a port open? (-z: exit 0 open, 69 refused, 75 timeout)"
+show "vitnet connect -z $echo_url; echo \$?"
+"$vitnet" connect -z "$echo_url" && echo "exit $?"
+show "vitnet connect -z tcp://127.0.0.1:1; echo \$?"
+"$vitnet" connect -z tcp://127.0.0.1:1 || echo "exit $?"
+
+step "UDP: every datagram answered by the server"
+serve --echo udp://127.0.0.1:0
+show "printf 'one\\ntwo\\n' | vitnet connect $url"
+printf 'one\ntwo\n' | "$vitnet" connect --idle-timeout 300ms "$url"
+
+step "Unix socket: a chat server; what one client says reaches the others"
+sock=$work/chat.sock
+serve -k --broadcast "unix://$sock"
+show "(vitnet connect unix://$sock > listener.out) & ; echo 'hi all' | vitnet connect unix://$sock"
+"$vitnet" connect --recv-only "unix://$sock" > "$work/listener.out" &
+listener=$!
+sleep 0.2
+(echo 'hi all from a unix client'; sleep 0.3) | "$vitnet" connect "unix://$sock"
+sleep 0.2
+kill "$listener" 2>/dev/null || true
+show "cat listener.out"
+cat "$work/listener.out"
+
+step "Errors say what failed and exit with a stable code"
+show "vitnet connect tcp://127.0.0.1:70000"
+"$vitnet" connect tcp://127.0.0.1:70000 || echo "exit $?"
+show "vitnet connect nosuchhost.invalid:80"
+"$vitnet" connect nosuchhost.invalid:80 || echo "exit $?"
+
+printf '\n%sdone.%s See man/vitnet.1 and "vitnet serve --help".\n' "$bold" "$off"

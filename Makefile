@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test unit demo bench install generate clean format
+.PHONY: all deps configure build test unit demo bench install generate clean format fuzz
 
 all: build
 
@@ -46,3 +46,13 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Coverage-guided fuzzing of every parser with libFuzzer (clang), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITNET_FUZZ=ON
+	cmake --build build-fuzz --target fuzz_endpoint fuzz_units fuzz_cidr
+	for t in endpoint units cidr; do \
+	  mkdir -p build-fuzz/corpus/$$t && \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done

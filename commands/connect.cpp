@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "commands/session.hpp"
 #include "core/error.hpp"
 #include "core/hexdump.hpp"
 #include "net/copy.hpp"
@@ -40,7 +41,17 @@ class client {
     }
     io_.verbose(1, "connected to {}", conn.peer_name());
     if (o_.bench) co_return co_await bench(conn);
-    co_return co_await relay(conn);
+    // With --json, the connection's events go to stderr: stdout carries the peer's data.
+    conn_stats st{1, conn.peer_name(), ctx_.now()};
+    report_open(io_, st, true);
+    std::string reason = "eof";
+    try {
+      co_return co_await relay(conn, st);
+    } catch (const vitnet::error& e) {
+      reason = std::string("error: ") + e.what();
+      report_close(io_, ctx_, st, reason, true);
+      throw;
+    }
   }
 
  private:
@@ -56,7 +67,7 @@ class client {
     return c;
   }
 
-  task<int> relay(net::stream& conn) {
+  task<int> relay(net::stream& conn, conn_stats& st) {
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
     if (o_.idle_timeout)
@@ -112,6 +123,8 @@ class client {
     };
     co_await net::both(ctx_, upload(), download());
     if (idle) idle->disarm();
+    st.bytes_out = up.bytes;
+    st.bytes_in = down.bytes;
 
     if (idled)
       vitnet::fail(exit_code::timeout, "connect: {}: idle for {}, closing", conn.peer_name(),
@@ -121,6 +134,7 @@ class client {
     if (down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec))
       vitnet::fail_os("receive", conn.peer_name(), down.read_ec);
     // A reader of stdout that went away (| head) ends the relay; that is not a failure.
+    report_close(io_, ctx_, st, "eof", true);
     co_return 0;
   }
 

@@ -7,6 +7,7 @@
 #        IDLE_SECONDS (default 2) how long to leave them idle before reading RSS
 #        TIME_LIMIT (default 90)  seconds for the whole client run
 # Last line: ratio=<rss_mib/64> (RSS against the 64 MiB target; lower is better)
+# shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init idle
 

@@ -97,7 +97,7 @@ skip() {
 }
 
 die() {
-    echo "error: $*" >&2
+    echo "error: $BENCH_NAME: $*" >&2
     exit 1
 }
 

@@ -13,6 +13,7 @@
 #        RUN_TIMEOUT (120)        seconds before a single run is declared hung
 #        CHECK (1)                0 skips the one-off byte count check of `vitnet connect`
 # Last line: ratio=<median socat_time/vitnet_time, file feed> ... (higher is better)
+# shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init relay
 
@@ -85,6 +86,7 @@ client() { # TOOL FEED
     if [[ "$2" == file ]]; then
         timeout "$RUN_TIMEOUT" "${cmd[@]}" <"$DATA"
     else
+        # shellcheck disable=SC2002 # the pipe is the point of this feed
         cat "$DATA" | timeout "$RUN_TIMEOUT" "${cmd[@]}"
     fi
 }
@@ -112,6 +114,7 @@ gibps() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.2f", s / 1073741824 / t 
 # ---- one-off check: vitnet connect delivers every byte ---------------------------------------
 if [[ "${CHECK:-1}" != 0 ]]; then
     port="$(free_port)"
+    # shellcheck disable=SC2016 # expanded by the inner bash
     spawn bash -c 'socat -u "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr" STDOUT | wc -c >"$2"' \
         _ "$port" "$BENCH_TMP/count"
     counter="$SPAWNED_PID"

@@ -7,6 +7,7 @@
 #        SECONDS_PER_RUN (default 3)  length of each run in whole seconds
 #        WARMUP_SECONDS (default 1)   length of the warm-up runs
 # Last line: ratio=<median vitnet/iperf3 bits per second> (higher is better)
+# shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init throughput
 

@@ -179,6 +179,7 @@ class client {
         next_report = now + std::chrono::seconds(1);
       }
     }
+    if (interval_bytes > 0) report(interval_start, ctx_.now(), interval_bytes, "");
     conn.shutdown_send();
     // The sink closes once it has read everything: only then is every byte known to have arrived.
     auto rest = co_await net::drain(conn);

@@ -59,6 +59,18 @@ std::optional<duration> parse_duration(std::string_view text) {
   return duration(static_cast<std::int64_t>(std::llround(total_ns)));
 }
 
+namespace {
+// A decimal with up to `decimals` digits after the point and no trailing zeros: "1.5", "3".
+std::string trimmed(double v, int decimals) {
+  std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+}  // namespace
+
 std::string format_duration(duration d) {
   using namespace std::chrono;
   auto ns = d.count();
@@ -66,16 +78,16 @@ std::string format_duration(duration d) {
   std::string sign = ns < 0 ? "-" : "";
   if (ns < 0) ns = -ns;
   if (ns < 1000) return fmt::format("{}{}ns", sign, ns);
-  if (ns < 1000000) return fmt::format("{}{:g}us", sign, ns / 1e3);
-  if (ns < 1000000000) return fmt::format("{}{:g}ms", sign, ns / 1e6);
-  if (ns < 60'000'000'000LL) return fmt::format("{}{:g}s", sign, ns / 1e9);
+  if (ns < 1000000) return fmt::format("{}{}us", sign, trimmed(ns / 1e3, 3));
+  if (ns < 1000000000) return fmt::format("{}{}ms", sign, trimmed(ns / 1e6, 6));
+  if (ns < 60'000'000'000LL) return fmt::format("{}{}s", sign, trimmed(ns / 1e9, 9));
   auto total_s = ns / 1'000'000'000LL;
   auto rest_ns = ns % 1'000'000'000LL;
   auto h = total_s / 3600, m = (total_s % 3600) / 60, s = total_s % 60;
   std::string out = sign;
   if (h) out += fmt::format("{}h", h);
   if (m) out += fmt::format("{}m", m);
-  if (s || rest_ns) out += fmt::format("{:g}s", s + rest_ns / 1e9);
+  if (s || rest_ns) out += fmt::format("{}s", trimmed(static_cast<double>(s) + rest_ns / 1e9, 9));
   return out;
 }
 

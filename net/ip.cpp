@@ -117,7 +117,9 @@ std::optional<cidr> cidr::parse(std::string_view text) {
 ip_address cidr::last() const { return mask(base_, prefix_, true); }
 
 bool cidr::contains(const ip_address& a) const {
-  ip_address u = a.unmap();
+  // An IPv4-mapped IPv6 address (a dual-stack socket's IPv4 peer) matches IPv4 blocks; against an
+  // IPv6 block it is matched as the IPv6 address it is.
+  ip_address u = a.is_v6() && base_.is_v4() ? a.unmap() : a;
   if (u.is_v6() != base_.is_v6()) return false;
   return mask(u, prefix_, false) == base_;
 }

@@ -53,7 +53,7 @@ class cidr {
   const ip_address& first() const { return base_; }
   ip_address last() const;
   int prefix() const { return prefix_; }
-  /// True when `a` (unmapped first) is of the same family and inside the block.
+  /// True when `a` is inside the block; IPv4-mapped IPv6 addresses also match IPv4 blocks.
   bool contains(const ip_address& a) const;
   /// Number of addresses, saturated at UINT64_MAX for large IPv6 blocks.
   std::uint64_t size() const;

@@ -16,6 +16,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "core/error.hpp"
@@ -41,10 +42,10 @@ unsigned long raise_fd_limit() {
 }
 
 struct real_context::state {
-  asio::io_context io{1};  // declared first: destroyed last, after everything that uses it
+  std::set<pid_t> children;  // outlives the io_context, whose teardown may still reap children
+  asio::io_context io{1};    // destroyed after everything below, which uses it
   std::unique_ptr<stream> in, out;
   int saved_flags[2] = {-1, -1};
-  std::vector<pid_t> children;
 };
 
 namespace {
@@ -65,15 +66,15 @@ class real_timer final : public timer {
 
 class real_child final : public child_process {
  public:
-  real_child(asio::io_context& io, pid_t pid, int in_fd, int out_fd)
-      : io_(io), pid_(pid),
+  real_child(asio::io_context& io, std::set<pid_t>& live, pid_t pid, int in_fd, int out_fd)
+      : io_(io), live_(live), pid_(pid),
         in_(std::unique_ptr<stream::impl>(make_fd_impl(io.get_executor(), in_fd, "child stdin", true))),
         out_(std::unique_ptr<stream::impl>(make_fd_impl(io.get_executor(), out_fd, "child stdout", true))) {}
   ~real_child() override {
     if (!reaped_) {
       ::kill(pid_, SIGTERM);
       int st;
-      ::waitpid(pid_, &st, WNOHANG);
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) live_.erase(pid_);
     }
   }
   stream& stdin_stream() override { return in_; }
@@ -92,6 +93,7 @@ class real_child final : public child_process {
       pid_t r = ::waitpid(pid_, &st, WNOHANG);
       if (r == pid_) {
         reaped_ = true;
+        live_.erase(pid_);
         status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         co_return status_;
       }
@@ -112,6 +114,7 @@ class real_child final : public child_process {
 
  private:
   asio::io_context& io_;
+  std::set<pid_t>& live_;  // the context's children not yet reaped, signalled on shutdown
   pid_t pid_;
   stream in_, out_;
   bool reaped_ = false;
@@ -435,8 +438,8 @@ std::unique_ptr<child_process> real_context::spawn(const spawn_options& opts) {
     ::close(in[1]), ::close(out[0]);
     vitnet::fail_os("exec", opts.command, {rc, std::generic_category()});
   }
-  s_->children.push_back(pid);
-  return std::make_unique<real_child>(s_->io, pid, in[1], out[0]);
+  s_->children.insert(pid);
+  return std::make_unique<real_child>(s_->io, s_->children, pid, in[1], out[0]);
 }
 
 }  // namespace net

@@ -43,7 +43,7 @@ std::string option_names(const CLI::Option* o) {
 
 void roff_options(std::string& out, const CLI::App& app) {
   for (const auto* o : app.get_options()) {
-    if (!o->nonpositional() || o->get_lnames().empty() && o->get_snames().empty()) continue;
+    if (!o->nonpositional() || (o->get_lnames().empty() && o->get_snames().empty())) continue;
     if (o->get_name() == "--help" || o->get_name() == "--version") continue;
     out += ".TP\n.B " + roff(option_names(o));
     if (!is_flag(o)) out += " \" \\fI" + roff(value_name(o)) + "\\fR";

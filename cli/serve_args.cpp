@@ -35,8 +35,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
   auto* once = sub.add_flag("--once", o->once, "handle one connection (or, for udp, one datagram), then exit");
   once->excludes(sub.get_option("--keep-open"));
   sub.add_option("--max-conns", o->max_conns, "at most N connections at once; more are closed at once")->type_name("N");
-  sub.add_option("--allow", *allow, "accept only peers in CIDR (repeatable)")->type_name("CIDR");
-  sub.add_option("--deny", *deny, "turn away peers in CIDR (repeatable; wins over --allow)")->type_name("CIDR");
+  sub.add_option("--allow", *allow, "accept only peers in CIDR (repeatable)")->type_name("CIDR")->allow_extra_args(false);
+  sub.add_option("--deny", *deny, "turn away peers in CIDR (repeatable; wins over --allow)")->type_name("CIDR")->allow_extra_args(false);
   sub.add_option("--idle-timeout", *idle, "close a connection after DURATION without data")->type_name("DURATION");
   sub.add_option("--ready-file", o->ready_file, "once listening, write the URL (with the real port) to PATH atomically")->type_name("PATH");
 

@@ -1,6 +1,7 @@
 #include "commands/connect.hpp"
 
 #include <nlohmann/json.hpp>
+#include <cerrno>
 #include <vector>
 
 #include "commands/session.hpp"
@@ -104,6 +105,7 @@ class client {
       }
       if (peer_done) co_return;
       if (o_.close_on_eof || o_.send_only) {
+        closed_by_us_ = true;
         conn.close();
       } else if (!up.write_ec) {
         conn.shutdown_send();  // half-close: the peer sees the end, and may still answer
@@ -139,8 +141,7 @@ class client {
   }
 
   bool is_closed_by_us(const std::error_code& ec) const {
-    return net::is_cancelled(ec) || ec == std::errc::bad_file_descriptor ||
-           ((o_.close_on_eof || o_.send_only) && ec == std::errc::broken_pipe);
+    return net::is_cancelled(ec) || closed_by_us_;
   }
 
   // Memory-to-memory throughput, against `serve --sink`: send for a while, half-close, and count
@@ -272,7 +273,7 @@ class client {
     co_await net::both(ctx_, sender(), receiver());
     if (quiet) quiet->disarm();
     if (failed) {
-      if (recv_error == std::errc::connection_refused)
+      if (core::errno_of(recv_error) == ECONNREFUSED)
         vitnet::fail(exit_code::unavailable, "connect: {}: connection refused (nothing listens on that UDP port)",
                      peer.to_string());
       vitnet::fail_os("connect", peer.to_string(), recv_error);
@@ -283,6 +284,7 @@ class client {
   net::context& ctx_;
   const connect_options& o_;
   core::io& io_;
+  bool closed_by_us_ = false;  // errors after our own close are not the peer's doing
 };
 
 }  // namespace

@@ -255,11 +255,14 @@ class server {
         [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& r) -> task<void> {
           r = co_await net::copy(from, to, {.activity = w});
         }(in, conn, idle, up),
-        [](net::stream& from, net::stream& to, net::stream& in, net::watchdog* w,
+        [](net::stream& from, net::stream& to, net::stream& in, net::watchdog* w, bool many,
            net::copy_result& r) -> task<void> {
           r = co_await net::copy(from, to, {.activity = w, .shutdown_after = false});
-          in.cancel();  // the peer is gone: stop waiting for stdin
-        }(conn, out, in, idle, down));
+          // The peer's end of stream may be a half-close, after which it still reads: a single
+          // connection keeps sending stdin to it. With -k the next client is waiting, so the
+          // session ends here.
+          if (many || !net::is_eof(r.read_ec)) in.cancel();
+        }(conn, out, in, idle, o_.keep_open, down));
     st.bytes_out = up.bytes;
     st.bytes_in = down.bytes;
     co_return reason_of(down);

@@ -4,16 +4,22 @@
 
 namespace core {
 
+int errno_of(const std::error_code& ec) {
+  if (!ec) return 0;
+  if (ec.category() == std::generic_category() || ec.category() == std::system_category() ||
+      std::string_view(ec.category().name()) == "asio.system")
+    return ec.value();
+  return 0;
+}
+
 exit_code exit_code_for(const std::error_code& ec) {
   if (!ec) return exit_code::ok;
   // asio reports resolver failures in its own categories; they all mean "this name has no address".
   std::string_view cat = ec.category().name();
   if (cat == "asio.netdb" || cat == "asio.addrinfo") return exit_code::no_host;
-  // asio's own system category carries errno values too.
-  if (ec.category() != std::generic_category() && ec.category() != std::system_category() &&
-      cat != "asio.system")
-    return exit_code::io;
-  switch (ec.value()) {
+  switch (errno_of(ec)) {
+    case 0:
+      return exit_code::io;
     case ECONNREFUSED:
     case EHOSTUNREACH:
     case ENETUNREACH:

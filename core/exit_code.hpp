@@ -28,6 +28,10 @@ constexpr int to_int(exit_code c) { return static_cast<int>(c); }
 /// Example: exit_code_for(std::make_error_code(std::errc::connection_refused)) == unavailable.
 exit_code exit_code_for(const std::error_code& ec);
 
+/// The errno value behind an error code of the system, generic or asio system categories; 0 for
+/// any other category. Example: errno_of(asio::error::connection_refused) == ECONNREFUSED.
+int errno_of(const std::error_code& ec);
+
 /// A short stable name, as used in JSON output: "unavailable", "timeout", ...
 std::string_view exit_code_name(exit_code c);
 

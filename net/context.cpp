@@ -107,7 +107,7 @@ task<stream> dial(context& ctx, const endpoint& where, dial_options opts) {
     }
     std::string why;
     if (resolve_error) why = resolve_error->what();
-    else if (ec == std::errc::timed_out)
+    else if (core::errno_of(ec) == ETIMEDOUT)
       why = fmt::format("connect: {}: connection timed out after {}", where.display(),
                         core::format_duration(opts.timeout));
     else why = fmt::format("connect: {}: {}", where.display(), vitnet::describe(ec));

@@ -329,7 +329,7 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
         asio::local::stream_protocol::socket probe(s_->io);
         probe.connect(ep, ec);
         if (!ec) fail_listen(where, std::make_error_code(std::errc::address_in_use));
-        if (ec == std::errc::connection_refused) ::unlink(where.path.c_str());
+        if (core::errno_of(ec) == ECONNREFUSED) ::unlink(where.path.c_str());
         ec.clear();
       }
     }

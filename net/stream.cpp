@@ -8,6 +8,7 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
+#include "core/exit_code.hpp"
 #include "net/nothrow.hpp"
 #include "net/stream_impl.hpp"
 
@@ -15,7 +16,7 @@ namespace net {
 
 bool is_eof(const std::error_code& ec) { return ec == asio::error::eof; }
 bool is_would_block(const std::error_code& ec) {
-  return ec == asio::error::would_block || ec == std::errc::resource_unavailable_try_again;
+  return ec == asio::error::would_block || core::errno_of(ec) == EAGAIN;
 }
 bool is_cancelled(const std::error_code& ec) { return ec == asio::error::operation_aborted; }
 

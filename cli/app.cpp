@@ -25,10 +25,12 @@ std::unique_ptr<CLI::App> build_app(parse_state& st) {
   auto app = std::make_unique<CLI::App>(
       "the network toolkit for a developer's day and a CI pipeline", "vitnet");
   app->set_version_flag("--version", "vitnet " VITNET_VERSION);
-  app->add_flag("--json", st.output.json, "machine-readable output: one JSON document, or NDJSON for streams");
+  app->add_flag("--json", st.output.json,
+                "machine-readable output: one JSON document, or NDJSON for streams");
   app->add_flag("-v,--verbose", st.output.verbosity, "say more on stderr (repeat for more)");
   app->add_flag("-q,--quiet", st.output.quiet, "only errors on stderr");
-  app->add_option("--color", st.color, "colour on stderr: auto, always or never (NO_COLOR is honoured)")
+  app->add_option("--color", st.color,
+                  "colour on stderr: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
   app->require_subcommand(1);
@@ -70,7 +72,8 @@ std::unique_ptr<CLI::App> build_app(parse_state& st) {
 
 std::vector<const CLI::App*> visible_commands(const CLI::App& app) {
   std::vector<const CLI::App*> out;
-  for (const auto* s : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+  for (const auto* s :
+       app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
     out.push_back(s);
   return out;
 }

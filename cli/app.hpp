@@ -11,8 +11,8 @@
 namespace cli {
 
 struct parse_state {
-  runner chosen;                        ///< a network command to run
-  std::function<int()> local;           ///< or a hidden helper that needs no network
+  runner chosen;               ///< a network command to run
+  std::function<int()> local;  ///< or a hidden helper that needs no network
   core::output_options output;
   std::string color = "auto";
 };
@@ -23,7 +23,8 @@ std::unique_ptr<CLI::App> build_app(parse_state& st);
 /// The visible commands of the tree (hidden helpers left out).
 std::vector<const CLI::App*> visible_commands(const CLI::App& app);
 
-/// Generators, from the tree: "man" (vitnet.1), "man:serve" (vitnet-serve.1), "bash", "zsh", "fish".
+/// Generators, from the tree: "man" (vitnet.1), "man:serve" (vitnet-serve.1), "bash", "zsh",
+/// "fish".
 std::string generate(const CLI::App& app, const std::string& what);
 
 /// Candidates for shell completion, one per line as "word<TAB>description"; ":files" asks the

@@ -6,7 +6,8 @@ namespace cli {
 
 core::duration duration_arg(const std::string& option, const std::string& text) {
   auto d = core::parse_duration(text);
-  if (!d) throw CLI::ValidationError(option, "'" + text + "' is not a duration (try 500ms, 2s, 1m)");
+  if (!d)
+    throw CLI::ValidationError(option, "'" + text + "' is not a duration (try 500ms, 2s, 1m)");
   return *d;
 }
 
@@ -19,7 +20,8 @@ const std::vector<command_info>& command_table() {
        "accepting. On start it prints 'vitnet: listening on URL' with the real port, so port 0 "
        "can be used; --ready-file writes that URL to a file atomically.",
        {{"vitnet serve :8080", "pipe the first connection on port 8080 to stdin/stdout"},
-        {"vitnet serve -k --echo tcp://127.0.0.1:0 --ready-file port.url", "an echo server on a free port"},
+        {"vitnet serve -k --echo tcp://127.0.0.1:0 --ready-file port.url",
+         "an echo server on a free port"},
         {"vitnet serve -k --exec 'tr a-z A-Z' :9000", "one child process per connection"},
         {"vitnet serve -k --broadcast unix:///tmp/chat.sock", "a chat server on a Unix socket"},
         {"vitnet serve --echo udp://127.0.0.1:5353", "answer every UDP datagram with itself"}},
@@ -29,11 +31,15 @@ const std::vector<command_info>& command_table() {
        "Dials URL and copies stdin to the peer and the peer to stdout, byte for byte. At the end "
        "of stdin it shuts down its sending side and keeps reading until the peer closes "
        "(--close-on-eof closes at once). When the peer closes first, it exits 0.",
-       {{"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | vitnet connect example.com:80", "a raw HTTP request"},
+       {{"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | vitnet connect example.com:80",
+         "a raw HTTP request"},
         {"vitnet connect -z 127.0.0.1:22", "is the port open? (exit 0, 69 refused, 75 timeout)"},
-        {"vitnet connect --retry 5 --retry-delay 200ms :8080 < file", "wait for a server that starts late"},
-        {"vitnet connect --bench 10s tcp://127.0.0.1:5001", "throughput against 'vitnet serve --sink'"},
-        {"echo ping | vitnet connect udp://127.0.0.1:5353", "one datagram per line; answers on stdout"}},
+        {"vitnet connect --retry 5 --retry-delay 200ms :8080 < file",
+         "wait for a server that starts late"},
+        {"vitnet connect --bench 10s tcp://127.0.0.1:5001",
+         "throughput against 'vitnet serve --sink'"},
+        {"echo ping | vitnet connect udp://127.0.0.1:5353",
+         "one datagram per line; answers on stdout"}},
        define_connect},
   };
   return table;

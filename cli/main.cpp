@@ -64,8 +64,9 @@ int main(int argc, char** argv) {
   if (!word.empty() && !word.starts_with("__") &&
       std::find(names.begin(), names.end(), word) == names.end()) {
     std::string guess = closest(word, names);
-    return usage_error("", fmt::format("unknown command '{}'", word),
-                       guess.empty() ? " (see 'vitnet --help')" : fmt::format(" (did you mean '{}'?)", guess));
+    return usage_error(
+        "", fmt::format("unknown command '{}'", word),
+        guess.empty() ? " (see 'vitnet --help')" : fmt::format(" (did you mean '{}'?)", guess));
   }
 
   try {

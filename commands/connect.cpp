@@ -1,7 +1,7 @@
 #include "commands/connect.hpp"
 
-#include <nlohmann/json.hpp>
 #include <cerrno>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "commands/session.hpp"
@@ -14,8 +14,8 @@ namespace commands {
 
 namespace {
 
-using net::task;
 using core::exit_code;
+using net::task;
 
 class client {
  public:
@@ -35,9 +35,13 @@ class client {
     if (o_.check) {
       auto took = ctx_.now() - started;
       if (io_.json())
-        io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()}, {"open", true},
-                               {"connect_s", core::seconds(took)}}.dump() + "\n");
-      else io_.verbose(1, "{} is open", o_.where.display());
+        io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()},
+                                       {"open", true},
+                                       {"connect_s", core::seconds(took)}}
+                    .dump() +
+                "\n");
+      else
+        io_.verbose(1, "{} is open", o_.where.display());
       co_return 0;
     }
     io_.verbose(1, "connected to {}", conn.peer_name());
@@ -93,7 +97,9 @@ class client {
           }
           data = std::move(converted);
         }
-        if (o_.hex) io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(data.data()), data.size()}, 0, '>'));
+        if (o_.hex)
+          io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(data.data()), data.size()},
+                                0, '>'));
         auto wr = co_await conn.write_all(data);
         up.bytes = wr.n;
         up.write_ec = wr.ec;
@@ -161,7 +167,8 @@ class client {
       double a = core::seconds(from - start), b = core::seconds(to - start);
       double bps = bytes * 8.0 / std::max(1e-9, b - a);
       if (io_.json()) {
-        intervals.push_back({{"start_s", a}, {"end_s", b}, {"bytes", bytes}, {"bits_per_second", bps}});
+        intervals.push_back(
+            {{"start_s", a}, {"end_s", b}, {"bytes", bytes}, {"bits_per_second", bps}});
       } else {
         io_.out(fmt::format("[  1] {:6.2f}-{:<6.2f} sec  {:>10}  {}{}\n", a, b,
                             core::format_size(bytes), core::format_bitrate(bps), tail));
@@ -189,8 +196,13 @@ class client {
     double secs = core::seconds(end - start);
     double bps = total * 8.0 / secs;
     if (io_.json()) {
-      io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()}, {"bytes", total}, {"seconds", secs},
-                             {"bits_per_second", bps}, {"intervals", intervals}}.dump() + "\n");
+      io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()},
+                                     {"bytes", total},
+                                     {"seconds", secs},
+                                     {"bits_per_second", bps},
+                                     {"intervals", intervals}}
+                  .dump() +
+              "\n");
     } else {
       io_.out("- - - - - - - - - - - - - - - - - - - - - - - - -\n");
       report(start, end, total, "  sender, all received");
@@ -198,10 +210,12 @@ class client {
     co_return 0;
   }
 
-  // ---- UDP ----------------------------------------------------------------------------------------
+  // ---- UDP
+  // ----------------------------------------------------------------------------------------
 
   task<int> run_udp() {
-    if (o_.where.port == 0) vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
+    if (o_.where.port == 0)
+      vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
     std::string host = o_.where.host.empty() ? "localhost" : o_.where.host;
     auto addrs = co_await ctx_.resolve(host, o_.timeout);
     net::socket_address peer{addrs.front(), o_.where.port};
@@ -219,7 +233,9 @@ class client {
     std::unique_ptr<net::watchdog> quiet;
 
     auto send = [&](std::span<const char> d) -> task<void> {
-      if (o_.hex) io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(d.data()), d.size()}, 0, '>'));
+      if (o_.hex)
+        io_.err(
+            core::hexdump({reinterpret_cast<const unsigned char*>(d.data()), d.size()}, 0, '>'));
       if (auto ec = co_await sock.send(d); ec) {
         recv_error = ec;
         failed = true;
@@ -251,7 +267,8 @@ class client {
         if (!pending.empty() && !failed) co_await send(pending);
       }
       sending_done = true;
-      if (!o_.recv_only) quiet = std::make_unique<net::watchdog>(ctx_, linger, [&] { sock.cancel(); });
+      if (!o_.recv_only)
+        quiet = std::make_unique<net::watchdog>(ctx_, linger, [&] { sock.cancel(); });
     };
     auto receiver = [&]() -> task<void> {
       std::vector<char> buf(65536);
@@ -263,7 +280,8 @@ class client {
           break;
         }
         if (quiet) quiet->touch();
-        if (o_.hex) io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(buf.data()), r.n}, 0, '<'));
+        if (o_.hex)
+          io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(buf.data()), r.n}, 0, '<'));
         if (o_.check) continue;
         auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
         if (wr.ec) break;
@@ -274,7 +292,8 @@ class client {
     if (quiet) quiet->disarm();
     if (failed) {
       if (core::errno_of(recv_error) == ECONNREFUSED)
-        vitnet::fail(exit_code::unavailable, "connect: {}: connection refused (nothing listens on that UDP port)",
+        vitnet::fail(exit_code::unavailable,
+                     "connect: {}: connection refused (nothing listens on that UDP port)",
                      peer.to_string());
       vitnet::fail_os("connect", peer.to_string(), recv_error);
     }

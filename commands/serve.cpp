@@ -91,7 +91,8 @@ task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog
   m.wake->cancel();
 }
 
-// ---- the server ----------------------------------------------------------------------------------
+// ---- the server
+// ----------------------------------------------------------------------------------
 
 class server {
  public:
@@ -135,7 +136,8 @@ class server {
     std::string url = shown.to_string();
     io_.note("listening on {}", url);
     if (io_.json())
-      io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(), events_on_stderr());
+      io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(),
+                events_on_stderr());
     if (!o_.ready_file.empty()) core::write_file_atomic(o_.ready_file, url + "\n");
   }
 
@@ -205,7 +207,8 @@ class server {
         auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
         co_return reason_of(r);
       }
-      case serve_mode::exec: co_return co_await exec(conn, st, idle);
+      case serve_mode::exec:
+        co_return co_await exec(conn, st, idle);
       case serve_mode::broadcast: {
         member m{&conn, {}, 0, ctx_.make_timer(), false, &st.bytes_out};
         room_.members.push_back(&m);
@@ -214,7 +217,8 @@ class server {
         room_.members.remove(&m);
         co_return "eof";
       }
-      case serve_mode::stdio: co_return co_await stdio(conn, st, idle);
+      case serve_mode::stdio:
+        co_return co_await stdio(conn, st, idle);
     }
     co_return "eof";
   }
@@ -232,10 +236,12 @@ class server {
     net::copy_result up, down;
     co_await net::both(
         ctx_,
-        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& out) -> task<void> {
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& out) -> task<void> {
           out = co_await net::copy(from, to, {.activity = w});
         }(conn, child->stdin_stream(), idle, up),
-        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& out) -> task<void> {
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& out) -> task<void> {
           out = co_await net::copy(from, to, {.activity = w});
         }(child->stdout_stream(), conn, idle, down));
     st.bytes_in = up.bytes;
@@ -252,7 +258,8 @@ class server {
     net::copy_result up, down;
     co_await net::both(
         ctx_,
-        [](net::stream& from, net::stream& to, net::watchdog* w, net::copy_result& r) -> task<void> {
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& r) -> task<void> {
           r = co_await net::copy(from, to, {.activity = w});
         }(in, conn, idle, up),
         [](net::stream& from, net::stream& to, net::stream& in, net::watchdog* w, bool many,
@@ -268,11 +275,13 @@ class server {
     co_return reason_of(down);
   }
 
-  // ---- UDP ----------------------------------------------------------------------------------------
+  // ---- UDP
+  // ----------------------------------------------------------------------------------------
 
   task<int> run_udp() {
     if (o_.mode == serve_mode::exec || o_.mode == serve_mode::broadcast)
-      vitnet::fail(core::exit_code::usage, "serve: --{} needs a stream transport (tcp or unix), not udp",
+      vitnet::fail(core::exit_code::usage,
+                   "serve: --{} needs a stream transport (tcp or unix), not udp",
                    o_.mode == serve_mode::exec ? "exec" : "broadcast");
     auto sock = co_await ctx_.bind_datagram(o_.where);
     announce(sock.local_endpoint());
@@ -288,15 +297,20 @@ class server {
       if (!allowed(r.from.ip)) continue;
       std::size_t sent = 0;
       if (o_.mode == serve_mode::echo || o_.mode == serve_mode::reply) {
-        std::span<const char> answer = o_.mode == serve_mode::echo
-                                           ? std::span<const char>(buf.data(), r.n)
-                                           : std::span<const char>(o_.reply.data(), o_.reply.size());
+        std::span<const char> answer =
+            o_.mode == serve_mode::echo ? std::span<const char>(buf.data(), r.n)
+                                        : std::span<const char>(o_.reply.data(), o_.reply.size());
         if (auto ec = co_await sock.send_to(answer, r.from); !ec) sent = answer.size();
       }
       if (io_.json())
-        io_.event(nlohmann::ordered_json{{"event", "datagram"}, {"peer", r.from.to_string()},
-                                 {"bytes_in", r.n}, {"bytes_out", sent}}.dump());
-      else io_.verbose(1, "datagram from {}: {} bytes", r.from.to_string(), r.n);
+        io_.event(nlohmann::ordered_json{
+            {"event", "datagram"},
+            {"peer", r.from.to_string()},
+            {"bytes_in", r.n},
+            {"bytes_out",
+             sent}}.dump());
+      else
+        io_.verbose(1, "datagram from {}: {} bytes", r.from.to_string(), r.n);
       if (o_.once) break;
     }
     co_return 0;
@@ -326,7 +340,12 @@ class server {
         }
         if (!allowed(r.from.ip)) continue;
         last = r.from;
-        if (io_.json()) io_.event(nlohmann::ordered_json{{"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}.dump(), true);
+        if (io_.json())
+          io_.event(
+              nlohmann::ordered_json{
+                  {"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}
+                  .dump(),
+              true);
         auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
         if (wr.ec || o_.once) break;
       }

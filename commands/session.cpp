@@ -8,7 +8,8 @@ namespace commands {
 
 void report_open(core::io& io, const conn_stats& s, bool on_stderr) {
   if (io.json()) {
-    io.event(nlohmann::ordered_json{{"event", "open"}, {"id", s.id}, {"peer", s.peer}}.dump(), on_stderr);
+    io.event(nlohmann::ordered_json{{"event", "open"}, {"id", s.id}, {"peer", s.peer}}.dump(),
+             on_stderr);
   } else {
     io.verbose(1, "connection {} from {}", s.id, s.peer);
   }
@@ -19,12 +20,12 @@ void report_close(core::io& io, net::context& ctx, const conn_stats& s, std::str
   auto took = ctx.now() - s.opened;
   if (io.json()) {
     io.event(nlohmann::ordered_json{{"event", "close"},
-                            {"id", s.id},
-                            {"peer", s.peer},
-                            {"bytes_in", s.bytes_in},
-                            {"bytes_out", s.bytes_out},
-                            {"duration_s", core::seconds(took)},
-                            {"reason", reason}}
+                                    {"id", s.id},
+                                    {"peer", s.peer},
+                                    {"bytes_in", s.bytes_in},
+                                    {"bytes_out", s.bytes_out},
+                                    {"duration_s", core::seconds(took)},
+                                    {"reason", reason}}
                  .dump(),
              on_stderr);
   } else {
@@ -36,7 +37,8 @@ void report_close(core::io& io, net::context& ctx, const conn_stats& s, std::str
 
 void report_reject(core::io& io, std::string_view peer, std::string_view reason, bool on_stderr) {
   if (io.json()) {
-    io.event(nlohmann::ordered_json{{"event", "reject"}, {"peer", peer}, {"reason", reason}}.dump(), on_stderr);
+    io.event(nlohmann::ordered_json{{"event", "reject"}, {"peer", peer}, {"reason", reason}}.dump(),
+             on_stderr);
   } else {
     io.verbose(1, "rejected connection from {}: {}", peer, reason);
   }

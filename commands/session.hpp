@@ -23,6 +23,7 @@ void report_open(core::io& io, const conn_stats& s, bool events_on_stderr);
 void report_close(core::io& io, net::context& ctx, const conn_stats& s, std::string_view reason,
                   bool events_on_stderr);
 /// Reports a connection turned away (denied, too many).
-void report_reject(core::io& io, std::string_view peer, std::string_view reason, bool events_on_stderr);
+void report_reject(core::io& io, std::string_view peer, std::string_view reason,
+                   bool events_on_stderr);
 
 }  // namespace commands

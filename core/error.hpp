@@ -31,7 +31,8 @@ template <typename... Args>
 
 /// Throws for an operating-system error met while acting on `what` (a peer, a path):
 /// "connect: 127.0.0.1:9: connection refused", with the exit code that error maps to.
-[[noreturn]] void fail_os(std::string_view action, std::string_view what, const std::error_code& ec);
+[[noreturn]] void fail_os(std::string_view action, std::string_view what,
+                          const std::error_code& ec);
 
 /// The lowercase, period-free text of an error code ("connection refused").
 std::string describe(const std::error_code& ec);

@@ -49,20 +49,34 @@ exit_code exit_code_for(const std::error_code& ec) {
 
 std::string_view exit_code_name(exit_code c) {
   switch (c) {
-    case exit_code::ok: return "ok";
-    case exit_code::no: return "no";
-    case exit_code::usage: return "usage";
-    case exit_code::data: return "data";
-    case exit_code::no_input: return "no_input";
-    case exit_code::no_host: return "no_host";
-    case exit_code::unavailable: return "unavailable";
-    case exit_code::internal: return "internal";
-    case exit_code::io: return "io";
-    case exit_code::timeout: return "timeout";
-    case exit_code::protocol: return "protocol";
-    case exit_code::permission: return "permission";
-    case exit_code::config: return "config";
-    case exit_code::interrupted: return "interrupted";
+    case exit_code::ok:
+      return "ok";
+    case exit_code::no:
+      return "no";
+    case exit_code::usage:
+      return "usage";
+    case exit_code::data:
+      return "data";
+    case exit_code::no_input:
+      return "no_input";
+    case exit_code::no_host:
+      return "no_host";
+    case exit_code::unavailable:
+      return "unavailable";
+    case exit_code::internal:
+      return "internal";
+    case exit_code::io:
+      return "io";
+    case exit_code::timeout:
+      return "timeout";
+    case exit_code::protocol:
+      return "protocol";
+    case exit_code::permission:
+      return "permission";
+    case exit_code::config:
+      return "config";
+    case exit_code::interrupted:
+      return "interrupted";
   }
   return "unknown";
 }

@@ -22,7 +22,9 @@ enum class exit_code : int {
   interrupted = 130,  ///< SIGINT or SIGTERM
 };
 
-constexpr int to_int(exit_code c) { return static_cast<int>(c); }
+constexpr int to_int(exit_code c) {
+  return static_cast<int>(c);
+}
 
 /// The exit code that best describes an operating-system or asio error.
 /// Example: exit_code_for(std::make_error_code(std::errc::connection_refused)) == unavailable.

@@ -13,7 +13,9 @@
 namespace core {
 
 namespace {
-std::error_code last_error() { return {errno, std::generic_category()}; }
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
 
 [[noreturn]] void fail_file(std::string_view path, const std::error_code& ec) {
   auto code = exit_code::io;

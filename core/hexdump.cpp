@@ -10,8 +10,10 @@ std::string hexdump(std::span<const unsigned char> data, std::uint64_t offset, c
     auto row = data.subspan(line, std::min<std::size_t>(16, data.size() - line));
     out += fmt::format("{} {:08x}  ", direction, offset + line);
     for (std::size_t i = 0; i < 16; ++i) {
-      if (i < row.size()) out += fmt::format("{:02x} ", row[i]);
-      else out += "   ";
+      if (i < row.size())
+        out += fmt::format("{:02x} ", row[i]);
+      else
+        out += "   ";
       if (i == 7) out.push_back(' ');
     }
     out += " |";

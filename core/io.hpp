@@ -12,9 +12,9 @@ namespace core {
 enum class color_mode { automatic, always, never };
 
 struct output_options {
-  bool json = false;     ///< one JSON document, or NDJSON for streaming commands
-  int verbosity = 0;     ///< -v repeats
-  bool quiet = false;    ///< -q: only errors on stderr
+  bool json = false;   ///< one JSON document, or NDJSON for streaming commands
+  int verbosity = 0;   ///< -v repeats
+  bool quiet = false;  ///< -q: only errors on stderr
   color_mode color = color_mode::automatic;
 };
 
@@ -49,14 +49,16 @@ class io {
   /// Printed only with at least `min` -v flags.
   template <typename... A>
   void verbose(int min, fmt::format_string<A...> f, A&&... a) {
-    if (opts_.verbosity >= min && !opts_.quiet) diag(level::note, fmt::format(f, std::forward<A>(a)...));
+    if (opts_.verbosity >= min && !opts_.quiet)
+      diag(level::note, fmt::format(f, std::forward<A>(a)...));
   }
 
   /// Text on stdout, as it is.
   void out(std::string_view text) { out_(text); }
   /// Text on stderr, as it is (hex dumps, progress).
   void err(std::string_view text) { err_(text); }
-  /// One NDJSON line (the caller's serialised object) on stdout, or on stderr when stdout carries data.
+  /// One NDJSON line (the caller's serialised object) on stdout, or on stderr when stdout carries
+  /// data.
   void event(std::string_view json_object, bool on_stderr = false);
 
  private:
@@ -69,7 +71,8 @@ class io {
   bool color_ = false;
 };
 
-/// Whether colour should be used on a stream given the option, NO_COLOR and whether it is a terminal.
+/// Whether colour should be used on a stream given the option, NO_COLOR and whether it is a
+/// terminal.
 bool use_color(color_mode mode, bool is_terminal);
 
 }  // namespace core

@@ -44,14 +44,22 @@ std::optional<duration> parse_duration(std::string_view text) {
       // A bare number means seconds, and only on its own ("10", not "1m10").
       if (!first || !text.empty()) return std::nullopt;
       scale = 1e9;
-    } else if (unit == "ns") scale = 1;
-    else if (unit == "us") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else if (unit == "d") scale = 86400e9;
-    else return std::nullopt;
+    } else if (unit == "ns")
+      scale = 1;
+    else if (unit == "us")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else if (unit == "d")
+      scale = 86400e9;
+    else
+      return std::nullopt;
     total_ns += *v * scale;
     first = false;
   }
@@ -99,18 +107,37 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
     char p = text[0];
     int power = 0;
     switch (p) {
-      case 'k': case 'K': power = 1; break;
-      case 'm': case 'M': power = 2; break;
-      case 'g': case 'G': power = 3; break;
-      case 't': case 'T': power = 4; break;
-      case 'b': case 'B': power = 0; break;
-      default: return std::nullopt;
+      case 'k':
+      case 'K':
+        power = 1;
+        break;
+      case 'm':
+      case 'M':
+        power = 2;
+        break;
+      case 'g':
+      case 'G':
+        power = 3;
+        break;
+      case 't':
+      case 'T':
+        power = 4;
+        break;
+      case 'b':
+      case 'B':
+        power = 0;
+        break;
+      default:
+        return std::nullopt;
     }
     std::string_view rest = power ? text.substr(1) : text;
     double base = 1024;
-    if (rest == "" || rest == "iB" || rest == "ib") base = 1024;
-    else if (rest == "B" || rest == "b") base = power ? 1000 : 1;
-    else return std::nullopt;
+    if (rest == "" || rest == "iB" || rest == "ib")
+      base = 1024;
+    else if (rest == "B" || rest == "b")
+      base = power ? 1000 : 1;
+    else
+      return std::nullopt;
     scale = std::pow(base, power);
   }
   double bytes = *v * scale;
@@ -128,12 +155,15 @@ std::string format_size(std::uint64_t bytes) {
 }
 
 std::string format_bitrate(double bps) {
-  static constexpr const char* units[] = {"bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"};
+  static constexpr const char* units[] = {"bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec",
+                                          "Tbits/sec"};
   int i = 0;
   while (bps >= 1000 && i < 4) bps /= 1000, ++i;
   return fmt::format("{:.3g} {}", bps, units[i]);
 }
 
-double seconds(duration d) { return static_cast<double>(d.count()) / 1e9; }
+double seconds(duration d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
 
 }  // namespace core

@@ -17,8 +17,8 @@ std::optional<duration> parse_duration(std::string_view text);
 /// "1.5s", "250ms", "2m30s", "0s": the shortest form that parse_duration reads back.
 std::string format_duration(duration d);
 
-/// Parses "65536", "64K", "64KiB" (1024), "64KB" (1000), "1.5M", "2G", "1T". Nullopt when malformed.
-/// Example: parse_size("64K") == 65536.
+/// Parses "65536", "64K", "64KiB" (1024), "64KB" (1000), "1.5M", "2G", "1T". Nullopt when
+/// malformed. Example: parse_size("64K") == 65536.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
 /// "512 B", "64.0 KiB", "1.50 GiB".

@@ -19,7 +19,8 @@ task<void> both(context&, task<void> a, task<void> b) {
   co_await (std::move(a) && std::move(b));
 }
 
-// ---- watchdog ------------------------------------------------------------------------------------
+// ---- watchdog
+// ------------------------------------------------------------------------------------
 
 struct watchdog::state {
   context* ctx;
@@ -58,9 +59,13 @@ watchdog::watchdog(context& ctx, duration limit, std::function<void()> on_expire
   ctx.start(watch(s_));
 }
 
-watchdog::~watchdog() { disarm(); }
+watchdog::~watchdog() {
+  disarm();
+}
 
-void watchdog::touch() { s_->deadline = s_->ctx->now() + s_->limit; }
+void watchdog::touch() {
+  s_->deadline = s_->ctx->now() + s_->limit;
+}
 
 void watchdog::disarm() {
   if (!s_->armed) return;
@@ -69,9 +74,12 @@ void watchdog::disarm() {
   s_->t->cancel();
 }
 
-bool watchdog::fired() const { return s_->fired; }
+bool watchdog::fired() const {
+  return s_->fired;
+}
 
-// ---- dial ----------------------------------------------------------------------------------------
+// ---- dial
+// ----------------------------------------------------------------------------------------
 
 namespace {
 
@@ -106,11 +114,13 @@ task<stream> dial(context& ctx, const endpoint& where, dial_options opts) {
       resolve_error = e;
     }
     std::string why;
-    if (resolve_error) why = resolve_error->what();
+    if (resolve_error)
+      why = resolve_error->what();
     else if (core::errno_of(ec) == ETIMEDOUT)
       why = fmt::format("connect: {}: connection timed out after {}", where.display(),
                         core::format_duration(opts.timeout));
-    else why = fmt::format("connect: {}: {}", where.display(), vitnet::describe(ec));
+    else
+      why = fmt::format("connect: {}: {}", where.display(), vitnet::describe(ec));
     if (n >= opts.retries) {
       if (resolve_error) throw *resolve_error;
       throw vitnet::error(core::exit_code_for(ec), why);

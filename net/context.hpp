@@ -38,7 +38,7 @@ class child_process {
 };
 
 struct spawn_options {
-  std::string command;  ///< run by /bin/sh -c
+  std::string command;                     ///< run by /bin/sh -c
   std::map<std::string, std::string> env;  ///< added to vitnet's own environment
 };
 
@@ -88,8 +88,8 @@ class context {
 };
 
 struct dial_options {
-  duration timeout = std::chrono::seconds(10);  ///< for each attempt, name resolution included
-  int retries = 0;                              ///< further attempts after the first fails
+  duration timeout = std::chrono::seconds(10);     ///< for each attempt, name resolution included
+  int retries = 0;                                 ///< further attempts after the first fails
   duration retry_delay = std::chrono::seconds(1);  ///< doubled after each retry, up to 30 s
   std::function<void(int attempt, const std::string& why, duration wait)> on_retry;
 };

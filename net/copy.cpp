@@ -13,7 +13,8 @@
 
 namespace net {
 
-// ---- buffer pool ---------------------------------------------------------------------------------
+// ---- buffer pool
+// ---------------------------------------------------------------------------------
 
 namespace {
 std::vector<char*>& free_buffers() {
@@ -35,11 +36,14 @@ pooled_buffer::pooled_buffer() {
 
 pooled_buffer::~pooled_buffer() {
   auto& pool = free_buffers();
-  if (pool.size() < max_pooled) pool.push_back(data_);
-  else delete[] data_;
+  if (pool.size() < max_pooled)
+    pool.push_back(data_);
+  else
+    delete[] data_;
 }
 
-// ---- readiness -----------------------------------------------------------------------------------
+// ---- readiness
+// -----------------------------------------------------------------------------------
 
 namespace {
 
@@ -54,7 +58,8 @@ task<std::error_code> wait_writable(stream::impl& i) {
       co_return ec;
     }
     case 2: {
-      auto [ec] = co_await std::get<2>(i.s).async_wait(asio::posix::descriptor_base::wait_write, nothrow);
+      auto [ec] =
+          co_await std::get<2>(i.s).async_wait(asio::posix::descriptor_base::wait_write, nothrow);
       co_return ec;
     }
     default:
@@ -62,7 +67,9 @@ task<std::error_code> wait_writable(stream::impl& i) {
   }
 }
 
-std::error_code last_error() { return {errno, std::system_category()}; }
+std::error_code last_error() {
+  return {errno, std::system_category()};
+}
 
 // Which side a would-block came from: waits on the one that is not ready.
 task<std::error_code> wait_either(stream& from, stream& to) {
@@ -106,8 +113,10 @@ task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const c
     if (errno == EINVAL && r.bytes == 0) co_return std::pair{r, false};
     // EPIPE, ECONNRESET on the way out are write errors; others are the source's.
     auto ec = last_error();
-    if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) r.write_ec = ec;
-    else r.read_ec = ec;
+    if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN)
+      r.write_ec = ec;
+    else
+      r.read_ec = ec;
     co_return std::pair{r, true};
   }
 }
@@ -153,8 +162,8 @@ std::string with_crlf(std::span<const char> in, char& last) {
 }
 
 // The general path: wait for data holding no buffer, then read and write with a pooled one until
-// the source has nothing more for now.
-task<copy_result> buffered_copy(stream& from, stream& to, const copy_options& o) {
+// the source has nothing more for now. With no destination, what is read is thrown away.
+task<copy_result> buffered_copy(stream& from, stream* to, const copy_options& o) {
   copy_result r;
   char last = 0;
   for (;;) {
@@ -173,11 +182,13 @@ task<copy_result> buffered_copy(stream& from, stream& to, const copy_options& o)
       std::span<const char> chunk(buf.span().data(), rd.n);
       if (o.observe) o.observe(chunk);
       io_result wr;
-      if (o.crlf) {
+      if (!to) {
+        // discarding
+      } else if (o.crlf) {
         std::string converted = with_crlf(chunk, last);
-        wr = co_await to.write_all(converted);
+        wr = co_await to->write_all(converted);
       } else {
-        wr = co_await to.write_all(chunk);
+        wr = co_await to->write_all(chunk);
       }
       if (wr.ec) {
         r.write_ec = wr.ec;
@@ -188,7 +199,9 @@ task<copy_result> buffered_copy(stream& from, stream& to, const copy_options& o)
   }
 }
 
-bool is_pipe(stream& s) { return s.get().s.index() == 2 && s.get().is_pipe; }
+bool is_pipe(stream& s) {
+  return s.get().s.index() == 2 && s.get().is_pipe;
+}
 bool is_regular_file(stream& s) {
   auto* b = std::get_if<blocking_fd>(&s.get().s);
   return b && b->is_regular_file;
@@ -209,7 +222,7 @@ task<copy_result> copy(stream& from, stream& to, copy_options o) {
     r = res, done = ok;
   }
   if (!done) {
-    auto more = co_await buffered_copy(from, to, o);
+    auto more = co_await buffered_copy(from, &to, o);
     more.bytes += r.bytes;
     r = more;
   }
@@ -221,10 +234,10 @@ task<copy_result> drain(stream& from, copy_options o) {
   copy_result r;
   if (from.get().is_tcp()) {
     // For TCP, MSG_TRUNC discards received bytes without copying them out of the kernel.
-    static char scratch[1 << 16];
+    static char scratch[1 << 22];  // never written for TCP; sized to the request all the same
     int fd = from.get().native_handle();
     for (;;) {
-      ssize_t n = ::recv(fd, scratch, 1 << 22, MSG_TRUNC | MSG_DONTWAIT);
+      ssize_t n = ::recv(fd, scratch, sizeof scratch, MSG_TRUNC | MSG_DONTWAIT);
       if (n > 0) {
         account(r, static_cast<std::size_t>(n), o);
         continue;
@@ -244,22 +257,7 @@ task<copy_result> drain(stream& from, copy_options o) {
       }
     }
   }
-  for (;;) {
-    if (auto ec = co_await from.wait_readable(); ec) {
-      r.read_ec = ec;
-      co_return r;
-    }
-    pooled_buffer buf;
-    for (;;) {
-      auto rd = from.try_read_some(buf.span());
-      if (is_would_block(rd.ec)) break;
-      if (rd.ec) {
-        r.read_ec = rd.ec;
-        co_return r;
-      }
-      account(r, rd.n, o);
-    }
-  }
+  co_return co_await buffered_copy(from, nullptr, o);
 }
 
 }  // namespace net

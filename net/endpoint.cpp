@@ -11,9 +11,12 @@ namespace net {
 
 std::string_view transport_name(transport t) {
   switch (t) {
-    case transport::tcp: return "tcp";
-    case transport::udp: return "udp";
-    case transport::unix_stream: return "unix";
+    case transport::tcp:
+      return "tcp";
+    case transport::udp:
+      return "udp";
+    case transport::unix_stream:
+      return "unix";
   }
   return "?";
 }
@@ -65,9 +68,12 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
   if (sep != std::string_view::npos) {
     std::string_view scheme = url.substr(0, sep);
     rest = url.substr(sep + 3);
-    if (scheme == "tcp") ep.transport = transport::tcp;
-    else if (scheme == "udp") ep.transport = transport::udp;
-    else if (scheme == "unix") ep.transport = transport::unix_stream;
+    if (scheme == "tcp")
+      ep.transport = transport::tcp;
+    else if (scheme == "udp")
+      ep.transport = transport::udp;
+    else if (scheme == "unix")
+      ep.transport = transport::unix_stream;
     else {
       message = fmt::format("unknown scheme '{}' in '{}' (supported: tcp, udp, unix)", scheme, url);
       return std::nullopt;
@@ -84,8 +90,10 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
       rest.remove_prefix(1);
       if (rest.empty()) return bad("missing abstract socket name after '@'");
     }
-    // sockaddr_un holds 108 bytes, including the terminating NUL (or the leading NUL when abstract).
-    if (rest.size() > 107) return bad(fmt::format("socket path is {} bytes; at most 107 fit", rest.size()));
+    // sockaddr_un holds 108 bytes, including the terminating NUL (or the leading NUL when
+    // abstract).
+    if (rest.size() > 107)
+      return bad(fmt::format("socket path is {} bytes; at most 107 fit", rest.size()));
     ep.path = std::string(rest);
     return ep;
   }

@@ -88,8 +88,10 @@ ip_address mask(const ip_address& a, int prefix, bool set) {
   int total = a.bits();
   for (int bit = prefix; bit < total; ++bit) {
     auto m = static_cast<std::uint8_t>(0x80u >> (bit % 8));
-    if (set) bytes[bit / 8] |= m;
-    else bytes[bit / 8] &= static_cast<std::uint8_t>(~m);
+    if (set)
+      bytes[bit / 8] |= m;
+    else
+      bytes[bit / 8] &= static_cast<std::uint8_t>(~m);
   }
   if (a.is_v6()) return ip_address::v6(bytes);
   return ip_address::v4((std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
@@ -114,7 +116,9 @@ std::optional<cidr> cidr::parse(std::string_view text) {
   return cidr(*addr, prefix);
 }
 
-ip_address cidr::last() const { return mask(base_, prefix_, true); }
+ip_address cidr::last() const {
+  return mask(base_, prefix_, true);
+}
 
 bool cidr::contains(const ip_address& a) const {
   // An IPv4-mapped IPv6 address (a dual-stack socket's IPv4 peer) matches IPv4 blocks; against an
@@ -130,7 +134,9 @@ std::uint64_t cidr::size() const {
   return std::uint64_t{1} << host_bits;
 }
 
-std::string cidr::to_string() const { return fmt::format("{}/{}", base_.to_string(), prefix_); }
+std::string cidr::to_string() const {
+  return fmt::format("{}/{}", base_.to_string(), prefix_);
+}
 
 std::string socket_address::to_string() const {
   if (ip.is_v6()) return fmt::format("[{}]:{}", ip.to_string(), port);

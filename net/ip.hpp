@@ -9,7 +9,8 @@
 
 namespace net {
 
-/// An IPv4 or IPv6 address. IPv4-mapped IPv6 addresses are kept as IPv6; unmap() turns them to IPv4.
+/// An IPv4 or IPv6 address. IPv4-mapped IPv6 addresses are kept as IPv6; unmap() turns them to
+/// IPv4.
 class ip_address {
  public:
   ip_address() = default;

@@ -32,7 +32,9 @@ listener::listener(listener&&) noexcept = default;
 listener& listener::operator=(listener&&) noexcept = default;
 listener::~listener() = default;
 
-const endpoint& listener::local_endpoint() const { return impl_->local; }
+const endpoint& listener::local_endpoint() const {
+  return impl_->local;
+}
 
 void listener::close() {
   std::error_code ec;
@@ -74,11 +76,13 @@ datagram_socket::~datagram_socket() = default;
 
 task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
   asio::ip::udp::endpoint from;
-  auto [ec, n] = co_await impl_->s.async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
+  auto [ec, n] =
+      co_await impl_->s.async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
   co_return datagram_result{ec, n, socket_address{from_asio(from.address()), from.port()}};
 }
 
-task<std::error_code> datagram_socket::send_to(std::span<const char> data, const socket_address& to) {
+task<std::error_code> datagram_socket::send_to(std::span<const char> data,
+                                               const socket_address& to) {
   asio::ip::address addr = to_asio(to.ip);
   // A dual-stack socket reaches IPv4 peers through their mapped form.
   if (addr.is_v4() && impl_->s.local_endpoint().protocol() == asio::ip::udp::v6())
@@ -93,7 +97,9 @@ task<std::error_code> datagram_socket::send(std::span<const char> data) {
   co_return ec;
 }
 
-const endpoint& datagram_socket::local_endpoint() const { return impl_->local; }
+const endpoint& datagram_socket::local_endpoint() const {
+  return impl_->local;
+}
 void datagram_socket::cancel() {
   std::error_code ec;
   impl_->s.cancel(ec);

@@ -67,9 +67,13 @@ class real_timer final : public timer {
 class real_child final : public child_process {
  public:
   real_child(asio::io_context& io, std::set<pid_t>& live, pid_t pid, int in_fd, int out_fd)
-      : io_(io), live_(live), pid_(pid),
-        in_(std::unique_ptr<stream::impl>(make_fd_impl(io.get_executor(), in_fd, "child stdin", true))),
-        out_(std::unique_ptr<stream::impl>(make_fd_impl(io.get_executor(), out_fd, "child stdout", true))) {}
+      : io_(io),
+        live_(live),
+        pid_(pid),
+        in_(std::unique_ptr<stream::impl>(
+            make_fd_impl(io.get_executor(), in_fd, "child stdin", true))),
+        out_(std::unique_ptr<stream::impl>(
+            make_fd_impl(io.get_executor(), out_fd, "child stdout", true))) {}
   ~real_child() override {
     if (!reaped_) {
       ::kill(pid_, SIGTERM);
@@ -165,9 +169,13 @@ int real_context::run(std::function<task<int>(context&)> main) {
   return status;
 }
 
-clock::time_point real_context::now() const { return clock::now(); }
+clock::time_point real_context::now() const {
+  return clock::now();
+}
 
-std::unique_ptr<timer> real_context::make_timer() { return std::make_unique<real_timer>(s_->io); }
+std::unique_ptr<timer> real_context::make_timer() {
+  return std::make_unique<real_timer>(s_->io);
+}
 
 void real_context::start(task<void> t) {
   asio::co_spawn(s_->io, std::move(t), [](std::exception_ptr e) {
@@ -180,7 +188,8 @@ void real_context::start(task<void> t) {
   });
 }
 
-// ---- name resolution -----------------------------------------------------------------------------
+// ---- name resolution
+// -----------------------------------------------------------------------------
 
 namespace {
 // getaddrinfo cannot be cancelled, so it runs on a thread of its own and the caller waits for it
@@ -245,12 +254,15 @@ task<std::vector<ip_address>> real_context::resolve(std::string host, duration d
   if (st->rc == EAI_NONAME || st->rc == EAI_NODATA || (st->rc == 0 && st->out.empty()))
     vitnet::fail(core::exit_code::no_host, "resolve: {}: unknown host", host);
   if (st->rc == EAI_AGAIN)
-    vitnet::fail(core::exit_code::no_host, "resolve: {}: temporary failure in name resolution", host);
-  if (st->rc != 0) vitnet::fail(core::exit_code::no_host, "resolve: {}: {}", host, ::gai_strerror(st->rc));
+    vitnet::fail(core::exit_code::no_host, "resolve: {}: temporary failure in name resolution",
+                 host);
+  if (st->rc != 0)
+    vitnet::fail(core::exit_code::no_host, "resolve: {}: {}", host, ::gai_strerror(st->rc));
   co_return std::move(st->out);
 }
 
-// ---- connect and listen --------------------------------------------------------------------------
+// ---- connect and listen
+// --------------------------------------------------------------------------
 
 namespace {
 
@@ -282,7 +294,8 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
     auto ec = co_await connect_within(*this, s, unix_endpoint(where), timeout);
     if (ec) co_return result{ec, stream{}};
     s.non_blocking(true, ec);
-    co_return result{std::error_code{}, stream(std::make_unique<stream::impl>(std::move(s), where.display()))};
+    co_return result{std::error_code{},
+                     stream(std::make_unique<stream::impl>(std::move(s), where.display()))};
   }
   asio::ip::tcp::socket s(s_->io);
   asio::ip::tcp::endpoint ep(to_asio(ip->ip), ip->port);
@@ -366,7 +379,8 @@ task<datagram_socket> real_context::bind_datagram(const endpoint& local) {
   if (ec) vitnet::fail_os("bind", local.display(), ec);
   endpoint bound = local;
   bound.port = s.local_endpoint(ec).port();
-  co_return datagram_socket(std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
+  co_return datagram_socket(
+      std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
 }
 
 task<datagram_socket> real_context::connect_datagram(const socket_address& peer) {
@@ -378,26 +392,31 @@ task<datagram_socket> real_context::connect_datagram(const socket_address& peer)
   if (ec) vitnet::fail_os("connect", peer.to_string(), ec);
   auto local = s.local_endpoint(ec);
   endpoint bound{transport::udp, from_asio(local.address()).to_string(), local.port(), {}, false};
-  co_return datagram_socket(std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
+  co_return datagram_socket(
+      std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
 }
 
-// ---- stdio and children --------------------------------------------------------------------------
+// ---- stdio and children
+// --------------------------------------------------------------------------
 
 stream& real_context::standard_input() {
   if (!s_->in)
-    s_->in = std::make_unique<stream>(std::unique_ptr<stream::impl>(make_fd_impl(s_->io.get_executor(), 0, "stdin", false)));
+    s_->in = std::make_unique<stream>(
+        std::unique_ptr<stream::impl>(make_fd_impl(s_->io.get_executor(), 0, "stdin", false)));
   return *s_->in;
 }
 
 stream& real_context::standard_output() {
   if (!s_->out)
-    s_->out = std::make_unique<stream>(std::unique_ptr<stream::impl>(make_fd_impl(s_->io.get_executor(), 1, "stdout", false)));
+    s_->out = std::make_unique<stream>(
+        std::unique_ptr<stream::impl>(make_fd_impl(s_->io.get_executor(), 1, "stdout", false)));
   return *s_->out;
 }
 
 std::unique_ptr<child_process> real_context::spawn(const spawn_options& opts) {
   int in[2], out[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) vitnet::fail_os("exec", opts.command, {errno, std::generic_category()});
+  if (::pipe2(in, O_CLOEXEC) != 0)
+    vitnet::fail_os("exec", opts.command, {errno, std::generic_category()});
   if (::pipe2(out, O_CLOEXEC) != 0) {
     ::close(in[0]), ::close(in[1]);
     vitnet::fail_os("exec", opts.command, {errno, std::generic_category()});

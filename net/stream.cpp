@@ -14,17 +14,23 @@
 
 namespace net {
 
-bool is_eof(const std::error_code& ec) { return ec == asio::error::eof; }
+bool is_eof(const std::error_code& ec) {
+  return ec == asio::error::eof;
+}
 bool is_would_block(const std::error_code& ec) {
   return ec == asio::error::would_block || core::errno_of(ec) == EAGAIN;
 }
-bool is_cancelled(const std::error_code& ec) { return ec == asio::error::operation_aborted; }
+bool is_cancelled(const std::error_code& ec) {
+  return ec == asio::error::operation_aborted;
+}
 
 int stream::impl::native_handle() {
   return std::visit(
       [](auto& x) -> int {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, blocking_fd>) return x.fd;
-        else return x.native_handle();
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, blocking_fd>)
+          return x.fd;
+        else
+          return x.native_handle();
       },
       s);
 }
@@ -110,8 +116,10 @@ task<io_result> stream::read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_read(b->fd, buf);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
-        else return async_read(s, buf);
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+          return {};
+        else
+          return async_read(s, buf);
       },
       impl_->s);
 }
@@ -135,8 +143,10 @@ task<std::error_code> stream::wait_readable() {
   if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
   co_return co_await std::visit(
       [&](auto& s) -> task<std::error_code> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
-        else return async_wait_read(s);
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+          return {};
+        else
+          return async_wait_read(s);
       },
       impl_->s);
 }
@@ -145,8 +155,10 @@ task<io_result> stream::write_all(std::span<const char> data) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_write(b->fd, data);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return {};
-        else return async_write(s, data);
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+          return {};
+        else
+          return async_write(s, data);
       },
       impl_->s);
 }
@@ -199,13 +211,19 @@ void stream::close() {
 bool stream::is_open() const {
   return std::visit(
       [](auto& s) -> bool {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) return s.fd >= 0;
-        else return s.is_open();
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+          return s.fd >= 0;
+        else
+          return s.is_open();
       },
       impl_->s);
 }
 
-const std::string& stream::peer_name() const { return impl_->peer_name; }
-std::optional<socket_address> stream::peer_address() const { return impl_->peer; }
+const std::string& stream::peer_name() const {
+  return impl_->peer_name;
+}
+std::optional<socket_address> stream::peer_address() const {
+  return impl_->peer;
+}
 
 }  // namespace net

@@ -24,8 +24,8 @@ struct stream::impl {
   variant s;
   std::string peer_name;
   std::optional<socket_address> peer;
-  bool is_pipe = false;      ///< the descriptor is a pipe (splice can move data to or from it)
-  bool owns_fd = true;       ///< blocking_fd: close on destruction
+  bool is_pipe = false;  ///< the descriptor is a pipe (splice can move data to or from it)
+  bool owns_fd = true;   ///< blocking_fd: close on destruction
   bool send_closed = false;
 
   int native_handle();

@@ -30,8 +30,9 @@ TEST_CASE("the man page has the sections a reader looks for") {
   cli::parse_state st;
   auto app = cli::build_app(st);
   auto man = cli::generate(*app, "man");
-  for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS", ".SH EXAMPLES",
-                              ".SH EXIT STATUS", "\\-\\-keep\\-open", "\\-\\-close\\-on\\-eof"})
+  for (const char* section :
+       {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS", ".SH EXAMPLES",
+        ".SH EXIT STATUS", "\\-\\-keep\\-open", "\\-\\-close\\-on\\-eof"})
     CHECK_MESSAGE(man.find(section) != std::string::npos, section);
   CHECK(cli::generate(*app, "man:serve").find(".SH OPTIONS") != std::string::npos);
   CHECK(cli::generate(*app, "nonsense").empty());

@@ -1,7 +1,8 @@
+#include "net/endpoint.hpp"
+
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "net/endpoint.hpp"
 
 using net::parse_endpoint;
 using net::transport;
@@ -37,8 +38,8 @@ TEST_CASE("a bare host and port means tcp, and ipv6 goes in brackets") {
 }
 
 TEST_CASE("endpoint urls read back from their string form") {
-  for (const char* url : {"tcp://127.0.0.1:80", "udp://[::1]:53", "unix:///run/x.sock", "unix://@abc",
-                          "tcp://localhost:0"})
+  for (const char* url : {"tcp://127.0.0.1:80", "udp://[::1]:53", "unix:///run/x.sock",
+                          "unix://@abc", "tcp://localhost:0"})
     CHECK(parse_endpoint(url).to_string() == url);
 }
 
@@ -47,12 +48,13 @@ TEST_CASE("malformed endpoint urls are usage errors naming the problem") {
     const char* url;
     const char* says;
   };
-  for (auto [url, says] : {bad_case{"tcp://h:70000", "out of range"}, bad_case{"foo://h:1", "unknown scheme"},
-                           bad_case{"tcp://h", "missing port"}, bad_case{"::1:80", "brackets"},
-                           bad_case{"tcp://h:x", "not a number"}, bad_case{"tcp://a b:1", "space"},
-                           bad_case{"unix://", "missing socket path"}, bad_case{"tcp://h:1/path", "unexpected path"},
-                           bad_case{"", "empty"}, bad_case{"tcp://[zz]:1", "not an IPv6"},
-                           bad_case{"tcp://h:", "missing port"}}) {
+  for (auto [url, says] :
+       {bad_case{"tcp://h:70000", "out of range"}, bad_case{"foo://h:1", "unknown scheme"},
+        bad_case{"tcp://h", "missing port"}, bad_case{"::1:80", "brackets"},
+        bad_case{"tcp://h:x", "not a number"}, bad_case{"tcp://a b:1", "space"},
+        bad_case{"unix://", "missing socket path"}, bad_case{"tcp://h:1/path", "unexpected path"},
+        bad_case{"", "empty"}, bad_case{"tcp://[zz]:1", "not an IPv6"},
+        bad_case{"tcp://h:", "missing port"}}) {
     try {
       parse_endpoint(url);
       FAIL("accepted " << url);

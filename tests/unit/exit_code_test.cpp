@@ -1,16 +1,18 @@
+#include "core/exit_code.hpp"
+
 #include <doctest/doctest.h>
 
 #include <asio/error.hpp>
 
 #include "core/error.hpp"
-#include "core/exit_code.hpp"
 
 using core::exit_code;
 using core::exit_code_for;
 
 TEST_CASE("operating-system errors map to the sysexits codes of the design") {
   CHECK(exit_code_for({}) == exit_code::ok);
-  CHECK(exit_code_for(std::make_error_code(std::errc::connection_refused)) == exit_code::unavailable);
+  CHECK(exit_code_for(std::make_error_code(std::errc::connection_refused)) ==
+        exit_code::unavailable);
   CHECK(exit_code_for(std::make_error_code(std::errc::timed_out)) == exit_code::timeout);
   CHECK(exit_code_for(std::make_error_code(std::errc::permission_denied)) == exit_code::permission);
   CHECK(exit_code_for(std::make_error_code(std::errc::host_unreachable)) == exit_code::unavailable);

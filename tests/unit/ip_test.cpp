@@ -1,9 +1,9 @@
+#include "net/ip.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "net/ip.hpp"
 
 using net::cidr;
 using net::ip_address;
@@ -22,7 +22,8 @@ TEST_CASE("ip addresses parse and format in both families") {
 }
 
 TEST_CASE("malformed ip addresses are refused") {
-  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "::g", "[::1]", "localhost"})
+  for (const char* bad :
+       {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "::g", "[::1]", "localhost"})
     CHECK_MESSAGE(!ip_address::parse(bad), bad);
 }
 
@@ -72,7 +73,8 @@ TEST_CASE("ranges are walked with next") {
     seen.push_back(a.to_string());
     if (a == c.last()) break;
   }
-  CHECK(seen == std::vector<std::string>{"192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.3"});
+  CHECK(seen ==
+        std::vector<std::string>{"192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.3"});
   CHECK(ip_address::parse("255.255.255.255")->next().to_string() == "0.0.0.0");
 }
 

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/units.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace std::chrono_literals;
 
@@ -20,7 +20,8 @@ TEST_CASE("malformed durations are refused") {
 }
 
 TEST_CASE("formatted durations read back as the same value") {
-  for (core::duration d : std::initializer_list<core::duration>{0ns, 1ns, 1500us, 250ms, 1500ms, 90s, 3661s, 5400s, 1h + 3us, 123456789ns}) {
+  for (core::duration d : std::initializer_list<core::duration>{
+           0ns, 1ns, 1500us, 250ms, 1500ms, 90s, 3661s, 5400s, 1h + 3us, 123456789ns}) {
     auto text = core::format_duration(d);
     CHECK_MESSAGE(core::parse_duration(text) == d, text);
   }

@@ -48,13 +48,13 @@ class client {
     if (o_.bench) co_return co_await bench(conn);
     // With --json, the connection's events go to stderr: stdout carries the peer's data.
     conn_stats st{1, conn.peer_name(), ctx_.now()};
-    report_open(io_, st, true);
+    if (io_.json()) report_open(io_, st, true);
     std::string reason = "eof";
     try {
       co_return co_await relay(conn, st);
     } catch (const vitnet::error& e) {
       reason = std::string("error: ") + e.what();
-      report_close(io_, ctx_, st, reason, true);
+      if (io_.json()) report_close(io_, ctx_, st, reason, true);
       throw;
     }
   }
@@ -142,7 +142,7 @@ class client {
     if (down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec))
       vitnet::fail_os("receive", conn.peer_name(), down.read_ec);
     // A reader of stdout that went away (| head) ends the relay; that is not a failure.
-    report_close(io_, ctx_, st, "eof", true);
+    if (io_.json()) report_close(io_, ctx_, st, "eof", true);
     co_return 0;
   }
 

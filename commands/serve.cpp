@@ -172,6 +172,8 @@ class server {
       idle = std::make_unique<net::watchdog>(ctx_, *o_.idle_timeout, [&] {
         idled = true;
         conn.close();
+        // In stdio mode the relay may be waiting for stdin, which must not keep the session.
+        if (o_.mode == serve_mode::stdio) ctx_.standard_input().cancel();
       });
     std::string reason = co_await dispatch(conn, st, idle.get());
     if (idled) reason = "idle_timeout";

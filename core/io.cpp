@@ -39,9 +39,9 @@ void io::event(std::string_view json_object, bool on_stderr) {
 
 void io::diag(level l, std::string_view message) {
   std::string line;
+  // Colour changes how a diagnostic looks, never what it says.
   if (color_) {
-    line = "\x1b[1mvitnet:\x1b[0m ";
-    if (l == level::error) line += "\x1b[31merror:\x1b[0m ";
+    line = l == level::error ? "\x1b[1;31mvitnet:\x1b[0m " : "\x1b[1mvitnet:\x1b[0m ";
     if (l == level::warning) line += "\x1b[33mwarning:\x1b[0m ";
   } else {
     line = "vitnet: ";

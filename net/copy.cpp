@@ -90,8 +90,14 @@ void account(copy_result& r, std::size_t n, const copy_options& o) {
 // Returns false in `.second` if the kernel refused splice for these descriptors before any byte.
 task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const copy_options& o) {
   copy_result r;
-  int in = from.get().native_handle(), out = to.get().native_handle();
   for (;;) {
+    // Either end may have been closed while this waited (an idle timeout): its descriptor number
+    // could by now belong to another connection, so never use one that is closed.
+    if (!from.is_open() || !to.is_open()) {
+      r.read_ec = asio::error::operation_aborted;
+      co_return std::pair{r, true};
+    }
+    int in = from.get().native_handle(), out = to.get().native_handle();
     ssize_t n = ::splice(in, nullptr, out, nullptr, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
       account(r, static_cast<std::size_t>(n), o);
@@ -124,8 +130,12 @@ task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const c
 // A regular file into a socket through sendfile(2).
 task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const copy_options& o) {
   copy_result r;
-  int in = from.get().native_handle(), out = to.get().native_handle();
   for (;;) {
+    if (!from.is_open() || !to.is_open()) {  // closed while waiting: see splice_copy
+      r.write_ec = asio::error::operation_aborted;
+      co_return std::pair{r, true};
+    }
+    int in = from.get().native_handle(), out = to.get().native_handle();
     ssize_t n = ::sendfile(out, in, nullptr, 1 << 20);
     if (n > 0) {
       account(r, static_cast<std::size_t>(n), o);
@@ -235,9 +245,12 @@ task<copy_result> drain(stream& from, copy_options o) {
   if (from.get().is_tcp()) {
     // For TCP, MSG_TRUNC discards received bytes without copying them out of the kernel.
     static char scratch[1 << 22];  // never written for TCP; sized to the request all the same
-    int fd = from.get().native_handle();
     for (;;) {
-      ssize_t n = ::recv(fd, scratch, sizeof scratch, MSG_TRUNC | MSG_DONTWAIT);
+      if (!from.is_open()) {  // closed while waiting: see splice_copy
+        r.read_ec = asio::error::operation_aborted;
+        co_return r;
+      }
+      ssize_t n = ::recv(from.get().native_handle(), scratch, sizeof scratch, MSG_TRUNC | MSG_DONTWAIT);
       if (n > 0) {
         account(r, static_cast<std::size_t>(n), o);
         continue;

@@ -16,3 +16,7 @@ expect_not_contains "$ERR" "$esc"
 expect_exit 69 "$VITNET" --color always connect "127.0.0.1:$port" </dev/null
 expect_contains "$ERR" "$esc["
 expect_contains "$ERR" "connection refused"
+# Colour changes how a diagnostic looks, never what it says.
+plain=$(sed "s/$esc\[[0-9;]*m//g" "$ERR")
+[[ $plain == "vitnet: connect: 127.0.0.1:$port: connection refused" ]] ||
+  fail "coloured diagnostic reads '$plain' once the colour is removed"

@@ -85,6 +85,10 @@ class context {
 
   /// Runs `t` concurrently; an exception escaping it is reported on stderr and ends nothing else.
   virtual void start(task<void> t) = 0;
+
+  /// Waits for a request to reload configuration (SIGHUP on the real backend; never on the mock
+  /// network). Returns false if the wait was abandoned.
+  virtual task<bool> wait_reload() = 0;
 };
 
 struct dial_options {

@@ -45,6 +45,7 @@ struct real_context::state {
   std::set<pid_t> children;  // outlives the io_context, whose teardown may still reap children
   asio::io_context io{1};    // destroyed after everything below, which uses it
   std::unique_ptr<stream> in, out;
+  std::unique_ptr<asio::signal_set> hangup;  // made on first use: until then SIGHUP keeps its default
   int saved_flags[2] = {-1, -1};
 };
 
@@ -186,6 +187,12 @@ void real_context::start(task<void> t) {
       core::write_fd_all(2, fmt::format("vitnet: internal error: {}\n", x.what()));
     }
   });
+}
+
+task<bool> real_context::wait_reload() {
+  if (!s_->hangup) s_->hangup = std::make_unique<asio::signal_set>(s_->io, SIGHUP);
+  auto [ec, signo] = co_await s_->hangup->async_wait(nothrow);
+  co_return !ec;
 }
 
 // ---- name resolution

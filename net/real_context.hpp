@@ -30,6 +30,7 @@ class real_context final : public context {
   net::stream& standard_output() override;
   std::unique_ptr<child_process> spawn(const spawn_options& opts) override;
   void start(task<void> t) override;
+  task<bool> wait_reload() override;
 
   struct state;
 

@@ -7,6 +7,7 @@ packages=(
   # build
   g++ cmake ninja-build ccache pkg-config make
   libcli11-dev libasio-dev libssl-dev libfmt-dev libcurl4-openssl-dev doctest-dev nlohmann-json3-dev
+  libtomlplusplus-dev
   # tests: real peers and tools the end-to-end tests drive
   ncat socat netcat-openbsd python3 util-linux coreutils procps
   # benchmarks: anchors

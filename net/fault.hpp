@@ -1,0 +1,72 @@
+#pragma once
+// The fault vocabulary shared by scenario files (`vitnet test net`) and `vitnet proxy`: what can
+// go wrong on a network, where, and when.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/context.hpp"
+
+namespace toml {
+inline namespace v3 {
+class table;
+}
+}  // namespace toml
+
+namespace net {
+
+enum class fault_kind {
+  latency,      ///< delay (with jitter) on a link
+  loss,         ///< datagrams lost; streams see retransmission delay, never silent data loss
+  bandwidth,    ///< a link carries at most `bandwidth` bytes per second
+  reorder,      ///< datagrams delivered out of order
+  duplicate,    ///< datagrams delivered twice
+  partition,    ///< nothing crosses the link (one way with from/to, both ways with between)
+  blackhole,    ///< nothing reaches `host` (and, on the proxy, nothing is forwarded)
+  reset,        ///< connections are reset: after `after_bytes`, or at `at`
+  slow_close,   ///< the proxy delays closing a connection by `latency`
+  crash,        ///< `host` goes down at `at`, and restarts after `for` if given
+  dns_failure,  ///< name lookups on `host` fail (mode "error") or hang (mode "timeout")
+  refuse,       ///< connections to `host` (on `port`, if given) are refused
+};
+
+/// The name used in files: "latency", "dns_failure", ...
+std::string_view fault_kind_name(fault_kind k);
+
+struct fault_spec {
+  fault_kind kind = fault_kind::latency;
+  // Where: a link (from -> to, or both ways), a host, optionally one port.
+  std::string from, to;
+  bool both_ways = true;
+  std::string host;
+  std::optional<std::uint16_t> port;
+  // When: from `at`, for `lasts` (forever when unset), each time with `probability`, and only
+  // for the first `connections` connections when set.
+  duration at{0};
+  std::optional<duration> lasts;
+  double probability = 1.0;
+  std::optional<std::uint64_t> connections;
+  // What.
+  duration latency{0};
+  duration jitter{0};
+  std::string distribution = "uniform";  ///< of the jitter: "uniform" or "normal"
+  double rate = 0;                       ///< loss, reorder, duplicate
+  std::uint64_t bandwidth = 0;           ///< bytes per second
+  std::optional<std::uint64_t> after_bytes;
+  std::string mode = "error";  ///< dns_failure: "error" or "timeout"
+  std::string direction = "both";  ///< proxy: "up" (client to upstream), "down", or "both"
+  // Where it was declared, for messages: "scenario.toml:12".
+  std::string origin;
+
+  /// Whether the fault is in force at `t` (virtual or real time since the start).
+  bool active_at(duration t) const { return t >= at && (!lasts || t < at + *lasts); }
+  /// A one-line description for reports: "partition client<->server at 1s for 2s".
+  std::string describe() const;
+};
+
+/// Reads one fault from a TOML table (the `[[fault]]` entries of a scenario or a proxy fault
+/// file). Throws vitnet::error with exit code 65 and "file:line: message" when it is malformed.
+fault_spec parse_fault(const toml::table& t, const std::string& file);
+
+}  // namespace net

@@ -33,6 +33,11 @@ std::unique_ptr<CLI::App> build_app(parse_state& st) {
                   "colour on stderr: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
+  app->parse_complete_callback([&st] {
+    st.output.color = st.color == "always"  ? core::color_mode::always
+                      : st.color == "never" ? core::color_mode::never
+                                            : core::color_mode::automatic;
+  });
   app->require_subcommand(1);
   app->fallthrough();
 

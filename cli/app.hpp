@@ -31,6 +31,17 @@ std::string generate(const CLI::App& app, const std::string& what);
 /// shell to complete file names. `words` are the words after "vitnet", the last being completed.
 std::string complete(const CLI::App& app, const std::vector<std::string>& words);
 
+/// The outcome of parsing: exit < 0 means a command was chosen (in the parse_state) and should
+/// run; otherwise exit with `exit` after printing `out` (help, version) and `err` (a usage error).
+struct parse_result {
+  int exit = -1;
+  std::string out, err;
+};
+
+/// Parses `args` (without the program name) into `app`'s parse_state, turning CLI11's errors into
+/// vitnet's usage messages: "vitnet: serve: unknown option '--ech' (did you mean '--echo'?)".
+parse_result parse_command_line(CLI::App& app, const std::vector<std::string>& args);
+
 /// Levenshtein distance, for did-you-mean suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -41,6 +41,44 @@ const std::vector<command_info>& command_table() {
         {"echo ping | vitnet connect udp://127.0.0.1:5353",
          "one datagram per line; answers on stdout"}},
        define_connect},
+      {"proxy",
+       "relay tcp, udp or unix connections to an upstream, injecting faults (latency, resets, ...)",
+       "Listens on LISTEN and relays every connection (or, for udp, every client) to the upstream "
+       "given by --to, injecting faults on the way: latency and jitter, a bandwidth limit, a "
+       "reset after some bytes, a blackhole, a slow close, datagram loss. It is the mock network "
+       "for programs that are not vitnet. Faults act both ways unless --up or --down says "
+       "otherwise; --probability makes each of them apply to only some connections. --faults "
+       "reads more from a file of [[fault]] tables (the vocabulary of 'vitnet test net'), and "
+       "SIGHUP re-reads it for new connections. A stream proxy cannot send a TCP reset: a reset "
+       "closes both sides at once. With --json, NDJSON events (listening, open, fault, close) go "
+       "to stdout.",
+       {{"vitnet proxy :8081 --to 127.0.0.1:8080 --latency 200ms --jitter 50ms",
+         "a slow link in front of a local server"},
+        {"vitnet proxy :8081 --to 127.0.0.1:8080 --reset-after 64K --probability 0.3",
+         "cut three connections in ten after 64 KiB"},
+        {"vitnet proxy udp://127.0.0.1:5354 --to udp://127.0.0.1:53 --loss 0.2",
+         "a lossy path to a DNS server"},
+        {"vitnet proxy :6380 --to unix:///run/redis.sock --bandwidth 1Mbit",
+         "a narrow link to a Unix socket"},
+        {"vitnet --json proxy :8081 --to :8080 --faults examples/proxy-faults.toml",
+         "faults from a file; kill -HUP reloads it"}},
+       define_proxy},
+      {"test",
+       "run network scenarios: on a deterministic mock network (virtual time, faults) or loopback",
+       "'vitnet test net FILE...' runs scenario files: TOML that names hosts, the vitnet commands "
+       "each runs (with start times and stdin), faults on the network, and what each command is "
+       "expected to do. On the mock network (the default) nothing touches a socket: hosts, links "
+       "and time are simulated, an hour of timeouts passes in milliseconds, and the same seed gives "
+       "the same run, event for event (--trace). With --net loopback the same file runs on real "
+       "sockets, host N being 127.0.0.N+1, with faults realised by 'vitnet proxy'; a fault a "
+       "backend cannot realise fails the run (exit 78) rather than passing silently. Exit 0 when "
+       "every scenario passed, 1 when some failed, 65 for a malformed file (file:line: message). "
+       "See examples/quickstart.toml for the format.",
+       {{"vitnet test net examples/quickstart.toml", "a server, clients and a partition that heals, in virtual time"},
+        {"vitnet test net --seeds 1..100 --jobs 2 tests/*.toml", "a sweep of seeds over every scenario"},
+        {"vitnet test net --junit report.xml --trace run.trace scenario.toml", "reports for CI"},
+        {"vitnet test net --net loopback scenario.toml", "the same scenario on real sockets"}},
+       define_test},
   };
   return table;
 }

@@ -35,6 +35,8 @@ const std::vector<command_info>& command_table();
 /// Declarations of each command's options (one file per command in cli/).
 void define_serve(CLI::App& sub, runner& chosen);
 void define_connect(CLI::App& sub, runner& chosen);
+void define_proxy(CLI::App& sub, runner& chosen);
+void define_test(CLI::App& sub, runner& chosen);
 
 /// Parses a duration option value or throws CLI::ValidationError naming the option.
 core::duration duration_arg(const std::string& option, const std::string& text);

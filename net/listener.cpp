@@ -20,9 +20,17 @@ asio::ip::address to_asio(const ip_address& a) {
   return asio::ip::address_v6(a.bytes());
 }
 
-listener::impl::~impl() {
+namespace {
+template <typename A>
+void close_acceptor(A& a) {
   std::error_code ec;
-  std::visit([&](auto& x) { x.close(ec); }, a);
+  if constexpr (std::is_same_v<A, std::unique_ptr<sim::listener_state>>) a->close();
+  else a.close(ec);
+}
+}  // namespace
+
+listener::impl::~impl() {
+  std::visit([](auto& x) { close_acceptor(x); }, a);
   if (!unlink_path.empty()) ::unlink(unlink_path.c_str());
 }
 
@@ -37,11 +45,18 @@ const endpoint& listener::local_endpoint() const {
 }
 
 void listener::close() {
-  std::error_code ec;
-  std::visit([&](auto& x) { x.close(ec); }, impl_->a);
+  std::visit([](auto& x) { close_acceptor(x); }, impl_->a);
 }
 
 task<accept_result> listener::accept() {
+  if (auto* l = std::get_if<std::unique_ptr<sim::listener_state>>(&impl_->a)) {
+    auto [ec, e] = co_await sim::accept(**l);
+    if (ec) co_return accept_result{ec, {}};
+    std::string name = e->peer_name;
+    auto i = std::make_unique<stream::impl>(std::move(e), std::move(name));
+    i->peer = i->sim_end()->peer;
+    co_return accept_result{{}, stream(std::move(i))};
+  }
   if (auto* tcp = std::get_if<asio::ip::tcp::acceptor>(&impl_->a)) {
     auto [ec, sock] = co_await tcp->async_accept(nothrow);
     if (ec) co_return accept_result{ec, {}};
@@ -75,25 +90,29 @@ datagram_socket& datagram_socket::operator=(datagram_socket&&) noexcept = defaul
 datagram_socket::~datagram_socket() = default;
 
 task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
+  if (auto* d = impl_->sim()) co_return co_await sim::receive_from(*d, buf);
   asio::ip::udp::endpoint from;
   auto [ec, n] =
-      co_await impl_->s.async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
+      co_await impl_->udp()->async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
   co_return datagram_result{ec, n, socket_address{from_asio(from.address()), from.port()}};
 }
 
 task<std::error_code> datagram_socket::send_to(std::span<const char> data,
                                                const socket_address& to) {
+  if (auto* d = impl_->sim()) co_return co_await sim::send_to(*d, data, to);
+  auto& s = *impl_->udp();
   asio::ip::address addr = to_asio(to.ip);
   // A dual-stack socket reaches IPv4 peers through their mapped form.
-  if (addr.is_v4() && impl_->s.local_endpoint().protocol() == asio::ip::udp::v6())
+  if (addr.is_v4() && s.local_endpoint().protocol() == asio::ip::udp::v6())
     addr = asio::ip::make_address_v6(asio::ip::v4_mapped, addr.to_v4());
-  auto [ec, n] = co_await impl_->s.async_send_to(asio::buffer(data.data(), data.size()),
-                                                 asio::ip::udp::endpoint(addr, to.port), nothrow);
+  auto [ec, n] = co_await s.async_send_to(asio::buffer(data.data(), data.size()),
+                                          asio::ip::udp::endpoint(addr, to.port), nothrow);
   co_return ec;
 }
 
 task<std::error_code> datagram_socket::send(std::span<const char> data) {
-  auto [ec, n] = co_await impl_->s.async_send(asio::buffer(data.data(), data.size()), nothrow);
+  if (auto* d = impl_->sim()) co_return co_await sim::send_to(*d, data, *d->peer);
+  auto [ec, n] = co_await impl_->udp()->async_send(asio::buffer(data.data(), data.size()), nothrow);
   co_return ec;
 }
 
@@ -101,12 +120,18 @@ const endpoint& datagram_socket::local_endpoint() const {
   return impl_->local;
 }
 void datagram_socket::cancel() {
+  if (auto* d = impl_->sim()) {
+    ++d->cancel_gen;
+    d->wake.notify();
+    return;
+  }
   std::error_code ec;
-  impl_->s.cancel(ec);
+  impl_->udp()->cancel(ec);
 }
 void datagram_socket::close() {
+  if (auto* d = impl_->sim()) return d->close();
   std::error_code ec;
-  impl_->s.close(ec);
+  impl_->udp()->close(ec);
 }
 
 }  // namespace net

@@ -15,7 +15,9 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -46,6 +48,10 @@ struct real_context::state {
   asio::io_context io{1};    // destroyed after everything below, which uses it
   std::unique_ptr<stream> in, out;
   std::unique_ptr<asio::signal_set> hangup;  // made on first use: until then SIGHUP keeps its default
+  // A scenario host on the loopback backend (`vitnet test net --net loopback`): the address this
+  // process listens and connects from, and the scenario's host names.
+  std::optional<asio::ip::address> own_address;
+  std::map<std::string, ip_address> host_names;
   int saved_flags[2] = {-1, -1};
 };
 
@@ -134,6 +140,20 @@ real_context::real_context() : s_(std::make_unique<state>()) {
   // asio makes stdin and stdout non-blocking; put them back as they were on the way out, since
   // the terminal or pipe is shared with the shell.
   for (int fd : {0, 1}) s_->saved_flags[fd] = ::fcntl(fd, F_GETFL);
+  if (const char* a = std::getenv("VITNET_HOST_ADDR"))
+    if (auto ip = ip_address::parse(a)) s_->own_address = to_asio(*ip);
+  if (const char* names = std::getenv("VITNET_HOSTS")) {
+    // "server=127.0.0.2,client=127.0.0.3"
+    std::string_view rest = names;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      auto eq = item.find('=');
+      if (eq != std::string_view::npos)
+        if (auto ip = ip_address::parse(item.substr(eq + 1))) s_->host_names[std::string(item.substr(0, eq))] = *ip;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
 }
 
 real_context::~real_context() {
@@ -213,6 +233,8 @@ struct lookup {
 
 task<std::vector<ip_address>> real_context::resolve(std::string host, duration deadline) {
   if (auto ip = ip_address::parse(host)) co_return std::vector<ip_address>{*ip};
+  if (auto it = s_->host_names.find(host); it != s_->host_names.end())
+    co_return std::vector<ip_address>{it->second};
   auto st = std::make_shared<lookup>();
   asio::steady_timer timer(s_->io);
   timer.expires_after(deadline);
@@ -306,7 +328,14 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
   }
   asio::ip::tcp::socket s(s_->io);
   asio::ip::tcp::endpoint ep(to_asio(ip->ip), ip->port);
-  auto ec = co_await connect_within(*this, s, ep, timeout);
+  std::error_code ec;
+  if (s_->own_address && ep.address().is_v4()) {
+    // A scenario host connects from its own address, so peers see who it is.
+    s.open(asio::ip::tcp::v4(), ec);
+    if (!ec) s.bind(asio::ip::tcp::endpoint(*s_->own_address, 0), ec);
+    if (ec) co_return result{ec, stream{}};
+  }
+  ec = co_await connect_within(*this, s, ep, timeout);
   if (ec) co_return result{ec, stream{}};
   std::error_code ignored;
   s.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -318,9 +347,11 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
 
 namespace {
 
-// The address to bind for a listening endpoint: "any" (dual-stack) when no host is given.
-task<asio::ip::address> bind_address(context& ctx, const endpoint& where) {
-  if (where.host.empty()) co_return asio::ip::address(asio::ip::address_v6::any());
+// The address to bind for a listening endpoint: "any" (dual-stack) when no host is given, or
+// the scenario host's own address on the loopback backend.
+task<asio::ip::address> bind_address(context& ctx, const endpoint& where,
+                                     const std::optional<asio::ip::address>& own) {
+  if (where.host.empty()) co_return own ? *own : asio::ip::address(asio::ip::address_v6::any());
   auto addrs = co_await ctx.resolve(where.host, std::chrono::seconds(10));
   // Prefer IPv4 for a name such as "localhost", which is what most clients try first.
   for (auto& a : addrs)
@@ -361,7 +392,7 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
     if (!where.abstract) i->unlink_path = where.path;
     co_return listener(std::move(i));
   }
-  auto addr = co_await bind_address(*this, where);
+  auto addr = co_await bind_address(*this, where, s_->own_address);
   asio::ip::tcp::acceptor a(s_->io);
   asio::ip::tcp::endpoint ep(addr, where.port);
   a.open(ep.protocol(), ec);
@@ -376,7 +407,7 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
 }
 
 task<datagram_socket> real_context::bind_datagram(const endpoint& local) {
-  auto addr = co_await bind_address(*this, local);
+  auto addr = co_await bind_address(*this, local, s_->own_address);
   asio::ip::udp::socket s(s_->io);
   asio::ip::udp::endpoint ep(addr, local.port);
   std::error_code ec;
@@ -387,7 +418,7 @@ task<datagram_socket> real_context::bind_datagram(const endpoint& local) {
   endpoint bound = local;
   bound.port = s.local_endpoint(ec).port();
   co_return datagram_socket(
-      std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
+      std::make_unique<datagram_socket::impl>(std::move(s), bound));
 }
 
 task<datagram_socket> real_context::connect_datagram(const socket_address& peer) {
@@ -395,12 +426,13 @@ task<datagram_socket> real_context::connect_datagram(const socket_address& peer)
   asio::ip::udp::endpoint ep(to_asio(peer.ip), peer.port);
   std::error_code ec;
   s.open(ep.protocol(), ec);
+  if (!ec && s_->own_address && ep.address().is_v4()) s.bind(asio::ip::udp::endpoint(*s_->own_address, 0), ec);
   if (!ec) s.connect(ep, ec);
   if (ec) vitnet::fail_os("connect", peer.to_string(), ec);
   auto local = s.local_endpoint(ec);
   endpoint bound{transport::udp, from_asio(local.address()).to_string(), local.port(), {}, false};
   co_return datagram_socket(
-      std::make_unique<datagram_socket::impl>(datagram_socket::impl{std::move(s), bound}));
+      std::make_unique<datagram_socket::impl>(std::move(s), bound));
 }
 
 // ---- stdio and children

@@ -1,5 +1,5 @@
 #pragma once
-// Private to net/: what listeners and datagram sockets hold on the real backend.
+// Private to net/: what listeners and datagram sockets hold, on either backend.
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
 #include <asio/ip/v6_only.hpp>
@@ -8,11 +8,14 @@
 
 #include "net/datagram.hpp"
 #include "net/listener.hpp"
+#include "net/sim_objects.hpp"
 
 namespace net {
 
 struct listener::impl {
-  std::variant<asio::ip::tcp::acceptor, asio::local::stream_protocol::acceptor> a;
+  std::variant<asio::ip::tcp::acceptor, asio::local::stream_protocol::acceptor,
+               std::unique_ptr<sim::listener_state>>
+      a;
   endpoint local;
   std::string unlink_path;  ///< a Unix socket file to remove on close
   template <typename A>
@@ -21,8 +24,15 @@ struct listener::impl {
 };
 
 struct datagram_socket::impl {
-  asio::ip::udp::socket s;
+  std::variant<asio::ip::udp::socket, std::unique_ptr<sim::datagram_state>> s;
   endpoint local;
+  template <typename S>
+  impl(S&& sock, endpoint where) : s(std::forward<S>(sock)), local(std::move(where)) {}
+  asio::ip::udp::socket* udp() { return std::get_if<asio::ip::udp::socket>(&s); }
+  sim::datagram_state* sim() {
+    auto* p = std::get_if<std::unique_ptr<sim::datagram_state>>(&s);
+    return p ? p->get() : nullptr;
+  }
 };
 
 /// Converts between asio's addresses and net's.

@@ -27,10 +27,13 @@ bool is_cancelled(const std::error_code& ec) {
 int stream::impl::native_handle() {
   return std::visit(
       [](auto& x) -> int {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, blocking_fd>)
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, blocking_fd>)
           return x.fd;
-        else
+        else if constexpr (is_asio_object<T>)
           return x.native_handle();
+        else
+          return -1;
       },
       s);
 }
@@ -114,9 +117,10 @@ io_result fd_write(int fd, std::span<const char> data) {
 
 task<io_result> stream::read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_read(b->fd, buf);
+  if (auto* e = impl_->sim_end()) co_return co_await sim::read_some(*e, buf);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+        if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
           return {};
         else
           return async_read(s, buf);
@@ -126,9 +130,10 @@ task<io_result> stream::read_some(std::span<char> buf) {
 
 io_result stream::try_read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) return fd_read(b->fd, buf);
+  if (auto* e = impl_->sim_end()) return sim::try_read_some(*e, buf);
   return std::visit(
       [&](auto& s) -> io_result {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) {
+        if constexpr (!is_asio_object<std::decay_t<decltype(s)>>) {
           return {};
         } else {
           std::error_code ec;
@@ -141,9 +146,10 @@ io_result stream::try_read_some(std::span<char> buf) {
 
 task<std::error_code> stream::wait_readable() {
   if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
+  if (auto* e = impl_->sim_end()) co_return co_await sim::wait_readable(*e);
   co_return co_await std::visit(
       [&](auto& s) -> task<std::error_code> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+        if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
           return {};
         else
           return async_wait_read(s);
@@ -153,9 +159,10 @@ task<std::error_code> stream::wait_readable() {
 
 task<io_result> stream::write_all(std::span<const char> data) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_write(b->fd, data);
+  if (auto* e = impl_->sim_end()) co_return co_await sim::write_all(*e, data);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+        if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
           return {};
         else
           return async_write(s, data);
@@ -172,6 +179,8 @@ std::error_code stream::shutdown_send() {
         using S = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<S, blocking_fd>) {
           if (impl_->owns_fd && s.fd >= 0) ::close(std::exchange(s.fd, -1));
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
+          ec = sim::shutdown_send(*s);
         } else if constexpr (std::is_same_v<S, asio::posix::stream_descriptor>) {
           s.close(ec);
         } else {
@@ -185,7 +194,10 @@ std::error_code stream::shutdown_send() {
 void stream::cancel() {
   std::visit(
       [](auto& s) {
-        if constexpr (!std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
+          sim::cancel(*s);
+        } else if constexpr (is_asio_object<S>) {
           std::error_code ec;
           s.cancel(ec);
         }
@@ -200,6 +212,8 @@ void stream::close() {
         if constexpr (std::is_same_v<S, blocking_fd>) {
           if (impl_->owns_fd && s.fd >= 0) ::close(std::exchange(s.fd, -1));
           s.fd = -1;
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
+          sim::close(*s);
         } else {
           std::error_code ec;
           s.close(ec);
@@ -211,8 +225,11 @@ void stream::close() {
 bool stream::is_open() const {
   return std::visit(
       [](auto& s) -> bool {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, blocking_fd>)
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, blocking_fd>)
           return s.fd >= 0;
+        else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>)
+          return !s->closed;
         else
           return s.is_open();
       },

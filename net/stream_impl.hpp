@@ -5,9 +5,14 @@
 #include <asio/posix/stream_descriptor.hpp>
 #include <variant>
 
+#include "net/sim_objects.hpp"
 #include "net/stream.hpp"
 
 namespace net {
+
+/// Whether a stream alternative is one of asio's I/O objects.
+template <typename T>
+constexpr bool is_asio_object = !std::is_same_v<T, struct blocking_fd> && !std::is_same_v<T, std::shared_ptr<sim::end>>;
 
 /// A file descriptor that cannot be polled (a regular file, /dev/null): read and written directly.
 struct blocking_fd {
@@ -17,7 +22,7 @@ struct blocking_fd {
 
 struct stream::impl {
   using variant = std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
-                               asio::posix::stream_descriptor, blocking_fd>;
+                               asio::posix::stream_descriptor, blocking_fd, std::shared_ptr<sim::end>>;
   template <typename S>
   impl(S&& s, std::string name) : s(std::forward<S>(s)), peer_name(std::move(name)) {}
 
@@ -31,6 +36,10 @@ struct stream::impl {
   int native_handle();
   bool is_socket() const { return s.index() <= 1; }
   bool is_tcp() const { return s.index() == 0; }
+  sim::end* sim_end() {
+    auto* p = std::get_if<std::shared_ptr<sim::end>>(&s);
+    return p ? p->get() : nullptr;
+  }
 };
 
 /// Wraps an already open descriptor (stdin, stdout, a pipe): pollable ones go through the event

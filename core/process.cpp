@@ -1,0 +1,120 @@
+#include "core/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "core/error.hpp"
+
+extern char** environ;
+
+namespace core {
+
+child::child(const child_spec& spec) : input_(spec.input) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
+    vitnet::fail_os("spawn", spec.argv.at(0), {errno, std::generic_category()});
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string_view::npos && spec.env.count(std::string(kv.substr(0, eq)))) continue;
+    env.emplace_back(kv);
+  }
+  for (auto& [k, v] : spec.env) env.push_back(k + "=" + v);
+  std::vector<char*> envp, argv;
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = spec.argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  int rc = ::posix_spawn(&pid_, argv[0], &fa, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  ::close(in[0]), ::close(out[1]), ::close(err[1]);
+  in_ = in[1], out_ = out[0], err_ = err[0];
+  for (int fd : {in_, out_, err_}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (rc != 0) {
+    pid_ = -1;
+    status_ = 127;
+    vitnet::fail_os("spawn", spec.argv.at(0), {rc, std::generic_category()});
+  }
+  if (input_.empty()) ::close(std::exchange(in_, -1));
+}
+
+child::~child() {
+  if (pid_ > 0 && !status_) {
+    ::kill(pid_, SIGKILL);
+    int st;
+    ::waitpid(pid_, &st, 0);
+  }
+  for (int fd : {in_, out_, err_})
+    if (fd >= 0) ::close(fd);
+}
+
+void child::signal(int sig) {
+  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+}
+
+void child::reap() {
+  if (pid_ <= 0 || status_) return;
+  int st = 0;
+  if (::waitpid(pid_, &st, WNOHANG) == pid_) status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void child::pump(const std::vector<child*>& children, std::chrono::milliseconds timeout) {
+  std::vector<pollfd> fds;
+  std::vector<std::pair<child*, int>> who;  // which child, and 0 stdin / 1 stdout / 2 stderr
+  for (auto* c : children) {
+    if (c->in_ >= 0) fds.push_back({c->in_, POLLOUT, 0}), who.emplace_back(c, 0);
+    if (c->out_ >= 0) fds.push_back({c->out_, POLLIN, 0}), who.emplace_back(c, 1);
+    if (c->err_ >= 0) fds.push_back({c->err_, POLLIN, 0}), who.emplace_back(c, 2);
+  }
+  if (!fds.empty()) ::poll(fds.data(), fds.size(), static_cast<int>(timeout.count()));
+  else ::usleep(static_cast<useconds_t>(std::min<long long>(timeout.count(), 20) * 1000));
+  char buf[65536];
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (!fds[i].revents) continue;
+    auto [c, which] = who[i];
+    if (which == 0) {
+      ssize_t n = ::write(c->in_, c->input_.data() + c->input_off_, c->input_.size() - c->input_off_);
+      if (n > 0) c->input_off_ += static_cast<std::size_t>(n);
+      if ((n < 0 && errno != EAGAIN) || c->input_off_ >= c->input_.size()) ::close(std::exchange(c->in_, -1));
+      continue;
+    }
+    int& fd = which == 1 ? c->out_ : c->err_;
+    std::string& to = which == 1 ? c->out : c->err;
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n > 0) {
+        to.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0 || (errno != EAGAIN && errno != EINTR)) ::close(std::exchange(fd, -1));
+      break;
+    }
+  }
+  for (auto* c : children) c->reap();
+}
+
+}  // namespace core

@@ -1,0 +1,48 @@
+#pragma once
+// Child processes run to completion with their output captured: what `vitnet test net --net
+// loopback` uses to run each scenario process as a real vitnet.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace core {
+
+struct child_spec {
+  std::vector<std::string> argv;            ///< argv[0] is the program's path
+  std::map<std::string, std::string> env;  ///< added to this process's environment
+  std::string input;                        ///< written to its stdin, which is then closed
+};
+
+class child {
+ public:
+  /// Starts the program. Throws vitnet::error when it cannot be started.
+  explicit child(const child_spec& spec);
+  ~child();  ///< a child still running gets SIGKILL
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+
+  bool running() const { return !status_; }
+  /// The exit status once it has exited (128+N when killed by signal N).
+  std::optional<int> status() const { return status_; }
+  void signal(int sig);
+
+  std::string out, err;  ///< what it has printed so far
+
+  /// Waits up to `timeout` for any of `children` to print or exit, and collects what they did.
+  static void pump(const std::vector<child*>& children, std::chrono::milliseconds timeout);
+
+ private:
+  void reap();
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1, err_ = -1;
+  std::string input_;
+  std::size_t input_off_ = 0;
+  std::optional<int> status_;
+};
+
+}  // namespace core

@@ -1,0 +1,158 @@
+#pragma once
+// The mock network's world: named hosts, links between them, a virtual clock and one seeded PRNG.
+// Time advances only when nothing is ready to run, straight to the next timer, so an hour of
+// timeouts passes in milliseconds; the same seed gives the same run, event for event.
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "net/context.hpp"
+#include "net/ip.hpp"
+
+namespace net::sim {
+
+/// What a coroutine waits on until something happens: notify() wakes it. Built on a timer that
+/// never expires by itself, so a wait costs nothing but its frame.
+class waker {
+ public:
+  explicit waker(asio::io_context& io);
+  task<void> wait();
+  void notify();
+
+ private:
+  asio::steady_timer t_;
+};
+
+/// How one direction of a link behaves at a given moment.
+struct link_params {
+  duration latency{0};
+  duration jitter{0};
+  bool normal_jitter = false;  ///< jitter drawn from a normal distribution (else uniform)
+  double loss = 0;             ///< datagrams lost; stream segments retransmitted after a delay
+  double duplicate = 0;        ///< datagrams delivered twice
+  double reorder = 0;          ///< datagrams held back so later ones overtake them
+  std::uint64_t bandwidth = 0;  ///< bytes per second; 0 is unlimited
+  bool blocked = false;         ///< a partition or blackhole: nothing gets through
+};
+
+class host;
+struct connection;
+struct listener_state;
+struct datagram_state;
+
+/// The hooks through which a scenario's faults act on the network. Each is optional.
+struct fault_hooks {
+  /// Adjusts a link's parameters for one transmission (latency, loss, partitions, ...).
+  std::function<void(const host& from, const host& to, link_params&)> link;
+  /// Decides whether a connection attempt to host:port is refused.
+  std::function<bool(const host& to, std::uint16_t port)> refuse;
+  /// Called for each new connection, which may be given a reset-after-bytes limit.
+  std::function<void(connection& c)> on_connect;
+  /// Decides how name lookups on `on` fail: nullopt (they work), "error" or "timeout".
+  std::function<std::optional<std::string>(const host& on, const std::string& name)> dns;
+};
+
+class world {
+ public:
+  explicit world(std::uint64_t seed);
+  ~world();
+  world(const world&) = delete;
+  world& operator=(const world&) = delete;
+
+  asio::io_context& io() { return *io_; }
+  /// Destroys every coroutine still waiting in the world (what a process exit or the end of a
+  /// scenario does), while the hosts and contexts they refer to still exist.
+  void shutdown();
+  /// Runs `fn` at the start of shutdown(), before the io_context goes (to release objects that
+  /// hold asio timers and outlive coroutines). Returns an id for forget_shutdown().
+  std::uint64_t on_shutdown(std::function<void()> fn);
+  void forget_shutdown(std::uint64_t id);
+  clock::time_point now() const { return now_; }
+  /// Virtual time since the world began.
+  duration elapsed() const { return now_ - start_; }
+
+  /// Runs `fn` at virtual time `t` (now, if `t` is past). Returns an id for cancel().
+  std::uint64_t at(clock::time_point t, std::function<void()> fn);
+  void cancel(std::uint64_t id);
+
+  enum class outcome { idle, time_limit, wall_limit };
+  /// Runs until nothing is left to do (idle), virtual time reaches `limit` since the start, or
+  /// `wall_limit` of real time passes.
+  outcome run(duration limit, std::chrono::nanoseconds wall_limit);
+
+  host& add_host(std::string name);
+  host* find(std::string_view name);
+  host* find(const ip_address& a);
+  const std::vector<std::unique_ptr<host>>& hosts() const { return hosts_; }
+
+  /// Links have these parameters unless a fault changes them.
+  link_params default_link;
+  fault_hooks hooks;
+
+  double random();  ///< uniform in [0, 1), from the one PRNG
+  std::uint64_t random_below(std::uint64_t n);
+
+  /// Records an event of the trace: "0.001250 connect client:40000 -> server:7".
+  void trace(std::string_view event);
+  const std::vector<std::string>& trace_lines() const { return trace_; }
+
+  struct transit_result {
+    bool dropped = false;  ///< blocked or lost
+    bool duplicated = false;
+    clock::time_point arrival;
+  };
+  /// What happens to `bytes` sent now from one host to another: when they arrive, or whether they
+  /// are dropped. Traffic within one host is instant and never faulted.
+  transit_result transit(const host& from, const host& to, std::size_t bytes, bool datagram);
+
+  /// Connections alive in the world, for faults that reset them.
+  std::set<connection*> connections;
+  std::uint64_t next_connection_id = 1;
+
+ private:
+  std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);
+  clock::time_point start_, now_;
+  std::map<std::pair<clock::time_point, std::uint64_t>, std::function<void()>> timers_;
+  std::map<std::uint64_t, clock::time_point> timer_index_;
+  std::uint64_t next_timer_ = 1;
+  std::vector<std::unique_ptr<host>> hosts_;
+  std::map<std::pair<const host*, const host*>, clock::time_point> link_free_at_;
+  std::mt19937_64 rng_;
+  std::vector<std::string> trace_;
+  std::map<std::uint64_t, std::function<void()>> shutdown_hooks_;
+  std::uint64_t next_hook_ = 1;
+};
+
+/// A simulated machine: an address, its listening sockets and bound ports.
+class host {
+ public:
+  host(world& w, std::string name, ip_address address, std::size_t index)
+      : w(w), name(std::move(name)), address(address), index(index) {}
+
+  world& w;
+  std::string name;
+  ip_address address;
+  std::size_t index;
+  bool up = true;
+
+  std::map<std::uint16_t, listener_state*> tcp;
+  std::map<std::string, listener_state*> unix_paths;
+  std::map<std::uint16_t, datagram_state*> udp;
+  std::set<std::uint16_t> tcp_ports_in_use;
+
+  /// A free port for an outgoing connection or an unbound datagram socket.
+  std::uint16_t ephemeral_port(bool udp);
+
+ private:
+  std::uint16_t next_tcp_ = 40000, next_udp_ = 40000;
+};
+
+}  // namespace net::sim

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SIGHUP re-reads the fault file: the next connection gets the new faults, the proxy says so, and a
+# file that no longer reads keeps the faults in force, naming its line.
+source "$(dirname "$0")/../lib.sh"
+# start_proxy ARGS... — `vitnet proxy ARGS --ready-file F` in the background, waited for (bounded)
+# until it listens. Sets PURL (its URL), PROXY_PID, PROXY_OUT, PROXY_ERR.
+start_proxy() {
+  PROXY_OUT=$T/proxy.out PROXY_ERR=$T/proxy.err
+  bg "$VITNET" proxy "$@" --ready-file "$T/proxy.ready" >"$PROXY_OUT" 2>"$PROXY_ERR"
+  PROXY_PID=$BG_PID
+  if ! wait_until 10 _ready_or_gone "$T/proxy.ready" "$PROXY_PID" || [[ ! -s $T/proxy.ready ]]; then
+    show "$PROXY_ERR"
+    fail "vitnet proxy $* did not start"
+  fi
+  PURL=$(head -n1 "$T/proxy.ready")
+}
+
+printf '# nothing yet\n' >"$T/faults.toml"
+start_serve -k --echo 127.0.0.1:0
+start_proxy 127.0.0.1:0 --to "$URL" --faults "$T/faults.toml"
+
+round_trip() {
+  local start
+  start=$(date +%s%N)
+  expect_exit 0 "$VITNET" connect "$PURL" < <(printf 'ping\n')
+  expect_content "$OUT" 'ping\n'
+  TOOK=$((($(date +%s%N) - start) / 1000000))
+}
+round_trip
+((TOOK < 250)) || fail "before the reload a round trip took ${TOOK}ms"
+
+printf '[[fault]]\nkind = "latency"\nlatency = "300ms"\ndirection = "down"\n' >"$T/faults.toml"
+kill -HUP "$PROXY_PID"
+wait_until 5 grep -q 'reloaded' "$PROXY_ERR" || { show "$PROXY_ERR"; fail "no reload message"; }
+expect_contains "$PROXY_ERR" "vitnet: proxy: reloaded 1 fault from $T/faults.toml"
+round_trip
+((TOOK >= 280)) || fail "after the reload a round trip took ${TOOK}ms, expected at least 280ms"
+
+printf '[[fault]]\nkind = "latency"\nlatency = "soon"\n' >"$T/faults.toml"
+kill -HUP "$PROXY_PID"
+wait_until 5 grep -q 'keeping the previous faults' "$PROXY_ERR" || { show "$PROXY_ERR"; fail "no reload error"; }
+expect_contains "$PROXY_ERR" "$T/faults.toml:3: "
+expect_running "$PROXY_PID" "the proxy"
+round_trip
+((TOOK >= 280)) || fail "a bad reload dropped the faults in force (round trip ${TOOK}ms)"

@@ -53,7 +53,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
                  "once listening, write the URL (with the real port) to PATH atomically")
       ->type_name("PATH");
 
-  sub.add_option("--latency", x->latency, "deliver each chunk (or datagram) DURATION later")
+  sub.add_option("--latency", x->latency, "deliver each chunk (or datagram) DURATION later, in each direction (a round "
+                 "trip pays it twice)")
       ->type_name("DURATION");
   sub.add_option("--jitter", x->jitter,
                  "add a random delay from 0 to DURATION (a stream keeps its order)")

@@ -118,6 +118,7 @@ class session {
       up_ = down_ = nullptr;
       bytes_up_ = up.delivered;
       bytes_down_ = down.delivered;
+      bytes_dropped_ = up.dropped + down.dropped;
     }
     finish(reason_);
   }
@@ -213,6 +214,7 @@ class session {
                   {"upstream", st_->upstream_url},
                   {"bytes_up", bytes_up_},
                   {"bytes_down", bytes_down_},
+                  {"bytes_dropped", bytes_dropped_},
                   {"duration_s", core::seconds(took)},
                   {"reason", reason}});
     } else {
@@ -256,7 +258,7 @@ class session {
   // waits for an answer that never comes) until --idle-timeout or the proxy stops.
   task<void> blackhole(const net::fault_spec& f) {
     st_->fault_event(id_, f, "blackhole: nothing is forwarded", {{"direction", "both"}});
-    auto r = co_await net::drain(client_, {.activity = idle_.get()});
+    auto r = co_await net::drain(client_, {.activity = idle_.get(), .counter = &bytes_dropped_});
     if (ended_) co_return;
     if (!net::is_eof(r.read_ec)) {
       read_failed(client_, r.read_ec);
@@ -285,7 +287,7 @@ class session {
   direction* down_ = nullptr;
   bool ended_ = false;
   std::string reason_ = "eof";
-  std::uint64_t bytes_up_ = 0, bytes_down_ = 0;
+  std::uint64_t bytes_up_ = 0, bytes_down_ = 0, bytes_dropped_ = 0;  // dropped: by a blackhole
 };
 
 // ---- direction ---------------------------------------------------------------------------------

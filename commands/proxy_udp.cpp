@@ -45,6 +45,7 @@ struct flow {
   net::clock::time_point opened;
   std::unique_ptr<net::watchdog> idle;
   lane to_up, to_client;
+  std::uint64_t dropped = 0;  // datagrams: lost, blackholed, or over a full queue
   bool closed = false;
 
   lane& toward(way w) { return w == way::up ? to_up : to_client; }
@@ -155,6 +156,7 @@ class udp_proxy {
                   {"bytes_down", f.to_client.bytes},
                   {"datagrams_up", f.to_up.datagrams},
                   {"datagrams_down", f.to_client.datagrams},
+                  {"datagrams_dropped", f.dropped},
                   {"duration_s", core::seconds(took)},
                   {"reason", "idle_timeout"}});
     } else {
@@ -200,11 +202,13 @@ class udp_proxy {
     };
     nlohmann::ordered_json what{{"direction", name_of(w)}, {"bytes", data.size()}};
     if (sh.blackhole) {
+      ++f.dropped;
       st_->fault_event(f.id, cause(sh, net::fault_kind::blackhole),
                        fmt::format("blackhole: dropped a datagram going {}", name_of(w)), what);
       return;
     }
     if (chance(sh.loss)) {
+      ++f.dropped;
       st_->fault_event(f.id, cause(sh, net::fault_kind::loss),
                        fmt::format("lost a datagram going {}", name_of(w)), what);
       return;
@@ -229,6 +233,7 @@ class udp_proxy {
   void push(flow& f, way w, net::clock::time_point due, std::string data) {
     auto& l = f.toward(w);
     if (l.queued + data.size() > max_queued) {
+      ++f.dropped;
       st_->io.verbose(1, "proxy: client {}: queue going {} is full; dropped a datagram", f.id,
                       name_of(w));
       return;

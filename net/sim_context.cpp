@@ -17,10 +17,12 @@ using sim::end;
 
 class sim_timer final : public timer {
  public:
-  explicit sim_timer(sim_context& ctx) : ctx_(ctx), w_(ctx.world()), wake_(w_.io()) { ctx_.track(this); }
+  explicit sim_timer(sim_context& ctx) : ctx_(ctx), w_(ctx.world()), wake_(w_.io()), serial_(w_.next_serial++) {
+    ctx_.track(serial_, this);
+  }
   ~sim_timer() override {
     if (id_) w_.cancel(id_);
-    ctx_.untrack(this);
+    ctx_.untrack(serial_);
   }
   void expires_after(duration d) override { deadline_ = w_.now() + d; }
   task<bool> wait() override {
@@ -46,6 +48,7 @@ class sim_timer final : public timer {
   sim::world& w_;
   sim::waker wake_;
   clock::time_point deadline_{};
+  std::uint64_t serial_;
   std::uint64_t id_ = 0;
   bool fired_ = false, cancelled_ = false;
 };
@@ -96,6 +99,13 @@ void sim_context::check_alive() const {
   if (killed_) throw vitnet::error(core::exit_code::interrupted, "killed");
 }
 
+void sim_context::track(sim::end* e) { ends_[e->serial] = e; }
+void sim_context::untrack(sim::end* e) { ends_.erase(e->serial); }
+void sim_context::track(sim::listener_state* l) { listeners_[l->serial] = l; }
+void sim_context::untrack(sim::listener_state* l) { listeners_.erase(l->serial); }
+void sim_context::track(sim::datagram_state* d) { datagrams_[d->serial] = d; }
+void sim_context::untrack(sim::datagram_state* d) { datagrams_.erase(d->serial); }
+
 std::unique_ptr<timer> sim_context::make_timer() { return std::make_unique<sim_timer>(*this); }
 
 void sim_context::start(task<void> t) {
@@ -126,13 +136,13 @@ std::unique_ptr<child_process> sim_context::spawn(const spawn_options& opts) {
 void sim_context::kill(bool crash) {
   if (killed_) return;
   killed_ = true;
-  for (auto* e : std::set<sim::end*>(ends_)) {
+  for (auto [serial, e] : std::map(ends_)) {
     if (crash) e->die();
     else sim::close(*e);
   }
-  for (auto* l : std::set<sim::listener_state*>(listeners_)) l->close();
-  for (auto* d : std::set<sim::datagram_state*>(datagrams_)) d->close();
-  for (auto* t : std::set<timer*>(timers_)) t->cancel();
+  for (auto [serial, l] : std::map(listeners_)) l->close();
+  for (auto [serial, d] : std::map(datagrams_)) d->close();
+  for (auto [serial, t] : std::map(timers_)) t->cancel();
   if (reload_) reload_->notify();
 }
 
@@ -197,6 +207,8 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
   auto client = std::make_shared<end>(w_, this);
   client->conn = c, client->side = 0, client->peer = remote, client->peer_name = remote.to_string();
   c->ends[0] = client.get();
+  // A connection that never opened closes without a word (no FIN to send).
+  auto never_opened = [&client] { client->closed = client->send_closed = true; };
   w_.trace(fmt::format("connect {}:{} -> {}", h_.name, local_port, remote.to_string()));
 
   auto hs = std::make_shared<handshake>(w_.io());
@@ -252,6 +264,7 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     if (hs->done) break;
     if (killed_ || w_.now() >= deadline) {
       hs->abandoned = true;
+      never_opened();
       if (hs->accepted) c->do_reset("connect abandoned");
       if (killed_) co_return result{asio::error::operation_aborted, stream{}};
       w_.trace(fmt::format("connect {} timed out", c->name(0)));
@@ -259,7 +272,10 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     }
     rto *= 2;
   }
-  if (hs->ec) co_return result{hs->ec, stream{}};
+  if (hs->ec) {
+    never_opened();
+    co_return result{hs->ec, stream{}};
+  }
   co_return result{std::error_code{}, make_stream(client)};
 }
 

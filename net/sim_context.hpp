@@ -4,6 +4,7 @@
 // scenario's.
 #include <functional>
 #include <memory>
+#include <map>
 #include <set>
 #include <string>
 
@@ -50,14 +51,15 @@ class sim_context final : public context {
   bool killed() const { return killed_; }
 
   // Bookkeeping of what the process holds, so kill() can reach it.
-  void track(sim::end* e) { ends_.insert(e); }
-  void untrack(sim::end* e) { ends_.erase(e); }
-  void track(sim::listener_state* l) { listeners_.insert(l); }
-  void untrack(sim::listener_state* l) { listeners_.erase(l); }
-  void track(sim::datagram_state* d) { datagrams_.insert(d); }
-  void untrack(sim::datagram_state* d) { datagrams_.erase(d); }
-  void track(net::timer* t) { timers_.insert(t); }
-  void untrack(net::timer* t) { timers_.erase(t); }
+  // Keyed by creation serial, so kill() acts in the same order on every run.
+  void track(sim::end* e);
+  void untrack(sim::end* e);
+  void track(sim::listener_state* l);
+  void untrack(sim::listener_state* l);
+  void track(sim::datagram_state* d);
+  void untrack(sim::datagram_state* d);
+  void track(std::uint64_t serial, net::timer* t) { timers_[serial] = t; }
+  void untrack(std::uint64_t serial) { timers_.erase(serial); }
 
  private:
   void check_alive() const;
@@ -67,10 +69,10 @@ class sim_context final : public context {
   std::string input_;
   sink out_, err_;
   bool killed_ = false;
-  std::set<sim::end*> ends_;
-  std::set<sim::listener_state*> listeners_;
-  std::set<sim::datagram_state*> datagrams_;
-  std::set<net::timer*> timers_;
+  std::map<std::uint64_t, sim::end*> ends_;
+  std::map<std::uint64_t, sim::listener_state*> listeners_;
+  std::map<std::uint64_t, sim::datagram_state*> datagrams_;
+  std::map<std::uint64_t, net::timer*> timers_;
   std::unique_ptr<net::stream> in_, out_stream_;
   std::unique_ptr<sim::waker> reload_;
   std::uint64_t shutdown_hook_ = 0;

@@ -100,7 +100,7 @@ void connection::do_reset(std::string_view why) {
 
 // ---- ends ------------------------------------------------------------------------------------------
 
-end::end(world& w, sim_context* owner) : w(w), owner(owner), rd(w.io()), wr(w.io()) {
+end::end(world& w, sim_context* owner) : w(w), owner(owner), serial(w.next_serial++), rd(w.io()), wr(w.io()) {
   if (owner) owner->track(this);
 }
 
@@ -234,7 +234,13 @@ void close(end& e) {
 
 // ---- listeners -------------------------------------------------------------------------------------
 
-listener_state::~listener_state() { close(); }
+listener_state::listener_state(world& w, sim_context* owner)
+    : w(w), owner(owner), serial(w.next_serial++), wake(w.io()) {}
+
+listener_state::~listener_state() {
+  close();
+  if (owner) owner->untrack(this);
+}
 
 void listener_state::close() {
   if (closed) return;
@@ -271,7 +277,13 @@ task<std::pair<std::error_code, std::shared_ptr<end>>> accept(listener_state& l)
 
 // ---- datagrams -------------------------------------------------------------------------------------
 
-datagram_state::~datagram_state() { close(); }
+datagram_state::datagram_state(world& w, sim_context* owner)
+    : w(w), owner(owner), serial(w.next_serial++), wake(w.io()) {}
+
+datagram_state::~datagram_state() {
+  close();
+  if (owner) owner->untrack(this);
+}
 
 void datagram_state::close() {
   if (closed) return;

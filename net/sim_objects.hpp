@@ -75,6 +75,7 @@ struct end {
 
   world& w;
   sim_context* owner;
+  std::uint64_t serial;
   std::shared_ptr<connection> conn;  ///< null for stdio
   int side = 0;
   // stdio: reads come from `input`, writes go to `sink`
@@ -102,10 +103,11 @@ void cancel(end& e);
 void close(end& e);
 
 struct listener_state {
-  listener_state(world& w, sim_context* owner) : w(w), owner(owner), wake(w.io()) {}
+  listener_state(world& w, sim_context* owner);
   ~listener_state();
   world& w;
   sim_context* owner;
+  std::uint64_t serial;
   host* h = nullptr;
   endpoint local;
   std::deque<std::shared_ptr<end>> backlog;
@@ -119,10 +121,11 @@ struct listener_state {
 task<std::pair<std::error_code, std::shared_ptr<end>>> accept(listener_state& l);
 
 struct datagram_state {
-  datagram_state(world& w, sim_context* owner) : w(w), owner(owner), wake(w.io()) {}
+  datagram_state(world& w, sim_context* owner);
   ~datagram_state();
   world& w;
   sim_context* owner;
+  std::uint64_t serial;
   host* h = nullptr;
   std::uint16_t port = 0;
   endpoint local;

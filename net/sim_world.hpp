@@ -116,6 +116,9 @@ class world {
   /// Connections alive in the world, for faults that reset them.
   std::set<connection*> connections;
   std::uint64_t next_connection_id = 1;
+  /// Numbers objects in creation order: containers that must be walked in a fixed order key on
+  /// it, never on an address (addresses differ from run to run).
+  std::uint64_t next_serial = 1;
 
  private:
   std::unique_ptr<asio::io_context> io_ = std::make_unique<asio::io_context>(1);

@@ -11,6 +11,49 @@ core::duration duration_arg(const std::string& option, const std::string& text) 
   return *d;
 }
 
+namespace {
+// The scenario format, for the man page (examples/quickstart.toml is a commented example).
+constexpr std::string_view scenario_format = R"(A scenario is a TOML file. Top-level keys:
+  name = "..."            a title for reports (default: the file name)
+  description = "..."
+  hosts = ["a", "b"]      host N (from 1) is 127.0.0.N+1 on both backends; each host is
+                          "localhost" (127.0.0.1) to itself and reaches the others by name
+  timeout = "60s"         virtual time the run may span (real time on loopback)
+  wall_timeout = "30s"    real time the run may take: a hang is a failure
+  seed = 1                default seed (--seed, --seeds override)
+  [vars]                  NAME = "value", used as ${NAME} in strings; --var NAME=VALUE
+                          overrides; ${addr.HOST} is a host's address
+  [link]                  every link: latency, jitter, loss (0..1), bandwidth ("10Mbit")
+
+Each [[process]] is a vitnet command on a host:
+  name = "client"         for reports (default HOST#N)
+  host = "a"
+  run = "connect tcp://b:7000"   or args = ["connect", "tcp://b:7000"]
+  start = "100ms"         when it starts
+  stdin = "hello\n"      its whole standard input
+  expect = { ... }        exit = N; stdout = "..."; stderr = "..."; stdout_contains and
+                          stderr_contains (a string or a list); stdout_matches and
+                          stderr_matches (regular expressions); within = "2s" (exits at
+                          most this long after starting); running = true (still running
+                          at the end)
+
+Each [[fault]] changes the network for a while:
+  kind = "partition"      latency, loss, bandwidth, reorder, duplicate, partition,
+                          blackhole, reset, slow_close, crash, dns_failure, refuse
+  between = ["a", "b"]    both ways; or from = "a", to = "b" one way; or host = "b"
+  port = 7000             only that port (needed on loopback, where a proxy realises it)
+  at = "1s", for = "5s"   when it starts and how long it lasts (default: for ever)
+  probability = 0.5       applies to each packet, connection or lookup with this chance
+  connections = 3         only the first N connections (reset, refuse)
+  latency, jitter, distribution ("uniform" or "normal"), rate (loss, reorder,
+  duplicate), bandwidth, after_bytes (reset), mode ("error" or "timeout": dns_failure)
+
+On the mock network, streams never lose data: loss and partitions delay bytes until they
+get through, as TCP retransmission does; datagrams are lost. A crash silences a host's
+connections and ends its processes; after `for` the host restarts and its processes
+start again. A fault that never fired is reported.)";
+}  // namespace
+
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",
@@ -78,7 +121,8 @@ const std::vector<command_info>& command_table() {
         {"vitnet test net --seeds 1..100 --jobs 2 tests/*.toml", "a sweep of seeds over every scenario"},
         {"vitnet test net --junit report.xml --trace run.trace scenario.toml", "reports for CI"},
         {"vitnet test net --net loopback scenario.toml", "the same scenario on real sockets"}},
-       define_test},
+       define_test,
+       {{"SCENARIO FILES", scenario_format}}},
   };
   return table;
 }

@@ -27,6 +27,10 @@ struct command_info {
   std::vector<example> examples;
   /// Declares the command's options on `sub`; its callback stores the runner in `chosen`.
   std::function<void(CLI::App& sub, runner& chosen)> define;
+  /// Further man page sections: (title, text). Blank lines separate paragraphs; lines starting
+  /// with two spaces are kept as written.
+  std::vector<std::pair<std::string_view, std::string_view>> sections = {};
+
 };
 
 /// Every command vitnet has, in the order help lists them.

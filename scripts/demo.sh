@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# A short tour of vitnet on loopback: serve and connect over TCP, UDP and a Unix socket.
+# A short tour of vitnet: a scenario on the mock network (no sockets, virtual time), then serve
+# and connect on loopback over TCP, UDP and a Unix socket.
 # Usage: scripts/demo.sh [path/to/vitnet]
 set -euo pipefail
 vitnet=$(cd "$(dirname "${1:-build/vitnet}")" && pwd)/$(basename "${1:-build/vitnet}")
+src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -27,6 +29,12 @@ serve() {
   for _ in $(seq 100); do [[ -s $ready ]] && break; sleep 0.05; done
   url=$(cat "$ready")
 }
+
+step "The mock network: a scenario with a server, clients and a partition that heals"
+show "vitnet test net examples/quickstart.toml"
+"$vitnet" test net "$src/examples/quickstart.toml"
+show "vitnet test net --seeds 1..50 --jobs 2 examples/quickstart.toml | tail -1"
+"$vitnet" test net --seeds 1..50 --jobs 2 "$src/examples/quickstart.toml" | tail -1
 
 step "TCP: an echo server on a free port, and a client"
 serve -k --echo tcp://127.0.0.1:0

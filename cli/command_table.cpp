@@ -92,9 +92,9 @@ const std::vector<command_info>& command_table() {
        "for programs that are not vitnet. Faults act both ways unless --up or --down says "
        "otherwise; --probability makes each of them apply to only some connections. --faults "
        "reads more from a file of [[fault]] tables (the vocabulary of 'vitnet test net'), and "
-       "SIGHUP re-reads it for new connections. A stream proxy cannot send a TCP reset: a reset "
-       "closes both sides at once. With --json, NDJSON events (listening, open, fault, close) go "
-       "to stdout.",
+       "SIGHUP re-reads it for new connections. A reset closes both sides abruptly (TCP peers see "
+       "'connection reset'); a refusal of every connection closes the listener, so clients are "
+       "refused. With --json, NDJSON events (listening, open, fault, close) go to stdout.",
        {{"vitnet proxy :8081 --to 127.0.0.1:8080 --latency 200ms --jitter 50ms",
          "a slow link in front of a local server"},
         {"vitnet proxy :8081 --to 127.0.0.1:8080 --reset-after 64K --probability 0.3",
@@ -111,14 +111,17 @@ const std::vector<command_info>& command_table() {
        "'vitnet test net FILE...' runs scenario files: TOML that names hosts, the vitnet commands "
        "each runs (with start times and stdin), faults on the network, and what each command is "
        "expected to do. On the mock network (the default) nothing touches a socket: hosts, links "
-       "and time are simulated, an hour of timeouts passes in milliseconds, and the same seed gives "
+       "and time are simulated, an hour of timeouts passes in milliseconds, and the same seed "
+       "gives "
        "the same run, event for event (--trace). With --net loopback the same file runs on real "
        "sockets, host N being 127.0.0.N+1, with faults realised by 'vitnet proxy'; a fault a "
        "backend cannot realise fails the run (exit 78) rather than passing silently. Exit 0 when "
        "every scenario passed, 1 when some failed, 65 for a malformed file (file:line: message). "
        "See examples/quickstart.toml for the format.",
-       {{"vitnet test net examples/quickstart.toml", "a server, clients and a partition that heals, in virtual time"},
-        {"vitnet test net --seeds 1..100 --jobs 2 tests/*.toml", "a sweep of seeds over every scenario"},
+       {{"vitnet test net examples/quickstart.toml",
+         "a server, clients and a partition that heals, in virtual time"},
+        {"vitnet test net --seeds 1..100 --jobs 2 tests/*.toml",
+         "a sweep of seeds over every scenario"},
         {"vitnet test net --junit report.xml --trace run.trace scenario.toml", "reports for CI"},
         {"vitnet test net --net loopback scenario.toml", "the same scenario on real sockets"}},
        define_test,

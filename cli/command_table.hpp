@@ -30,7 +30,6 @@ struct command_info {
   /// Further man page sections: (title, text). Blank lines separate paragraphs; lines starting
   /// with two spaces are kept as written.
   std::vector<std::pair<std::string_view, std::string_view>> sections = {};
-
 };
 
 /// Every command vitnet has, in the order help lists them.

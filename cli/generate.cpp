@@ -158,9 +158,12 @@ std::string man_page(const CLI::App& app, const CLI::App* only) {
         auto nl = rest.find('\n');
         std::string_view line = rest.substr(0, nl);
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        if (line.empty()) out += ".PP\n";
-        else if (line.starts_with("  ")) out += ".nf\n" + roff(line) + "\n.fi\n";
-        else out += roff(line) + "\n";
+        if (line.empty())
+          out += ".PP\n";
+        else if (line.starts_with("  "))
+          out += ".nf\n" + roff(line) + "\n.fi\n";
+        else
+          out += roff(line) + "\n";
       }
     }
   roff_examples(out, infos);
@@ -302,7 +305,8 @@ std::string complete(const CLI::App& app, const std::vector<std::string>& words)
     }
   if (has_nested) return out;
   for (const auto* o : sub->get_options())
-    if (!o->nonpositional() && o->get_type_name().find("FILE") != std::string::npos) return ":files\n";
+    if (!o->nonpositional() && o->get_type_name().find("FILE") != std::string::npos)
+      return ":files\n";
   for (const char* scheme : {"tcp://", "udp://", "unix://"}) out += fmt::format("{}\t\n", scheme);
   return out;
 }

@@ -47,9 +47,11 @@ std::string command_word(const std::vector<std::string>& args) {
   return {};
 }
 
-parse_result usage_error(std::string_view where, const std::string& message, const std::string& hint) {
+parse_result usage_error(std::string_view where, const std::string& message,
+                         const std::string& hint) {
   std::string prefix = where.empty() ? "" : std::string(where) + ": ";
-  return {core::to_int(exit_code::usage), "", fmt::format("vitnet: {}{}{}\n", prefix, lowercase_first(message), hint)};
+  return {core::to_int(exit_code::usage), "",
+          fmt::format("vitnet: {}{}{}\n", prefix, lowercase_first(message), hint)};
 }
 
 }  // namespace
@@ -58,10 +60,12 @@ parse_result parse_command_line(CLI::App& app, const std::vector<std::string>& a
   std::string word = command_word(args);
   std::vector<std::string> names;
   for (const auto* s : visible_commands(app)) names.push_back(s->get_name());
-  if (!word.empty() && !word.starts_with("__") && std::find(names.begin(), names.end(), word) == names.end()) {
+  if (!word.empty() && !word.starts_with("__") &&
+      std::find(names.begin(), names.end(), word) == names.end()) {
     std::string guess = closest(word, names);
-    return usage_error("", fmt::format("unknown command '{}'", word),
-                       guess.empty() ? " (see 'vitnet --help')" : fmt::format(" (did you mean '{}'?)", guess));
+    return usage_error(
+        "", fmt::format("unknown command '{}'", word),
+        guess.empty() ? " (see 'vitnet --help')" : fmt::format(" (did you mean '{}'?)", guess));
   }
   std::vector<std::string> storage = {"vitnet"};
   storage.insert(storage.end(), args.begin(), args.end());

@@ -53,7 +53,12 @@ void define_proxy(CLI::App& sub, runner& chosen) {
                  "once listening, write the URL (with the real port) to PATH atomically")
       ->type_name("PATH");
 
-  sub.add_option("--latency", x->latency, "deliver each chunk (or datagram) DURATION later, in each direction (a round "
+  sub.add_flag("--keep-source", o->keep_source,
+               "dial the upstream from the client's own address, so that it sees who connected "
+               "(tcp only; where that address is local, as any 127.0.0.0/8 address is on "
+               "loopback)");
+  sub.add_option("--latency", x->latency,
+                 "deliver each chunk (or datagram) DURATION later, in each direction (a round "
                  "trip pays it twice)")
       ->type_name("DURATION");
   sub.add_option("--jitter", x->jitter,
@@ -108,8 +113,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     if (!x->bandwidth.empty()) {
       auto r = commands::proxy::parse_rate(x->bandwidth);
       if (!r)
-        throw CLI::ValidationError("--bandwidth", "'" + x->bandwidth +
-                                                      "' is not a rate (try 10Mbit, 1MB, 500K)");
+        throw CLI::ValidationError("--bandwidth",
+                                   "'" + x->bandwidth + "' is not a rate (try 10Mbit, 1MB, 500K)");
       o->bandwidth = *r;
     }
     if (!x->reset_after.empty()) {

@@ -67,6 +67,7 @@ net::task<void> reload_loop(std::shared_ptr<state> st) {
     st->io.note("proxy: reloaded {} fault{} from {}", g.from_file, g.from_file == 1 ? "" : "s",
                 file);
     st->event({{"event", "reload"}, {"file", file}, {"faults", g.from_file}});
+    if (st->faults_changed) st->faults_changed();
   }
 }
 
@@ -77,34 +78,19 @@ net::task<void> reload_loop(std::shared_ptr<state> st) {
 net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io& io) {
   auto st = std::make_shared<proxy::state>(ctx, opts, io);
   st->upstream_url = opts.upstream.to_string();
-  std::uint64_t seed = opts.seed.value_or(static_cast<std::uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count()));
+  std::uint64_t seed = opts.seed.value_or(
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()));
   st->random.seed(seed);
   io.verbose(1, "proxy: seed {} (--seed {} repeats the random choices)", seed, seed);
-  st->faults = std::make_shared<const std::vector<net::fault_spec>>(
-      proxy::gather(opts, io, true).all);
-  for (const auto& f : *st->faults) io.verbose(1, "proxy: fault {} ({})", proxy::describe(f), f.origin);
+  st->faults =
+      std::make_shared<const std::vector<net::fault_spec>>(proxy::gather(opts, io, true).all);
+  for (const auto& f : *st->faults)
+    io.verbose(1, "proxy: fault {} ({})", proxy::describe(f), f.origin);
   st->started = ctx.now();
   ctx.start(proxy::reload_loop(st));
 
   if (!opts.listen.is_stream()) co_return co_await proxy::run_udp(st);
-
-  auto l = co_await ctx.listen(opts.listen);
-  proxy::announce(*st, l.local_endpoint());
-  for (;;) {
-    auto [ec, conn] = co_await l.accept();
-    if (ec) {
-      if (net::is_cancelled(ec)) break;
-      // Out of descriptors or a transient failure: say so, breathe, go on accepting.
-      io.warn("accept: {}: {}", l.local_endpoint().display(), vitnet::describe(ec));
-      co_await ctx.sleep(std::chrono::milliseconds(100));
-      continue;
-    }
-    auto id = ++st->next_id;
-    auto draw = proxy::fault_draw::choose(*st->faults, id, st->elapsed(), st->random);
-    ctx.start(proxy::stream_session(st, std::move(conn), id, std::move(draw)));
-  }
-  co_return 0;
+  co_return co_await proxy::run_stream(st);
 }
 
 }  // namespace commands

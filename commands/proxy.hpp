@@ -15,12 +15,16 @@ namespace commands {
 
 struct proxy_options {
   net::endpoint listen;
-  net::endpoint upstream;                                   ///< --to
+  net::endpoint upstream;                                     ///< --to
   core::duration connect_timeout = std::chrono::seconds(10);  ///< each dial of the upstream
   /// Streams: close a connection after this long without data (none when unset). UDP: forget a
   /// client's mapping after this long without datagrams (60 s when unset).
   std::optional<core::duration> idle_timeout;
   std::string ready_file;
+  /// Dial a TCP upstream from a TCP client's own address, so the upstream sees who connected
+  /// (works where that address is local: any 127.0.0.0/8 address on loopback). Ignored for udp
+  /// and unix, which have no source to keep or no socket to bind it to.
+  bool keep_source = false;
 
   // Faults asked for by flags; each becomes one net::fault_spec (see proxy_faults.hpp).
   core::duration latency{0};
@@ -30,7 +34,7 @@ struct proxy_options {
   bool blackhole = false;
   std::optional<core::duration> slow_close;
   std::optional<double> loss;
-  double probability = 1.0;  ///< of each flag fault, per connection (udp: per datagram)
+  double probability = 1.0;        ///< of each flag fault, per connection (udp: per datagram)
   std::string direction = "both";  ///< "up" (client to upstream), "down" or "both"
 
   std::string faults_file;  ///< --faults: [[fault]] tables, re-read on SIGHUP

@@ -1,11 +1,11 @@
 #include "commands/proxy_faults.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <toml++/toml.h>
 
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -74,21 +74,24 @@ std::vector<fault_spec> load_fault_file(const std::string& path) {
   } catch (const toml::parse_error& e) {
     // toml++ says "Error while parsing ..."; diagnostics start in lowercase.
     std::string what(e.description());
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     throw vitnet::error(core::exit_code::data,
                         fmt::format("{}:{}: {}", path, e.source().begin.line, what));
   }
   for (auto&& [key, node] : doc)
     if (key.str() != "fault")
-      vitnet::fail(core::exit_code::data, "{}:{}: unknown key '{}' (a fault file holds [[fault]] tables)",
-                   path, node.source().begin.line, key.str());
+      vitnet::fail(core::exit_code::data,
+                   "{}:{}: unknown key '{}' (a fault file holds [[fault]] tables)", path,
+                   node.source().begin.line, key.str());
   std::vector<fault_spec> out;
   auto* faults = doc.get("fault");
   if (!faults) return out;  // no faults: the proxy relays as it is
   auto* list = faults->as_array();
   if (!list || !list->is_array_of_tables())
-    vitnet::fail(core::exit_code::data, "{}:{}: 'fault' must be a list of tables, written [[fault]]",
-                 path, faults->source().begin.line);
+    vitnet::fail(core::exit_code::data,
+                 "{}:{}: 'fault' must be a list of tables, written [[fault]]", path,
+                 faults->source().begin.line);
   for (auto& node : *list) {
     auto& t = *node.as_table();
     // The shared vocabulary wants a host to refuse for; a proxy refuses for its upstream.
@@ -123,15 +126,22 @@ std::string describe(const fault_spec& f) {
       if (f.latency.count() > 0) s += " " + core::format_duration(f.latency);
       if (f.jitter.count() > 0) s += " jitter " + core::format_duration(f.jitter);
       break;
-    case fault_kind::bandwidth: s += fmt::format(" {} bytes/s", f.bandwidth); break;
+    case fault_kind::bandwidth:
+      s += fmt::format(" {} bytes/s", f.bandwidth);
+      break;
     case fault_kind::loss:
     case fault_kind::reorder:
-    case fault_kind::duplicate: s += fmt::format(" {}", f.rate); break;
+    case fault_kind::duplicate:
+      s += fmt::format(" {}", f.rate);
+      break;
     case fault_kind::reset:
       if (f.after_bytes && *f.after_bytes > 0) s += fmt::format(" after {} bytes", *f.after_bytes);
       break;
-    case fault_kind::slow_close: s += " " + core::format_duration(f.latency); break;
-    default: break;
+    case fault_kind::slow_close:
+      s += " " + core::format_duration(f.latency);
+      break;
+    default:
+      break;
   }
   if (f.direction != "both") s += " " + f.direction;
   if (f.at.count() > 0) s += " at " + core::format_duration(f.at);
@@ -166,6 +176,25 @@ double either(double a, double b) {
 }
 
 }  // namespace
+
+namespace {
+bool refuses_all(const fault_spec& f) {
+  return f.kind == fault_kind::refuse && f.probability >= 1.0 && !f.connections;
+}
+}  // namespace
+
+const fault_spec* refusing_all(const std::vector<fault_spec>& all, net::duration t) {
+  for (const auto& f : all)
+    if (refuses_all(f) && f.active_at(t)) return &f;
+  return nullptr;
+}
+
+std::optional<net::duration> next_refusal(const std::vector<fault_spec>& all, net::duration t) {
+  std::optional<net::duration> next;
+  for (const auto& f : all)
+    if (refuses_all(f) && f.at > t && (!next || f.at < *next)) next = f.at;
+  return next;
+}
 
 net::duration draw_delay(const shape& s, rng& r) {
   net::duration d = s.latency;
@@ -231,21 +260,31 @@ shape fault_draw::at(net::duration t, way w, rng* roll) const {
         s.jitter += f.jitter;
         s.normal_jitter = s.normal_jitter || f.distribution == "normal";
         break;
-      case fault_kind::loss: s.loss = either(s.loss, f.rate); break;
-      case fault_kind::reorder: s.reorder = either(s.reorder, f.rate); break;
-      case fault_kind::duplicate: s.duplicate = either(s.duplicate, f.rate); break;
+      case fault_kind::loss:
+        s.loss = either(s.loss, f.rate);
+        break;
+      case fault_kind::reorder:
+        s.reorder = either(s.reorder, f.rate);
+        break;
+      case fault_kind::duplicate:
+        s.duplicate = either(s.duplicate, f.rate);
+        break;
       case fault_kind::bandwidth:
         s.bandwidth = s.bandwidth == 0 ? f.bandwidth : std::min(s.bandwidth, f.bandwidth);
         break;
       case fault_kind::partition:
       case fault_kind::blackhole:
         s.blackhole = true;
-        if (!f.lasts) forever = true;
+        if (!f.lasts)
+          forever = true;
         else if (!s.blackhole_until || *s.blackhole_until < f.at + *f.lasts)
           s.blackhole_until = f.at + *f.lasts;
         break;
-      case fault_kind::slow_close: s.slow_close = std::max(s.slow_close, f.latency); break;
-      default: continue;  // reset, refuse: not a property of the bytes in flight
+      case fault_kind::slow_close:
+        s.slow_close = std::max(s.slow_close, f.latency);
+        break;
+      default:
+        continue;  // reset, refuse: not a property of the bytes in flight
     }
     s.from.push_back(&f);
   }

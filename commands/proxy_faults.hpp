@@ -44,10 +44,10 @@ bool applies(const net::fault_spec& f, way w);
 struct shape {
   net::duration latency{0};
   net::duration jitter{0};
-  bool normal_jitter = false;  ///< the jitter is |N(0, jitter)| rather than uniform in 0..jitter
-  double loss = 0;             ///< udp: dropped; streams: a retransmission delay
-  double reorder = 0;          ///< udp: held back so that later datagrams overtake it
-  double duplicate = 0;        ///< udp: sent twice
+  bool normal_jitter = false;   ///< the jitter is |N(0, jitter)| rather than uniform in 0..jitter
+  double loss = 0;              ///< udp: dropped; streams: a retransmission delay
+  double reorder = 0;           ///< udp: held back so that later datagrams overtake it
+  double duplicate = 0;         ///< udp: sent twice
   std::uint64_t bandwidth = 0;  ///< bytes per second; 0: unlimited
   bool blackhole = false;       ///< nothing passes (blackhole, partition)
   /// When the blackhole in force lifts, since the proxy started; nullopt: never.
@@ -56,6 +56,13 @@ struct shape {
   /// The faults that contributed, for events ("latency", "bandwidth").
   std::vector<const net::fault_spec*> from;
 };
+
+/// A refuse fault in force at `t` that turns every connection away (probability 1, no
+/// `connections` limit): a stream proxy then closes its listener, so that clients are refused by
+/// the kernel itself. Null when there is none.
+const net::fault_spec* refusing_all(const std::vector<net::fault_spec>& all, net::duration t);
+/// When such a refusal next begins, after `t`; nullopt if none is to come.
+std::optional<net::duration> next_refusal(const std::vector<net::fault_spec>& all, net::duration t);
 
 /// A delay drawn from a shape: latency plus jitter.
 net::duration draw_delay(const shape& s, rng& r);
@@ -85,8 +92,7 @@ class fault_draw {
   /// A reset fault with no byte count (a reset "at" a time) in force at `t`, or null.
   const net::fault_spec* reset_at(net::duration t) const;
   /// Timed resets still to come after `t`: when (since start), and which.
-  std::vector<std::pair<net::duration, const net::fault_spec*>> resets_after(
-      net::duration t) const;
+  std::vector<std::pair<net::duration, const net::fault_spec*>> resets_after(net::duration t) const;
   /// A blackhole (or partition) of both directions, in force at `t` and for ever: the proxy need
   /// not even dial the upstream. Null otherwise.
   const net::fault_spec* blackhole_for_good(net::duration t) const;

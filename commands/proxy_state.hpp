@@ -1,6 +1,7 @@
 #pragma once
 // What every connection of one proxy shares: options, output, the faults in force (replaced as a
 // whole on reload), the one seeded PRNG and the clock's origin. Private to commands/proxy_*.cpp.
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,6 +24,8 @@ struct state {
   net::clock::time_point started;
   std::uint64_t next_id = 0;
   std::string upstream_url;
+  /// Called after a reload has replaced `faults`.
+  std::function<void()> faults_changed;
 
   /// Time since the proxy started: the clock of a fault's `at` and `for`.
   net::duration elapsed() const { return ctx.now() - started; }
@@ -49,6 +52,9 @@ struct state {
 /// Relays one accepted stream connection to the upstream until both directions end.
 net::task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::uint64_t id,
                                fault_draw draw);
+
+/// The stream proxy: accepts connections and starts a session for each. Runs until interrupted.
+net::task<int> run_stream(std::shared_ptr<state> st);
 
 /// The UDP proxy: one upstream socket per client address. Runs until interrupted.
 net::task<int> run_udp(std::shared_ptr<state> st);

@@ -90,11 +90,13 @@ class session {
     auto t = st_->elapsed();
     if (auto* f = draw_.refused_at(t)) {
       st_->fault_event(id_, *f, "refused");
+      client_.abort();
       finish("refused");
       co_return;
     }
     if (auto* f = draw_.reset_at(t)) {
       st_->fault_event(id_, *f, "reset at once");
+      client_.abort();
       finish("reset");
       co_return;
     }
@@ -105,7 +107,7 @@ class session {
       timed_resets_.push_back(std::make_unique<net::watchdog>(ctx_, when - t, [this, f = f] {
         st_->fault_event(id_, *f, fmt::format("reset at {}", core::format_duration(f->at)),
                          {{"at_s", core::seconds(f->at)}});
-        abort("reset");
+        abort("reset", true);
       }));
 
     if (auto* f = draw_.blackhole_for_good(t)) {
@@ -135,13 +137,15 @@ class session {
     if (idle_) idle_->touch();
   }
 
-  /// Ends the connection at once: both streams closed, every wait woken. The first reason stays.
-  void abort(std::string reason) {
+  /// Ends the connection at once: both streams closed (`abortive`: reset, so that each peer sees
+  /// "connection reset" rather than an end of stream), every wait woken. The first reason stays.
+  void abort(std::string reason, bool abortive = false) {
     if (ended_) return;
     ended_ = true;
     reason_ = std::move(reason);
-    client_.close();
-    if (has_upstream_) upstream_.close();
+    auto end = [abortive](net::stream& s) { abortive ? s.abort() : s.close(); };
+    end(client_);
+    if (has_upstream_) end(upstream_);
     if (up_) up_->stop();
     if (down_) down_->stop();
     if (hold_) hold_->cancel();
@@ -178,10 +182,9 @@ class session {
   }
   void reset_by_bytes(std::size_t fault, way w) {
     const auto& f = draw_.faults()[fault];
-    st_->fault_event(id_, f,
-                     fmt::format("reset after {} bytes {}", *f.after_bytes, name_of(w)),
+    st_->fault_event(id_, f, fmt::format("reset after {} bytes {}", *f.after_bytes, name_of(w)),
                      {{"direction", name_of(w)}, {"after_bytes", *f.after_bytes}});
-    abort("reset");
+    abort("reset", true);
   }
 
  private:
@@ -220,8 +223,7 @@ class session {
     } else {
       st_->io.verbose(
           1, "proxy: connection {} from {} closed ({}): {} up, {} down, {}", id_,
-          client_.peer_name(), reason, core::format_size(bytes_up_),
-          core::format_size(bytes_down_),
+          client_.peer_name(), reason, core::format_size(bytes_up_), core::format_size(bytes_down_),
           core::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(took)));
     }
   }
@@ -229,9 +231,11 @@ class session {
   // A failure to reach the upstream ends this connection (the client is closed), not the proxy.
   task<bool> dial() {
     std::string failure;
+    net::dial_options how{.timeout = st_->opts.connect_timeout};
+    if (st_->opts.keep_source)
+      if (auto a = client_.peer_address()) how.source = a->ip;
     try {
-      upstream_ = co_await net::dial(ctx_, st_->opts.upstream,
-                                     {.timeout = st_->opts.connect_timeout});
+      upstream_ = co_await net::dial(ctx_, st_->opts.upstream, how);
       has_upstream_ = true;
     } catch (const vitnet::error& e) {
       failure = e.what();
@@ -338,8 +342,7 @@ void direction::on_data(std::span<const char> bytes) {
       const net::fault_spec* f = sh.from.front();
       for (auto* g : sh.from)
         if (g->kind == net::fault_kind::blackhole || g->kind == net::fault_kind::partition) f = g;
-      st.fault_event(s_.id(), *f,
-                     fmt::format("blackhole: dropping what goes {}", name_of(w_)),
+      st.fault_event(s_.id(), *f, fmt::format("blackhole: dropping what goes {}", name_of(w_)),
                      {{"direction", name_of(w_)}});
     }
     return;

@@ -129,8 +129,7 @@ class udp_proxy {
                   {"upstream", st_->upstream_url},
                   {"faults", kinds}});
     } else {
-      st_->io.verbose(1, "proxy: client {} ({}) to {}", id, client.to_string(),
-                      st_->upstream_url);
+      st_->io.verbose(1, "proxy: client {} ({}) to {}", id, client.to_string(), st_->upstream_url);
     }
     ctx_.start(from_upstream(fl));
     ctx_.start(writer(fl, way::up));
@@ -176,8 +175,8 @@ class udp_proxy {
         // The upstream port refused an earlier datagram (ICMP): nothing to pass on, go on.
         if (core::errno_of(r.ec) == ECONNREFUSED) continue;
         if (!net::is_cancelled(r.ec))
-          st_->io.verbose(1, "proxy: client {}: receive from {}: {}", f->id,
-                          upstream_.to_string(), vitnet::describe(r.ec));
+          st_->io.verbose(1, "proxy: client {}: receive from {}: {}", f->id, upstream_.to_string(),
+                          vitnet::describe(r.ec));
         break;
       }
       f->idle->touch();
@@ -187,7 +186,8 @@ class udp_proxy {
 
   static const net::fault_spec& cause(const shape& s, net::fault_kind k) {
     for (auto* f : s.from)
-      if (f->kind == k || (k == net::fault_kind::blackhole && f->kind == net::fault_kind::partition))
+      if (f->kind == k ||
+          (k == net::fault_kind::blackhole && f->kind == net::fault_kind::partition))
         return *f;
     return *s.from.front();
   }
@@ -273,8 +273,8 @@ class udp_proxy {
       l.queued -= d.size();
       if (sh.bandwidth > 0)
         l.next_free = std::max(now, l.next_free) +
-                      net::duration(static_cast<std::int64_t>(
-                          1e9 * static_cast<double>(d.size()) / static_cast<double>(sh.bandwidth)));
+                      net::duration(static_cast<std::int64_t>(1e9 * static_cast<double>(d.size()) /
+                                                              static_cast<double>(sh.bandwidth)));
       std::error_code ec;
       if (w == way::up)
         ec = co_await f->up.send(d);

@@ -1,10 +1,10 @@
 #include "commands/scenario.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <regex>
 #include <set>
-#include <toml++/toml.h>
 
 #include "core/error.hpp"
 #include "net/ip.hpp"
@@ -18,7 +18,8 @@ bool expectation::empty() const {
 
 std::string scenario::address_of(const std::string& host) const {
   for (std::size_t i = 0; i < hosts.size(); ++i)
-    if (hosts[i] == host) return net::ip_address::v4(0x7f000001u + static_cast<std::uint32_t>(i + 1)).to_string();
+    if (hosts[i] == host)
+      return net::ip_address::v4(0x7f000001u + static_cast<std::uint32_t>(i + 1)).to_string();
   return {};
 }
 
@@ -30,15 +31,20 @@ std::optional<std::vector<std::string>> split_command_line(std::string_view text
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0;
-      else cur.push_back(c);
+      if (c == '\'')
+        quote = 0;
+      else
+        cur.push_back(c);
       continue;
     }
     if (quote == '"') {
-      if (c == '"') quote = 0;
-      else if (c == '\\' && i + 1 < text.size() && std::string_view("\"\\$`").find(text[i + 1]) != std::string_view::npos)
+      if (c == '"')
+        quote = 0;
+      else if (c == '\\' && i + 1 < text.size() &&
+               std::string_view("\"\\$`").find(text[i + 1]) != std::string_view::npos)
         cur.push_back(text[++i]);
-      else cur.push_back(c);
+      else
+        cur.push_back(c);
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -63,16 +69,20 @@ namespace {
 
 class reader {
  public:
-  reader(std::string file, std::map<std::string, std::string> vars) : file_(std::move(file)), vars_(std::move(vars)) {}
+  reader(std::string file, std::map<std::string, std::string> vars)
+      : file_(std::move(file)), vars_(std::move(vars)) {}
 
   [[noreturn]] void bad(const toml::node& n, std::string_view message) const {
-    throw vitnet::error(core::exit_code::data, fmt::format("{}:{}: {}", file_, n.source().begin.line, message));
+    throw vitnet::error(core::exit_code::data,
+                        fmt::format("{}:{}: {}", file_, n.source().begin.line, message));
   }
   [[noreturn]] void bad_at(const toml::source_region& r, std::string_view message) const {
-    throw vitnet::error(core::exit_code::data, fmt::format("{}:{}: {}", file_, r.begin.line, message));
+    throw vitnet::error(core::exit_code::data,
+                        fmt::format("{}:{}: {}", file_, r.begin.line, message));
   }
 
-  void only_keys(const toml::table& t, std::string_view what, std::initializer_list<std::string_view> keys) const {
+  void only_keys(const toml::table& t, std::string_view what,
+                 std::initializer_list<std::string_view> keys) const {
     for (auto&& [k, v] : t) {
       bool known = false;
       for (auto key : keys) known = known || k.str() == key;
@@ -142,16 +152,20 @@ class reader {
 
   void load(scenario& sc, const toml::table& root) {
     sc_ = &sc;
-    only_keys(root, "a scenario", {"name", "description", "hosts", "timeout", "wall_timeout", "seed", "vars",
-                                   "link", "process", "fault"});
+    only_keys(root, "a scenario",
+              {"name", "description", "hosts", "timeout", "wall_timeout", "seed", "vars", "link",
+               "process", "fault"});
     if (auto* v = root.get("vars")) {
       auto* t = v->as_table();
       if (!t) bad(*v, "[vars] must be a table of name = \"value\"");
       for (auto&& [k, val] : *t) {
         std::string value;
-        if (auto s = val.value<std::string>()) value = *s;
-        else if (auto i = val.value<std::int64_t>()) value = std::to_string(*i);
-        else bad(val, fmt::format("variable '{}' must be a string or an integer", k.str()));
+        if (auto s = val.value<std::string>())
+          value = *s;
+        else if (auto i = val.value<std::int64_t>())
+          value = std::to_string(*i);
+        else
+          bad(val, fmt::format("variable '{}' must be a string or an integer", k.str()));
         vars_.emplace(std::string(k.str()), value);  // values given on the command line win
       }
     }
@@ -165,13 +179,17 @@ class reader {
       sc.seed = static_cast<std::uint64_t>(*i);
     }
     auto* hosts = root.get("hosts");
-    if (!hosts) throw vitnet::error(core::exit_code::data, fmt::format("{}:1: a scenario needs 'hosts', a list of host names", file_));
+    if (!hosts)
+      throw vitnet::error(
+          core::exit_code::data,
+          fmt::format("{}:1: a scenario needs 'hosts', a list of host names", file_));
     auto* harr = hosts->as_array();
     if (!harr || harr->empty()) bad(*hosts, "'hosts' must be a non-empty list of host names");
     std::set<std::string> seen;
     for (auto& h : *harr) {
       auto name = str(h, "hosts");
-      if (name.empty() || name.find_first_of(" :/[]") != std::string::npos || net::ip_address::parse(name))
+      if (name.empty() || name.find_first_of(" :/[]") != std::string::npos ||
+          net::ip_address::parse(name))
         bad(h, fmt::format("'{}' is not a usable host name", name));
       if (name == "localhost") bad(h, "'localhost' is every host's own name; pick another");
       if (!seen.insert(name).second) bad(h, fmt::format("host '{}' is listed twice", name));
@@ -213,10 +231,13 @@ class reader {
         sc.processes.push_back(process(*t));
         auto& p = sc.processes.back();
         if (p.name.empty()) p.name = fmt::format("{}#{}", p.host, sc.processes.size());
-        if (!names.insert(p.name).second) bad(*t, fmt::format("two processes are named '{}'", p.name));
+        if (!names.insert(p.name).second)
+          bad(*t, fmt::format("two processes are named '{}'", p.name));
       }
     }
-    if (sc.processes.empty()) throw vitnet::error(core::exit_code::data, fmt::format("{}:1: a scenario needs at least one [[process]]", file_));
+    if (sc.processes.empty())
+      throw vitnet::error(core::exit_code::data,
+                          fmt::format("{}:1: a scenario needs at least one [[process]]", file_));
 
     if (auto* v = root.get("fault")) {
       auto* arr = v->as_array();
@@ -225,9 +246,20 @@ class reader {
         auto* t = node.as_table();
         if (!t) bad(node, "each [[fault]] must be a table");
         auto f = net::parse_fault(*t, file_);
-        for (auto* name : {&f.from, &f.to, &f.host})
-          if (!name->empty() && std::find(sc.hosts.begin(), sc.hosts.end(), *name) == sc.hosts.end())
-            bad(*t, fmt::format("fault names host '{}', which is not in 'hosts'", *name));
+        for (const char* key : {"from", "to", "host", "between"}) {
+          const toml::node* n = t->get(key);
+          if (!n) continue;
+          std::vector<const toml::node*> names = {n};
+          if (auto* arr = n->as_array()) {
+            names.clear();
+            for (auto& e : *arr) names.push_back(&e);
+          }
+          for (auto* nn : names) {
+            auto name = nn->value<std::string>().value_or("");
+            if (std::find(sc.hosts.begin(), sc.hosts.end(), name) == sc.hosts.end())
+              bad(*nn, fmt::format("fault names host '{}', which is not in 'hosts'", name));
+          }
+        }
         if ((f.kind == net::fault_kind::partition) && f.from.empty() && f.host.empty())
           bad(*t, "a partition needs 'between', or 'from' and 'to', or 'host'");
         if (!f.from.empty() && f.to.empty()) bad(*t, "'from' needs a 'to'");
@@ -274,8 +306,9 @@ class reader {
 
   expectation expect(const toml::table& t) {
     expectation x;
-    only_keys(t, "'expect'", {"exit", "stdout", "stderr", "stdout_contains", "stderr_contains", "stdout_matches",
-                              "stderr_matches", "within", "running"});
+    only_keys(t, "'expect'",
+              {"exit", "stdout", "stderr", "stdout_contains", "stderr_contains", "stdout_matches",
+               "stderr_matches", "within", "running"});
     if (auto* v = t.get("exit")) {
       auto i = v->value<std::int64_t>();
       if (!i || *i < 0 || *i > 255) bad(*v, "'exit' must be an exit code from 0 to 255");
@@ -293,7 +326,8 @@ class reader {
       if (!b) bad(*v, "'running' must be true or false");
       x.running = *b;
     }
-    if (x.running == true && (x.exit || x.within)) bad_at(t.source(), "a process expected to be running cannot also have 'exit' or 'within'");
+    if (x.running == true && (x.exit || x.within))
+      bad_at(t.source(), "a process expected to be running cannot also have 'exit' or 'within'");
     return x;
   }
 
@@ -314,8 +348,8 @@ scenario load_scenario(const std::string& path, const std::map<std::string, std:
     if (!f) {
       auto ec = std::error_code(errno, std::generic_category());
       throw vitnet::error(ec == std::errc::no_such_file_or_directory ? core::exit_code::no_input
-                          : ec == std::errc::permission_denied   ? core::exit_code::permission
-                                                                 : core::exit_code::io,
+                          : ec == std::errc::permission_denied       ? core::exit_code::permission
+                                                                     : core::exit_code::io,
                           fmt::format("{}: {}", path, vitnet::describe(ec)));
     }
     std::fclose(f);
@@ -324,7 +358,11 @@ scenario load_scenario(const std::string& path, const std::map<std::string, std:
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     std::string what(e.description());
-    throw vitnet::error(core::exit_code::data, fmt::format("{}:{}: {}", path, e.source().begin.line, what));
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    while (!what.empty() && (what.back() == '.' || what.back() == '\n')) what.pop_back();
+    throw vitnet::error(core::exit_code::data,
+                        fmt::format("{}:{}: {}", path, e.source().begin.line, what));
   }
   auto slash = path.find_last_of('/');
   sc.name = path.substr(slash == std::string::npos ? 0 : slash + 1);

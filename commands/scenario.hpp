@@ -59,7 +59,8 @@ struct scenario {
 
 /// Reads a scenario file. `vars` override the file's [vars]. Throws vitnet::error: 66 when the file
 /// is missing, 65 with "file:line: message" when it is malformed.
-scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars = {});
+scenario load_scenario(const std::string& path,
+                       const std::map<std::string, std::string>& vars = {});
 
 /// Splits a command line as a POSIX shell would (quotes and backslashes; no expansions).
 /// Returns nullopt when a quote is left open.

@@ -45,13 +45,16 @@ bool datagram_kind(fault_kind k) {
 }
 
 // The host whose port a fault guards: the proxy stands in front of it.
-std::string guarded_host(const net::fault_spec& f) { return f.host.empty() ? f.to : f.host; }
+std::string guarded_host(const net::fault_spec& f) {
+  return f.host.empty() ? f.to : f.host;
+}
 
 // The fault as the proxy reads it: no host names; one-way faults become a direction.
 std::string proxy_fault_file(const net::fault_spec& f) {
   auto d = [](core::duration x) { return core::format_duration(x); };
   std::string t = "[[fault]]\n";
-  auto kind = f.kind == fault_kind::partition ? std::string("blackhole") : std::string(net::fault_kind_name(f.kind));
+  auto kind = f.kind == fault_kind::partition ? std::string("blackhole")
+                                              : std::string(net::fault_kind_name(f.kind));
   t += fmt::format("kind = \"{}\"\nat = \"{}\"\n", kind, d(f.at));
   if (f.lasts) t += fmt::format("for = \"{}\"\n", d(*f.lasts));
   if (f.probability < 1.0) t += fmt::format("probability = {}\n", f.probability);
@@ -62,26 +65,42 @@ std::string proxy_fault_file(const net::fault_spec& f) {
   if (f.rate > 0) t += fmt::format("rate = {}\n", f.rate);
   if (f.bandwidth) t += fmt::format("bandwidth = {}\n", f.bandwidth);
   if (f.after_bytes) t += fmt::format("after_bytes = {}\n", *f.after_bytes);
-  if (!f.from.empty() && !f.both_ways) t += "direction = \"up\"\n";  // from the client to the guarded host
+  if (!f.from.empty() && !f.both_ways)
+    t += "direction = \"up\"\n";  // from the client to the guarded host
   return t;
 }
 
 }  // namespace
 
 std::optional<std::string> loopback_cannot(const scenario& sc) {
+  // Every reason at once, so one run tells the user all that must change.
+  std::vector<std::string> why;
   for (const auto& f : sc.faults) {
     if (!proxy_can(f.kind))
-      return fmt::format("fault '{}' ({}) cannot be realised on the loopback backend (use --net mock)",
-                         net::fault_kind_name(f.kind), f.origin);
-    if (!f.port)
-      return fmt::format("fault '{}' ({}) needs a 'port' on the loopback backend: it is realised by a proxy "
-                         "in front of that port", net::fault_kind_name(f.kind), f.origin);
-    if (guarded_host(f).empty())
-      return fmt::format("fault '{}' ({}) needs 'to', 'between' or 'host' on the loopback backend",
-                         net::fault_kind_name(f.kind), f.origin);
+      why.push_back(
+          fmt::format("fault '{}' ({}) cannot be realised on the loopback backend (use --net mock)",
+                      net::fault_kind_name(f.kind), f.origin));
+    else if (!f.port)
+      why.push_back(
+          fmt::format("fault '{}' ({}) needs a 'port' on the loopback backend: it is realised by a "
+                      "proxy in front of that port",
+                      net::fault_kind_name(f.kind), f.origin));
+    else if (guarded_host(f).empty())
+      why.push_back(
+          fmt::format("fault '{}' ({}) needs 'to', 'between' or 'host' on the loopback backend",
+                      net::fault_kind_name(f.kind), f.origin));
   }
-  if (sc.faults.size() > 50) return std::string("at most 50 faults can be realised on the loopback backend");
-  return std::nullopt;
+  if (sc.faults.size() > 50)
+    why.push_back("at most 50 faults can be realised on the loopback backend");
+  if (sc.link.latency.count() || sc.link.jitter.count() || sc.link.loss > 0 || sc.link.bandwidth)
+    why.push_back(
+        "[link] settings (latency, jitter, loss, bandwidth on every link) cannot be realised on "
+        "the "
+        "loopback backend (use --net mock, or faults with a 'port')");
+  if (why.empty()) return std::nullopt;
+  std::string all;
+  for (const auto& w : why) all += (all.empty() ? "" : "; ") + w;
+  return all;
 }
 
 run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::string& binary) {
@@ -92,10 +111,13 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
   r.backend = "loopback";
   r.seed = seed;
   auto start = clock_type::now();
-  auto elapsed = [&] { return std::chrono::duration_cast<core::duration>(clock_type::now() - start); };
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<core::duration>(clock_type::now() - start);
+  };
 
   auto dir = std::filesystem::temp_directory_path() /
-             fmt::format("vitnet-loopback-{}-{}", ::getpid(), std::hash<std::thread::id>{}(std::this_thread::get_id()));
+             fmt::format("vitnet-loopback-{}-{}", ::getpid(),
+                         std::hash<std::thread::id>{}(std::this_thread::get_id()));
   std::filesystem::create_directories(dir);
   struct cleanup {
     std::filesystem::path p;
@@ -106,11 +128,12 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
   } cleanup_dir{dir};
 
   // Proxies for the faults: fault k listens on 127.0.0.(200+k) at its port and forwards to the
-  // guarded host; the other hosts' name for the guarded host leads to the proxy.
+  // guarded host; the other hosts' connections to that address and port are redirected to the
+  // proxy (VITNET_REDIRECT), and the proxy connects on from the client's own address.
   std::vector<std::unique_ptr<core::child>> proxies;
-  std::map<std::string, std::map<std::string, std::string>> names;  // host -> name -> address
-  for (const auto& h : sc.hosts)
-    for (const auto& other : sc.hosts) names[h][other] = sc.address_of(other);
+  std::string names;  // VITNET_HOSTS: every host's name and address
+  for (const auto& h : sc.hosts) names += (names.empty() ? "" : ",") + h + "=" + sc.address_of(h);
+  std::map<std::string, std::string> redirects;  // host -> VITNET_REDIRECT
   for (std::size_t k = 0; k < sc.faults.size(); ++k) {
     const auto& f = sc.faults[k];
     std::string target = guarded_host(f);
@@ -120,21 +143,27 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     std::ofstream(file) << proxy_fault_file(f);
     auto ready = dir / fmt::format("proxy{}.url", k);
     core::child_spec cs;
-    cs.argv = {binary, "-q", "proxy", fmt::format("{}://{}:{}", scheme, proxy_addr, *f.port), "--to",
-               fmt::format("{}://{}:{}", scheme, sc.address_of(target), *f.port), "--faults", file.string(),
-               "--seed", std::to_string(seed), "--ready-file", ready.string()};
+    cs.argv = {binary,          "-q",
+               "proxy",         fmt::format("{}://{}:{}", scheme, proxy_addr, *f.port),
+               "--to",          fmt::format("{}://{}:{}", scheme, sc.address_of(target), *f.port),
+               "--faults",      file.string(),
+               "--seed",        std::to_string(seed),
+               "--keep-source", "--ready-file",
+               ready.string()};
     proxies.push_back(std::make_unique<core::child>(cs));
     for (int i = 0; i < 250 && !std::filesystem::exists(ready) && proxies.back()->running(); ++i) {
       core::child::pump({proxies.back().get()}, std::chrono::milliseconds(20));
     }
     if (!std::filesystem::exists(ready))
       throw vitnet::error(core::exit_code::config,
-                          fmt::format("fault ({}): the proxy that realises it did not start: {}", f.origin,
-                                      proxies.back()->err));
+                          fmt::format("fault ({}): the proxy that realises it did not start: {}",
+                                      f.origin, proxies.back()->err));
     for (const auto& h : sc.hosts) {
       if (h == target) continue;
       if (!f.from.empty() && h != f.from && !(f.both_ways && h == f.to)) continue;
-      names[h][target] = proxy_addr;
+      auto& r = redirects[h];
+      r += fmt::format("{}{}:{}={}:{}", r.empty() ? "" : ",", sc.address_of(target), *f.port,
+                       proxy_addr, *f.port);
     }
   }
 
@@ -146,14 +175,15 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
   std::vector<running_proc> procs;
   std::vector<const process_spec*> pending;
   for (const auto& p : sc.processes) pending.push_back(&p);
-  std::stable_sort(pending.begin(), pending.end(), [](auto* a, auto* b) { return a->start < b->start; });
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](auto* a, auto* b) { return a->start < b->start; });
 
   // A process must be waited for when something is expected of its end.
   auto must_finish = [](const process_spec& p) {
     const auto& x = p.expect;
     return x.running != true && (x.exit || x.within || x.stdout_equals || x.stderr_equals ||
-                                 !x.stdout_contains.empty() || !x.stderr_contains.empty() || x.stdout_matches ||
-                                 x.stderr_matches || x.running == false);
+                                 !x.stdout_contains.empty() || !x.stderr_contains.empty() ||
+                                 x.stdout_matches || x.stderr_matches || x.running == false);
   };
 
   bool wall_exceeded = false;
@@ -165,9 +195,10 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
       core::child_spec cs;
       cs.argv = {binary};
       cs.argv.insert(cs.argv.end(), spec.argv.begin(), spec.argv.end());
-      std::string hosts;
-      for (auto& [name, addr] : names[spec.host]) hosts += (hosts.empty() ? "" : ",") + name + "=" + addr;
-      cs.env = {{"VITNET_HOST_ADDR", sc.address_of(spec.host)}, {"VITNET_HOSTS", hosts}, {"NO_COLOR", "1"}};
+      cs.env = {{"VITNET_HOST_ADDR", sc.address_of(spec.host)},
+                {"VITNET_HOSTS", names},
+                {"VITNET_REDIRECT", redirects[spec.host]},
+                {"NO_COLOR", "1"}};
       cs.input = spec.stdin_text;
       process_outcome o{spec.name, spec.host, spec.command};
       o.started = true;
@@ -220,7 +251,8 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     // Those stopped here were still running when the scenario ended.
   }
   if (wall_exceeded)
-    r.failures.push_back(fmt::format("the wall-clock limit of {} passed", core::format_duration(sc.wall_limit)));
+    r.failures.push_back(
+        fmt::format("the wall-clock limit of {} passed", core::format_duration(sc.wall_limit)));
   check_expectations(sc, r);
   if (wall_exceeded) r.passed = false;
   r.wall_seconds = std::chrono::duration<double>(clock_type::now() - start).count();

@@ -1,9 +1,10 @@
 // Running a scenario on the mock network: hosts in one simulated world, every process a vitnet
 // command on a sim_context, faults acting through the world's hooks.
+#include <fmt/format.h>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <deque>
-#include <fmt/format.h>
 
 #include "commands/test_run.hpp"
 #include "core/error.hpp"
@@ -50,18 +51,22 @@ class mock_run {
     auto outcome = w_.run(sc_.time_limit, sc_.wall_limit);
     result_.elapsed = w_.elapsed();
     if (outcome == net::sim::world::outcome::wall_limit)
-      result_.failures.push_back(fmt::format("the wall-clock limit of {} passed (at {} of virtual time)",
-                                             core::format_duration(sc_.wall_limit), core::format_duration(w_.elapsed())));
+      result_.failures.push_back(
+          fmt::format("the wall-clock limit of {} passed (at {} of virtual time)",
+                      core::format_duration(sc_.wall_limit), core::format_duration(w_.elapsed())));
     for (const auto& f : faults_)
       if (f.fired == 0)
-        result_.notes.push_back(fmt::format("fault {} ({}) never fired", f.spec->describe(), f.spec->origin));
-    w_.trace(fmt::format("end {}", outcome == net::sim::world::outcome::idle ? "idle" : "time limit"));
+        result_.notes.push_back(
+            fmt::format("fault {} ({}) never fired", f.spec->describe(), f.spec->origin));
+    w_.trace(
+        fmt::format("end {}", outcome == net::sim::world::outcome::idle ? "idle" : "time limit"));
     result_.trace = w_.trace_lines();
     check_expectations(sc_, result_);
     if (outcome == net::sim::world::outcome::wall_limit) result_.passed = false;
     // Coroutines still suspended go now, while the contexts they refer to exist.
     w_.shutdown();
-    result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    result_.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return std::move(result_);
   }
 
@@ -105,7 +110,8 @@ class mock_run {
     asio::co_spawn(w_.io(), run_process(raw, std::move(cmd->run)), asio::detached);
   }
 
-  net::task<void> run_process(proc* p, std::function<net::task<int>(net::context&, core::io&)> run) {
+  net::task<void> run_process(proc* p,
+                              std::function<net::task<int>(net::context&, core::io&)> run) {
     int rc;
     try {
       rc = co_await run(*p->ctx, *p->io);
@@ -143,7 +149,8 @@ class mock_run {
   }
 
   void install_hooks() {
-    w_.hooks.link = [this](const host& from, const host& to, net::sim::link_params& p) {
+    w_.hooks.link = [this](const host& from, const host& to, const net::sim::flow& fl,
+                           net::sim::link_params& p) {
       for (auto& fs : faults_) {
         const auto& f = *fs.spec;
         switch (f.kind) {
@@ -154,10 +161,13 @@ class mock_run {
           case fault_kind::duplicate:
           case fault_kind::partition:
           case fault_kind::blackhole:
+          case fault_kind::slow_close:
             break;
           default:
             continue;
         }
+        if (f.port && !fl.involves(*f.port)) continue;
+        if (f.kind == fault_kind::slow_close && !fl.fin) continue;
         if (!applies(fs, from, to)) continue;
         ++fs.fired;
         switch (f.kind) {
@@ -166,13 +176,27 @@ class mock_run {
             p.jitter += f.jitter;
             p.normal_jitter = p.normal_jitter || f.distribution == "normal";
             break;
-          case fault_kind::loss: p.loss = std::max(p.loss, f.rate); break;
-          case fault_kind::bandwidth: p.bandwidth = p.bandwidth ? std::min(p.bandwidth, f.bandwidth) : f.bandwidth; break;
-          case fault_kind::reorder: p.reorder = std::max(p.reorder, f.rate); break;
-          case fault_kind::duplicate: p.duplicate = std::max(p.duplicate, f.rate); break;
+          case fault_kind::loss:
+            p.loss = std::max(p.loss, f.rate);
+            break;
+          case fault_kind::bandwidth:
+            p.bandwidth = p.bandwidth ? std::min(p.bandwidth, f.bandwidth) : f.bandwidth;
+            break;
+          case fault_kind::reorder:
+            p.reorder = std::max(p.reorder, f.rate);
+            break;
+          case fault_kind::duplicate:
+            p.duplicate = std::max(p.duplicate, f.rate);
+            break;
           case fault_kind::partition:
-          case fault_kind::blackhole: p.blocked = true; break;
-          default: break;
+          case fault_kind::blackhole:
+            p.blocked = true;
+            break;
+          case fault_kind::slow_close:
+            p.fin_delay += f.latency;
+            break;
+          default:
+            break;
         }
       }
     };
@@ -205,7 +229,8 @@ class mock_run {
     w_.hooks.dns = [this](const host& on, const std::string&) -> std::optional<std::string> {
       for (auto& fs : faults_) {
         const auto& f = *fs.spec;
-        if (f.kind != fault_kind::dns_failure || f.host != on.name || !f.active_at(w_.elapsed())) continue;
+        if (f.kind != fault_kind::dns_failure || f.host != on.name || !f.active_at(w_.elapsed()))
+          continue;
         if (f.probability < 1.0 && w_.random() >= f.probability) continue;
         ++fs.fired;
         return f.mode;
@@ -219,8 +244,11 @@ class mock_run {
     for (auto& fs : faults_) {
       const auto& f = *fs.spec;
       w_.at(t0 + f.at, [this, &f] { w_.trace(fmt::format("fault begins: {}", f.describe())); });
-      if (f.lasts) w_.at(t0 + f.at + *f.lasts, [this, &f] { w_.trace(fmt::format("fault ends: {}", f.describe())); });
-      if (f.kind == fault_kind::reset && !f.after_bytes) w_.at(t0 + f.at, [this, &fs] { reset_now(fs); });
+      if (f.lasts)
+        w_.at(t0 + f.at + *f.lasts,
+              [this, &f] { w_.trace(fmt::format("fault ends: {}", f.describe())); });
+      if (f.kind == fault_kind::reset && !f.after_bytes)
+        w_.at(t0 + f.at, [this, &fs] { reset_now(fs); });
       if (f.kind == fault_kind::crash) {
         w_.at(t0 + f.at, [this, &fs] { crash(fs); });
         if (f.lasts) w_.at(t0 + f.at + *f.lasts, [this, &fs] { restart(fs); });
@@ -232,7 +260,9 @@ class mock_run {
     const auto& f = *fs.spec;
     std::vector<net::sim::connection*> hit;
     for (auto* c : w_.connections)
-      if (!c->reset && on_link(f, *c->hosts[0], *c->hosts[1]) && (!f.port || c->addrs[1].port == *f.port)) hit.push_back(c);
+      if (!c->reset && on_link(f, *c->hosts[0], *c->hosts[1]) &&
+          (!f.port || c->addrs[1].port == *f.port))
+        hit.push_back(c);
     // Oldest first, so "the first N connections" means what it says.
     std::sort(hit.begin(), hit.end(), [](auto* a, auto* b) { return a->id < b->id; });
     for (auto* c : hit) {
@@ -286,6 +316,17 @@ class mock_run {
 };
 
 }  // namespace
+
+std::optional<std::string> mock_cannot(const scenario& sc) {
+  for (const auto& p : sc.processes)
+    for (const auto& a : p.argv)
+      if (a == "--exec" || a.starts_with("--exec="))
+        return fmt::format(
+            "process '{}' ({}:{}) uses --exec, and the mock network runs no child processes "
+            "(use --net loopback)",
+            p.name, sc.file, p.line);
+  return std::nullopt;
+}
 
 run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_parser& parse) {
   mock_run r(sc, seed, parse);

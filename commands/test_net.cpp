@@ -9,10 +9,17 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace commands {
 
 namespace {
+
+// Process output is any bytes: JSON gets U+FFFD where they are not valid UTF-8.
+template <typename J>
+std::string dump(const J& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 struct work_item {
   const scenario* sc;
@@ -31,43 +38,38 @@ nlohmann::ordered_json to_json(const run_result& r) {
     j["stderr"] = p.err;
     procs.push_back(j);
   }
-  return nlohmann::ordered_json{{"event", "scenario"},
-                                {"file", r.file},
-                                {"name", r.name},
-                                {"backend", r.backend},
-                                {"seed", r.seed},
-                                {"status", r.passed ? "pass" : "fail"},
-                                {"failures", r.failures},
-                                {"notes", r.notes},
-                                {"elapsed_s", core::seconds(r.elapsed)},
-                                {"wall_s", r.wall_seconds},
-                                {"replay", fmt::format("vitnet test net {} --net {} --seed {}", r.file, r.backend, r.seed)},
-                                {"processes", procs}};
+  return nlohmann::ordered_json{
+      {"event", "scenario"},      {"file", r.file},     {"name", r.name},
+      {"backend", r.backend},     {"seed", r.seed},     {"status", r.passed ? "pass" : "fail"},
+      {"failures", r.failures},   {"notes", r.notes},   {"elapsed_s", core::seconds(r.elapsed)},
+      {"wall_s", r.wall_seconds}, {"replay", r.replay}, {"processes", procs}};
 }
 
 std::string text_report(const run_result& r) {
-  std::string s = fmt::format("{}  {}  {} ({}, seed {})  {} processes, {} {} in {:.0f} ms\n", r.passed ? "PASS" : "FAIL",
-                              r.file, r.name, r.backend, r.seed, r.processes.size(),
-                              core::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed)),
-                              r.backend == "mock" ? "virtual" : "real", r.wall_seconds * 1000);
+  std::string s = fmt::format(
+      "{}  {}  {} ({}, seed {})  {} processes, {} {} in {:.0f} ms\n", r.passed ? "PASS" : "FAIL",
+      r.file, r.name, r.backend, r.seed, r.processes.size(),
+      core::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed)),
+      r.backend == "mock" ? "virtual" : "real", r.wall_seconds * 1000);
   for (const auto& f : r.failures) s += "      " + f + "\n";
   for (const auto& n : r.notes) s += "      note: " + n + "\n";
-  if (!r.passed) s += fmt::format("      replay: vitnet test net {} --net {} --seed {}\n", r.file, r.backend, r.seed);
+  if (!r.passed) s += fmt::format("      replay: {}\n", r.replay);
   return s;
 }
 
 std::string tap_report(const run_result& r, std::size_t n) {
-  std::string s = fmt::format("{} {} - {} {} ({}, seed {})\n", r.passed ? "ok" : "not ok", n, r.file, r.name, r.backend, r.seed);
+  std::string s = fmt::format("{} {} - {} {} ({}, seed {})\n", r.passed ? "ok" : "not ok", n,
+                              r.file, r.name, r.backend, r.seed);
   if (!r.passed || !r.notes.empty()) {
     s += "  ---\n";
     if (!r.failures.empty()) {
       s += "  failures:\n";
-      for (const auto& f : r.failures) s += "    - " + nlohmann::json(f).dump() + "\n";
-      s += fmt::format("  replay: {}\n", nlohmann::json(fmt::format("vitnet test net {} --net {} --seed {}", r.file, r.backend, r.seed)).dump());
+      for (const auto& f : r.failures) s += "    - " + dump(nlohmann::json(f)) + "\n";
+      s += fmt::format("  replay: {}\n", dump(nlohmann::json(r.replay)));
     }
     if (!r.notes.empty()) {
       s += "  notes:\n";
-      for (const auto& m : r.notes) s += "    - " + nlohmann::json(m).dump() + "\n";
+      for (const auto& m : r.notes) s += "    - " + dump(nlohmann::json(m)) + "\n";
     }
     s += "  ...\n";
   }
@@ -91,9 +93,10 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
     for (std::size_t i = 0; i + 1 < errors.size(); ++i) io.error("{}", errors[i].what());
     throw errors.back();
   }
-  if (o.backend == "loopback")
-    for (const auto& sc : scenarios)
-      if (auto why = loopback_cannot(sc)) vitnet::fail(core::exit_code::config, "{}: {}", sc.file, *why);
+  for (const auto& sc : scenarios) {
+    auto why = o.backend == "loopback" ? loopback_cannot(sc) : mock_cannot(sc);
+    if (why) vitnet::fail(core::exit_code::config, "{}: {}", sc.file, *why);
+  }
 
   std::vector<work_item> items;
   for (const auto& sc : scenarios) {
@@ -104,6 +107,8 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
     }
   }
 
+  std::string var_args;
+  for (const auto& [k, v] : o.vars) var_args += " --var " + core::shell_quote(k + "=" + v);
   std::vector<run_result> results(items.size());
   std::atomic<std::size_t> next{0};
   std::mutex failure_mutex;
@@ -113,8 +118,11 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
       std::size_t i = next++;
       if (i >= items.size()) return;
       try {
-        results[i] = o.backend == "loopback" ? run_on_loopback(*items[i].sc, items[i].seed, o.vitnet_binary)
-                                             : run_on_mock(*items[i].sc, items[i].seed, o.parse);
+        results[i] = o.backend == "loopback"
+                         ? run_on_loopback(*items[i].sc, items[i].seed, o.vitnet_binary)
+                         : run_on_mock(*items[i].sc, items[i].seed, o.parse);
+        // A sweep of many seeds keeps no traces nobody asked for.
+        if (o.trace.empty()) results[i].trace = {};
       } catch (...) {
         std::lock_guard lk(failure_mutex);
         if (!failure) failure = std::current_exception();
@@ -123,7 +131,10 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
     }
   };
   // Loopback runs share the machine's addresses and ports: one at a time.
-  unsigned jobs = o.backend == "loopback" ? 1u : std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(items.size())));
+  unsigned jobs =
+      o.backend == "loopback"
+          ? 1u
+          : std::max(1u, std::min<unsigned>(o.jobs, static_cast<unsigned>(items.size())));
   if (jobs == 1) {
     worker();
   } else {
@@ -132,18 +143,25 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
     for (auto& t : threads) t.join();
   }
   if (failure) std::rethrow_exception(failure);
+  for (auto& r : results)
+    r.replay = fmt::format("vitnet test net {} --net {} --seed {}{}", core::shell_quote(r.file),
+                           r.backend, r.seed, var_args);
 
   std::size_t passed = 0, failed = 0;
   if (o.tap) io.out(fmt::format("TAP version 13\n1..{}\n", results.size()));
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     (r.passed ? passed : failed)++;
-    if (io.json()) io.event(to_json(r).dump());
-    else if (o.tap) io.out(tap_report(r, i + 1));
-    else io.out(text_report(r));
+    if (io.json())
+      io.event(dump(to_json(r)));
+    else if (o.tap)
+      io.out(tap_report(r, i + 1));
+    else
+      io.out(text_report(r));
   }
   if (io.json()) {
-    io.event(nlohmann::ordered_json{{"event", "summary"}, {"passed", passed}, {"failed", failed}}.dump());
+    io.event(nlohmann::ordered_json{{"event", "summary"}, {"passed", passed}, {"failed", failed}}
+                 .dump());
   } else if (o.tap) {
     io.out(fmt::format("# {} passed, {} failed\n", passed, failed));
   } else {

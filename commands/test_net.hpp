@@ -23,7 +23,7 @@ struct test_net_options {
   bool tap = false;
   std::string trace;  ///< a file to write the event trace to (mock)
   std::map<std::string, std::string> vars;
-  command_parser parse;        ///< how a scenario's command lines become commands
+  command_parser parse;       ///< how a scenario's command lines become commands
   std::string vitnet_binary;  ///< this program, for the loopback backend
 };
 

@@ -5,24 +5,39 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/test_net.hpp"
+#include "core/text.hpp"
 
 namespace commands {
 
 namespace {
 
-std::string xml_escape(std::string_view s) {
+std::string xml_escape(std::string_view raw) {
+  std::string s =
+      core::valid_utf8(raw);  // XML must be well-formed UTF-8, whatever a process printed
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 allows no other control characters than tab, newline and carriage return.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += fmt::format("\\x{:02x}", c);
-        else out.push_back(static_cast<char>(c));
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          out += fmt::format("\\x{:02x}", c);
+        else
+          out.push_back(static_cast<char>(c));
     }
   }
   return out;
@@ -41,30 +56,37 @@ std::string junit_xml(const std::vector<run_result>& results) {
   double time = 0;
   for (const auto& r : results) failed += r.passed ? 0 : 1, time += r.wall_seconds;
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += fmt::format("<testsuites name=\"vitnet test net\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
-                   total, failed, time);
+  x += fmt::format(
+      "<testsuites name=\"vitnet test net\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+      "time=\"{:.3f}\">\n",
+      total, failed, time);
   for (const auto& file : order) {
     const auto& rs = by_file[file];
     std::size_t f = 0;
     double t = 0;
     for (auto* r : rs) f += r->passed ? 0 : 1, t += r->wall_seconds;
-    x += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3f}\">\n",
-                     xml_escape(file), rs.size(), f, t);
+    x += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
+        "time=\"{:.3f}\">\n",
+        xml_escape(file), rs.size(), f, t);
     for (auto* r : rs) {
-      x += fmt::format("    <testcase classname=\"{}\" name=\"{} [{} seed {}]\" time=\"{:.3f}\">\n", xml_escape(file),
-                       xml_escape(r->name), r->backend, r->seed, r->wall_seconds);
+      x += fmt::format("    <testcase classname=\"{}\" name=\"{} [{} seed {}]\" time=\"{:.3f}\">\n",
+                       xml_escape(file), xml_escape(r->name), r->backend, r->seed, r->wall_seconds);
       if (!r->passed) {
         std::string body;
         for (const auto& m : r->failures) body += m + "\n";
-        body += fmt::format("replay: vitnet test net {} --net {} --seed {}\n", r->file, r->backend, r->seed);
+        body += fmt::format("replay: {}\n", r->replay);
         x += fmt::format("      <failure message=\"{}\" type=\"expectation\">{}</failure>\n",
-                         xml_escape(r->failures.empty() ? "failed" : r->failures.front()), xml_escape(body));
+                         xml_escape(r->failures.empty() ? "failed" : r->failures.front()),
+                         xml_escape(body));
       }
       std::string out;
       for (const auto& n : r->notes) out += "note: " + n + "\n";
       for (const auto& p : r->processes) {
         out += fmt::format("--- {} on {}: {} ({})\n", p.name, p.host, p.command,
-                           p.exit ? fmt::format("exit {}", *p.exit) : p.crashed ? "crashed" : "running");
+                           p.exit      ? fmt::format("exit {}", *p.exit)
+                           : p.crashed ? "crashed"
+                                       : "running");
         if (!p.out.empty()) out += "stdout:\n" + p.out + (p.out.ends_with('\n') ? "" : "\n");
         if (!p.err.empty()) out += "stderr:\n" + p.err + (p.err.ends_with('\n') ? "" : "\n");
       }

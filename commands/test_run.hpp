@@ -19,8 +19,8 @@ struct parsed_command {
 };
 /// Parses a command line (without "vitnet"). On a usage error returns nullopt and sets `error`
 /// to the message vitnet would print.
-using command_parser =
-    std::function<std::optional<parsed_command>(const std::vector<std::string>& argv, std::string& error)>;
+using command_parser = std::function<std::optional<parsed_command>(
+    const std::vector<std::string>& argv, std::string& error)>;
 
 struct process_outcome {
   std::string name, host, command;
@@ -41,6 +41,7 @@ struct run_result {
   core::duration elapsed{0};  ///< virtual time on the mock network, real time on loopback
   double wall_seconds = 0;
   std::vector<std::string> trace;
+  std::string replay;  ///< the command line that runs this again
 };
 
 /// Runs a scenario on the mock network with `seed`.
@@ -48,10 +49,13 @@ run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_par
 
 /// Runs a scenario on real loopback sockets: each process is `vitnet_binary` in a child process.
 /// Throws vitnet::error (78) when the scenario asks for what loopback cannot do.
-run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::string& vitnet_binary);
+run_result run_on_loopback(const scenario& sc, std::uint64_t seed,
+                           const std::string& vitnet_binary);
 
 /// Whether loopback can run `sc`; the message names what it cannot do.
 std::optional<std::string> loopback_cannot(const scenario& sc);
+/// Whether the mock network can run `sc` (it has no child processes, so no --exec).
+std::optional<std::string> mock_cannot(const scenario& sc);
 
 /// Compares what the processes did with what the scenario expects; adds failures to `r`.
 void check_expectations(const scenario& sc, run_result& r);

@@ -79,7 +79,8 @@ void child::signal(int sig) {
 void child::reap() {
   if (pid_ <= 0 || status_) return;
   int st = 0;
-  if (::waitpid(pid_, &st, WNOHANG) == pid_) status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  if (::waitpid(pid_, &st, WNOHANG) == pid_)
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 void child::pump(const std::vector<child*>& children, std::chrono::milliseconds timeout) {
@@ -90,16 +91,20 @@ void child::pump(const std::vector<child*>& children, std::chrono::milliseconds 
     if (c->out_ >= 0) fds.push_back({c->out_, POLLIN, 0}), who.emplace_back(c, 1);
     if (c->err_ >= 0) fds.push_back({c->err_, POLLIN, 0}), who.emplace_back(c, 2);
   }
-  if (!fds.empty()) ::poll(fds.data(), fds.size(), static_cast<int>(timeout.count()));
-  else ::usleep(static_cast<useconds_t>(std::min<long long>(timeout.count(), 20) * 1000));
+  if (!fds.empty())
+    ::poll(fds.data(), fds.size(), static_cast<int>(timeout.count()));
+  else
+    ::usleep(static_cast<useconds_t>(std::min<long long>(timeout.count(), 20) * 1000));
   char buf[65536];
   for (std::size_t i = 0; i < fds.size(); ++i) {
     if (!fds[i].revents) continue;
     auto [c, which] = who[i];
     if (which == 0) {
-      ssize_t n = ::write(c->in_, c->input_.data() + c->input_off_, c->input_.size() - c->input_off_);
+      ssize_t n =
+          ::write(c->in_, c->input_.data() + c->input_off_, c->input_.size() - c->input_off_);
       if (n > 0) c->input_off_ += static_cast<std::size_t>(n);
-      if ((n < 0 && errno != EAGAIN) || c->input_off_ >= c->input_.size()) ::close(std::exchange(c->in_, -1));
+      if ((n < 0 && errno != EAGAIN) || c->input_off_ >= c->input_.size())
+        ::close(std::exchange(c->in_, -1));
       continue;
     }
     int& fd = which == 1 ? c->out_ : c->err_;

@@ -13,9 +13,9 @@
 namespace core {
 
 struct child_spec {
-  std::vector<std::string> argv;            ///< argv[0] is the program's path
+  std::vector<std::string> argv;           ///< argv[0] is the program's path
   std::map<std::string, std::string> env;  ///< added to this process's environment
-  std::string input;                        ///< written to its stdin, which is then closed
+  std::string input;                       ///< written to its stdin, which is then closed
 };
 
 class child {

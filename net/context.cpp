@@ -85,14 +85,15 @@ namespace {
 
 // One attempt: every address of the host in turn. Returns the last error when none answers.
 task<std::pair<std::error_code, stream>> attempt(context& ctx, const endpoint& where,
-                                                 duration timeout) {
+                                                 duration timeout,
+                                                 const std::optional<ip_address>& source) {
   if (where.is_unix()) co_return co_await ctx.connect_once(where, nullptr, timeout);
   std::string host = where.host.empty() ? "localhost" : where.host;
   auto addresses = co_await ctx.resolve(host, timeout);
   std::error_code last = std::make_error_code(std::errc::host_unreachable);
   for (const auto& ip : addresses) {
     socket_address sa{ip, where.port};
-    auto r = co_await ctx.connect_once(where, &sa, timeout);
+    auto r = co_await ctx.connect_once(where, &sa, timeout, source ? &*source : nullptr);
     if (!r.first) co_return r;
     last = r.first;
   }
@@ -107,7 +108,7 @@ task<stream> dial(context& ctx, const endpoint& where, dial_options opts) {
     std::error_code ec;
     std::optional<vitnet::error> resolve_error;
     try {
-      auto r = co_await attempt(ctx, where, opts.timeout);
+      auto r = co_await attempt(ctx, where, opts.timeout, opts.source);
       if (!r.first) co_return std::move(r.second);
       ec = r.first;
     } catch (const vitnet::error& e) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,7 +70,14 @@ class context {
   /// One connection attempt to one address or Unix path, bounded by `timeout`. Errors are values.
   virtual task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
                                                                      const socket_address* ip,
-                                                                     duration timeout) = 0;
+                                                                     duration timeout,
+                                                                     const ip_address* source) = 0;
+  /// The same, from whatever source address the system picks.
+  task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
+                                                             const socket_address* ip,
+                                                             duration timeout) {
+    return connect_once(where, ip, timeout, nullptr);
+  }
   /// Listens on a stream endpoint (address reuse on). Throws vitnet::error.
   virtual task<net::listener> listen(const endpoint& where, listen_options opts = {}) = 0;
   /// A UDP socket bound to `local` (serve), or connected to `peer` (connect). Throws vitnet::error.
@@ -96,6 +104,8 @@ struct dial_options {
   int retries = 0;                                 ///< further attempts after the first fails
   duration retry_delay = std::chrono::seconds(1);  ///< doubled after each retry, up to 30 s
   std::function<void(int attempt, const std::string& why, duration wait)> on_retry;
+  /// Connect from this address (a proxy keeping its client's address on loopback).
+  std::optional<ip_address> source;
 };
 
 /// Resolves, then connects to each address in turn until one answers, retrying with exponential

@@ -117,9 +117,13 @@ task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const c
       continue;
     }
     if (errno == EINVAL && r.bytes == 0) co_return std::pair{r, false};
-    // EPIPE, ECONNRESET on the way out are write errors; others are the source's.
+    // Whose error it is depends on which end is the socket: a reset or a lost connection is the
+    // socket's; a broken pipe is the pipe's reader gone.
+    int err = errno;
     auto ec = last_error();
-    if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN)
+    bool write_side =
+        err == EPIPE || ((err == ECONNRESET || err == ENOTCONN) && !from.get().is_socket());
+    if (write_side)
       r.write_ec = ec;
     else
       r.read_ec = ec;
@@ -250,7 +254,8 @@ task<copy_result> drain(stream& from, copy_options o) {
         r.read_ec = asio::error::operation_aborted;
         co_return r;
       }
-      ssize_t n = ::recv(from.get().native_handle(), scratch, sizeof scratch, MSG_TRUNC | MSG_DONTWAIT);
+      ssize_t n =
+          ::recv(from.get().native_handle(), scratch, sizeof scratch, MSG_TRUNC | MSG_DONTWAIT);
       if (n > 0) {
         account(r, static_cast<std::size_t>(n), o);
         continue;

@@ -1,9 +1,9 @@
 #include "net/fault.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <set>
-#include <toml++/toml.h>
 
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -12,18 +12,30 @@ namespace net {
 
 std::string_view fault_kind_name(fault_kind k) {
   switch (k) {
-    case fault_kind::latency: return "latency";
-    case fault_kind::loss: return "loss";
-    case fault_kind::bandwidth: return "bandwidth";
-    case fault_kind::reorder: return "reorder";
-    case fault_kind::duplicate: return "duplicate";
-    case fault_kind::partition: return "partition";
-    case fault_kind::blackhole: return "blackhole";
-    case fault_kind::reset: return "reset";
-    case fault_kind::slow_close: return "slow_close";
-    case fault_kind::crash: return "crash";
-    case fault_kind::dns_failure: return "dns_failure";
-    case fault_kind::refuse: return "refuse";
+    case fault_kind::latency:
+      return "latency";
+    case fault_kind::loss:
+      return "loss";
+    case fault_kind::bandwidth:
+      return "bandwidth";
+    case fault_kind::reorder:
+      return "reorder";
+    case fault_kind::duplicate:
+      return "duplicate";
+    case fault_kind::partition:
+      return "partition";
+    case fault_kind::blackhole:
+      return "blackhole";
+    case fault_kind::reset:
+      return "reset";
+    case fault_kind::slow_close:
+      return "slow_close";
+    case fault_kind::crash:
+      return "crash";
+    case fault_kind::dns_failure:
+      return "dns_failure";
+    case fault_kind::refuse:
+      return "refuse";
   }
   return "?";
 }
@@ -59,8 +71,10 @@ duration get_duration(const std::string& file, const toml::node& n, std::string_
 
 double get_probability(const std::string& file, const toml::node& n, std::string_view key) {
   double v;
-  if (auto f = n.value<double>()) v = *f;
-  else bad(file, n, fmt::format("'{}' must be a number between 0 and 1", key));
+  if (auto f = n.value<double>())
+    v = *f;
+  else
+    bad(file, n, fmt::format("'{}' must be a number between 0 and 1", key));
   if (v < 0 || v > 1) bad(file, n, fmt::format("'{}' must be between 0 and 1, not {}", key, v));
   return v;
 }
@@ -81,7 +95,8 @@ std::uint64_t get_rate(const std::string& file, const toml::node& n) {
     for (const char* suffix : {"/s", "ps"})
       if (text.size() > 2 && text.ends_with(suffix)) text.resize(text.size() - 2);
     double bits_scale = 0;
-    for (auto [unit, scale] : {std::pair{"Gbit", 1e9}, {"Mbit", 1e6}, {"Kbit", 1e3}, {"kbit", 1e3}, {"bit", 1.0}})
+    for (auto [unit, scale] :
+         {std::pair{"Gbit", 1e9}, {"Mbit", 1e6}, {"Kbit", 1e3}, {"kbit", 1e3}, {"bit", 1.0}})
       if (text.ends_with(unit)) {
         bits_scale = scale;
         text.resize(text.size() - std::string_view(unit).size());
@@ -99,8 +114,9 @@ std::uint64_t get_rate(const std::string& file, const toml::node& n) {
 }
 
 const std::set<std::string_view> known_keys = {
-    "kind", "from", "to", "between", "host", "port", "at", "for", "probability", "connections",
-    "latency", "jitter", "distribution", "rate", "bandwidth", "after_bytes", "mode", "direction"};
+    "kind",         "from", "to",          "between",     "host",    "port",
+    "at",           "for",  "probability", "connections", "latency", "jitter",
+    "distribution", "rate", "bandwidth",   "after_bytes", "mode",    "direction"};
 
 }  // namespace
 
@@ -109,20 +125,25 @@ fault_spec parse_fault(const toml::table& t, const std::string& file) {
   f.origin = fmt::format("{}:{}", file, t.source().begin.line);
   for (auto&& [k, v] : t)
     if (!known_keys.count(k.str()))
-      bad(file, v, fmt::format("unknown key '{}' in a fault (known: kind, from, to, between, host, "
-                               "port, at, for, probability, connections, latency, jitter, "
-                               "distribution, rate, bandwidth, after_bytes, mode, direction)",
-                               k.str()));
+      bad(file, v,
+          fmt::format("unknown key '{}' in a fault (known: kind, from, to, between, host, "
+                      "port, at, for, probability, connections, latency, jitter, "
+                      "distribution, rate, bandwidth, after_bytes, mode, direction)",
+                      k.str()));
   const toml::node* kind = t.get("kind");
-  if (!kind) throw vitnet::error(core::exit_code::data, fmt::format("{}: a fault needs a 'kind'", f.origin));
+  if (!kind)
+    throw vitnet::error(core::exit_code::data, fmt::format("{}: a fault needs a 'kind'", f.origin));
   std::string name = get_string(file, *kind, "kind");
   bool found = false;
   for (int i = 0; i <= static_cast<int>(fault_kind::refuse); ++i)
-    if (fault_kind_name(static_cast<fault_kind>(i)) == name) f.kind = static_cast<fault_kind>(i), found = true;
+    if (fault_kind_name(static_cast<fault_kind>(i)) == name)
+      f.kind = static_cast<fault_kind>(i), found = true;
   if (!found)
-    bad(file, *kind, fmt::format("unknown fault kind '{}' (known: latency, loss, bandwidth, reorder, "
-                                 "duplicate, partition, blackhole, reset, slow_close, crash, "
-                                 "dns_failure, refuse)", name));
+    bad(file, *kind,
+        fmt::format("unknown fault kind '{}' (known: latency, loss, bandwidth, reorder, "
+                    "duplicate, partition, blackhole, reset, slow_close, crash, "
+                    "dns_failure, refuse)",
+                    name));
 
   if (auto* n = t.get("between")) {
     auto* arr = n->as_array();
@@ -158,7 +179,8 @@ fault_spec parse_fault(const toml::table& t, const std::string& file) {
   if (auto* n = t.get("after_bytes")) f.after_bytes = get_count(file, *n, "after_bytes");
   if (auto* n = t.get("mode")) {
     f.mode = get_string(file, *n, "mode");
-    if (f.mode != "error" && f.mode != "timeout") bad(file, *n, "'mode' must be \"error\" or \"timeout\"");
+    if (f.mode != "error" && f.mode != "timeout")
+      bad(file, *n, "'mode' must be \"error\" or \"timeout\"");
   }
   if (auto* n = t.get("direction")) {
     f.direction = get_string(file, *n, "direction");
@@ -168,21 +190,37 @@ fault_spec parse_fault(const toml::table& t, const std::string& file) {
 
   // What each kind needs.
   auto need = [&](bool ok, std::string_view what) {
-    if (!ok) throw vitnet::error(core::exit_code::data, fmt::format("{}: a {} fault needs {}", f.origin, name, what));
+    if (!ok)
+      throw vitnet::error(core::exit_code::data,
+                          fmt::format("{}: a {} fault needs {}", f.origin, name, what));
   };
   switch (f.kind) {
-    case fault_kind::latency: need(f.latency.count() > 0 || f.jitter.count() > 0, "'latency' or 'jitter'"); break;
+    case fault_kind::latency:
+      need(f.latency.count() > 0 || f.jitter.count() > 0, "'latency' or 'jitter'");
+      break;
     case fault_kind::loss:
     case fault_kind::reorder:
-    case fault_kind::duplicate: need(t.contains("rate"), "'rate' (a probability from 0 to 1)"); break;
-    case fault_kind::bandwidth: need(f.bandwidth > 0, "'bandwidth'"); break;
-    case fault_kind::reset: break;  // after_bytes, or at `at`
+    case fault_kind::duplicate:
+      need(t.contains("rate"), "'rate' (a probability from 0 to 1)");
+      break;
+    case fault_kind::bandwidth:
+      need(f.bandwidth > 0, "'bandwidth'");
+      break;
+    case fault_kind::reset:
+      break;  // after_bytes, or at `at`
     case fault_kind::crash:
-    case fault_kind::dns_failure: need(!f.host.empty(), "'host'"); break;
-    case fault_kind::refuse: need(!f.host.empty() || !f.to.empty(), "'host'"); break;
-    case fault_kind::slow_close: need(f.latency.count() > 0, "'latency' (how long the close is held)"); break;
+    case fault_kind::dns_failure:
+      need(!f.host.empty(), "'host'");
+      break;
+    case fault_kind::refuse:
+      need(!f.host.empty() || !f.to.empty(), "'host'");
+      break;
+    case fault_kind::slow_close:
+      need(f.latency.count() > 0, "'latency' (how long the close is held)");
+      break;
     case fault_kind::partition:
-    case fault_kind::blackhole: break;
+    case fault_kind::blackhole:
+      break;
   }
   return f;
 }

@@ -54,7 +54,7 @@ struct fault_spec {
   double rate = 0;                       ///< loss, reorder, duplicate
   std::uint64_t bandwidth = 0;           ///< bytes per second
   std::optional<std::uint64_t> after_bytes;
-  std::string mode = "error";  ///< dns_failure: "error" or "timeout"
+  std::string mode = "error";      ///< dns_failure: "error" or "timeout"
   std::string direction = "both";  ///< proxy: "up" (client to upstream), "down", or "both"
   // Where it was declared, for messages: "scenario.toml:12".
   std::string origin;

@@ -24,8 +24,10 @@ namespace {
 template <typename A>
 void close_acceptor(A& a) {
   std::error_code ec;
-  if constexpr (std::is_same_v<A, std::unique_ptr<sim::listener_state>>) a->close();
-  else a.close(ec);
+  if constexpr (std::is_same_v<A, std::unique_ptr<sim::listener_state>>)
+    a->close();
+  else
+    a.close(ec);
 }
 }  // namespace
 
@@ -92,8 +94,8 @@ datagram_socket::~datagram_socket() = default;
 task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
   if (auto* d = impl_->sim()) co_return co_await sim::receive_from(*d, buf);
   asio::ip::udp::endpoint from;
-  auto [ec, n] =
-      co_await impl_->udp()->async_receive_from(asio::buffer(buf.data(), buf.size()), from, nothrow);
+  auto [ec, n] = co_await impl_->udp()->async_receive_from(asio::buffer(buf.data(), buf.size()),
+                                                           from, nothrow);
   co_return datagram_result{ec, n, socket_address{from_asio(from.address()), from.port()}};
 }
 

@@ -47,11 +47,14 @@ struct real_context::state {
   std::set<pid_t> children;  // outlives the io_context, whose teardown may still reap children
   asio::io_context io{1};    // destroyed after everything below, which uses it
   std::unique_ptr<stream> in, out;
-  std::unique_ptr<asio::signal_set> hangup;  // made on first use: until then SIGHUP keeps its default
+  std::unique_ptr<asio::signal_set>
+      hangup;  // made on first use: until then SIGHUP keeps its default
   // A scenario host on the loopback backend (`vitnet test net --net loopback`): the address this
   // process listens and connects from, and the scenario's host names.
   std::optional<asio::ip::address> own_address;
   std::map<std::string, ip_address> host_names;
+  // Connections to an address and port that go elsewhere: to the proxy realising a fault there.
+  std::map<socket_address, socket_address> redirects;
   int saved_flags[2] = {-1, -1};
 };
 
@@ -142,6 +145,28 @@ real_context::real_context() : s_(std::make_unique<state>()) {
   for (int fd : {0, 1}) s_->saved_flags[fd] = ::fcntl(fd, F_GETFL);
   if (const char* a = std::getenv("VITNET_HOST_ADDR"))
     if (auto ip = ip_address::parse(a)) s_->own_address = to_asio(*ip);
+  if (const char* r = std::getenv("VITNET_REDIRECT")) {
+    // "127.0.0.2:7000=127.0.0.200:7000,..."
+    std::string_view rest = r;
+    auto parse = [](std::string_view t) -> std::optional<socket_address> {
+      auto hp = split_host_port(t);
+      if (!hp) return std::nullopt;
+      auto ip = ip_address::parse(hp->host);
+      auto port = parse_port(hp->port);
+      if (!ip || !port) return std::nullopt;
+      return socket_address{*ip, *port};
+    };
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      auto eq = item.find('=');
+      if (eq != std::string_view::npos) {
+        auto a = parse(item.substr(0, eq)), b = parse(item.substr(eq + 1));
+        if (a && b) s_->redirects[*a] = *b;
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
   if (const char* names = std::getenv("VITNET_HOSTS")) {
     // "server=127.0.0.2,client=127.0.0.3"
     std::string_view rest = names;
@@ -150,7 +175,8 @@ real_context::real_context() : s_(std::make_unique<state>()) {
       auto item = rest.substr(0, comma);
       auto eq = item.find('=');
       if (eq != std::string_view::npos)
-        if (auto ip = ip_address::parse(item.substr(eq + 1))) s_->host_names[std::string(item.substr(0, eq))] = *ip;
+        if (auto ip = ip_address::parse(item.substr(eq + 1)))
+          s_->host_names[std::string(item.substr(0, eq))] = *ip;
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
   }
@@ -316,7 +342,8 @@ task<std::error_code> connect_within(context& ctx, Socket& s, Endpoint ep, durat
 
 task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoint& where,
                                                                     const socket_address* ip,
-                                                                    duration timeout) {
+                                                                    duration timeout,
+                                                                    const ip_address* source) {
   using result = std::pair<std::error_code, stream>;
   if (where.is_unix()) {
     asio::local::stream_protocol::socket s(s_->io);
@@ -327,12 +354,19 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
                      stream(std::make_unique<stream::impl>(std::move(s), where.display()))};
   }
   asio::ip::tcp::socket s(s_->io);
-  asio::ip::tcp::endpoint ep(to_asio(ip->ip), ip->port);
+  socket_address to = *ip;
+  if (auto it = s_->redirects.find(to); it != s_->redirects.end()) to = it->second;
+  asio::ip::tcp::endpoint ep(to_asio(to.ip), to.port);
   std::error_code ec;
-  if (s_->own_address && ep.address().is_v4()) {
-    // A scenario host connects from its own address, so peers see who it is.
-    s.open(asio::ip::tcp::v4(), ec);
-    if (!ec) s.bind(asio::ip::tcp::endpoint(*s_->own_address, 0), ec);
+  std::optional<asio::ip::address> from;
+  if (source)
+    from = to_asio(*source);
+  else if (s_->own_address && ep.address().is_v4())
+    from = s_->own_address;  // a scenario host's own
+  if (from) {
+    // Peers see who connects: a scenario host, or the client a proxy relays for.
+    s.open(from->is_v4() ? asio::ip::tcp::v4() : asio::ip::tcp::v6(), ec);
+    if (!ec) s.bind(asio::ip::tcp::endpoint(*from, 0), ec);
     if (ec) co_return result{ec, stream{}};
   }
   ec = co_await connect_within(*this, s, ep, timeout);
@@ -417,22 +451,23 @@ task<datagram_socket> real_context::bind_datagram(const endpoint& local) {
   if (ec) vitnet::fail_os("bind", local.display(), ec);
   endpoint bound = local;
   bound.port = s.local_endpoint(ec).port();
-  co_return datagram_socket(
-      std::make_unique<datagram_socket::impl>(std::move(s), bound));
+  co_return datagram_socket(std::make_unique<datagram_socket::impl>(std::move(s), bound));
 }
 
 task<datagram_socket> real_context::connect_datagram(const socket_address& peer) {
   asio::ip::udp::socket s(s_->io);
-  asio::ip::udp::endpoint ep(to_asio(peer.ip), peer.port);
+  socket_address to = peer;
+  if (auto it = s_->redirects.find(to); it != s_->redirects.end()) to = it->second;
+  asio::ip::udp::endpoint ep(to_asio(to.ip), to.port);
   std::error_code ec;
   s.open(ep.protocol(), ec);
-  if (!ec && s_->own_address && ep.address().is_v4()) s.bind(asio::ip::udp::endpoint(*s_->own_address, 0), ec);
+  if (!ec && s_->own_address && ep.address().is_v4())
+    s.bind(asio::ip::udp::endpoint(*s_->own_address, 0), ec);
   if (!ec) s.connect(ep, ec);
   if (ec) vitnet::fail_os("connect", peer.to_string(), ec);
   auto local = s.local_endpoint(ec);
   endpoint bound{transport::udp, from_asio(local.address()).to_string(), local.port(), {}, false};
-  co_return datagram_socket(
-      std::make_unique<datagram_socket::impl>(std::move(s), bound));
+  co_return datagram_socket(std::make_unique<datagram_socket::impl>(std::move(s), bound));
 }
 
 // ---- stdio and children

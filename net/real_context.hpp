@@ -20,9 +20,11 @@ class real_context final : public context {
   clock::time_point now() const override;
   std::unique_ptr<net::timer> make_timer() override;
   task<std::vector<ip_address>> resolve(std::string host, duration deadline) override;
+  using context::connect_once;
   task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
                                                              const socket_address* ip,
-                                                             duration timeout) override;
+                                                             duration timeout,
+                                                             const ip_address* source) override;
   task<net::listener> listen(const endpoint& where, listen_options opts) override;
   task<datagram_socket> bind_datagram(const endpoint& local) override;
   task<datagram_socket> connect_datagram(const socket_address& peer) override;

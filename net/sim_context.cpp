@@ -1,7 +1,8 @@
 #include "net/sim_context.hpp"
 
-#include <asio/co_spawn.hpp>
 #include <fmt/format.h>
+
+#include <asio/co_spawn.hpp>
 
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -17,7 +18,8 @@ using sim::end;
 
 class sim_timer final : public timer {
  public:
-  explicit sim_timer(sim_context& ctx) : ctx_(ctx), w_(ctx.world()), wake_(w_.io()), serial_(w_.next_serial++) {
+  explicit sim_timer(sim_context& ctx)
+      : ctx_(ctx), w_(ctx.world()), wake_(w_.io()), serial_(w_.next_serial++) {
     ctx_.track(serial_, this);
   }
   ~sim_timer() override {
@@ -68,7 +70,9 @@ struct handshake {
   std::error_code ec;
 };
 
-std::string unix_key(const endpoint& e) { return e.abstract ? "@" + e.path : e.path; }
+std::string unix_key(const endpoint& e) {
+  return e.abstract ? "@" + e.path : e.path;
+}
 
 bool listens_for(const sim::listener_state& l, const sim::host& from, const sim::host& at) {
   // A listener bound to the loopback address answers only its own host.
@@ -99,14 +103,28 @@ void sim_context::check_alive() const {
   if (killed_) throw vitnet::error(core::exit_code::interrupted, "killed");
 }
 
-void sim_context::track(sim::end* e) { ends_[e->serial] = e; }
-void sim_context::untrack(sim::end* e) { ends_.erase(e->serial); }
-void sim_context::track(sim::listener_state* l) { listeners_[l->serial] = l; }
-void sim_context::untrack(sim::listener_state* l) { listeners_.erase(l->serial); }
-void sim_context::track(sim::datagram_state* d) { datagrams_[d->serial] = d; }
-void sim_context::untrack(sim::datagram_state* d) { datagrams_.erase(d->serial); }
+void sim_context::track(sim::end* e) {
+  ends_[e->serial] = e;
+}
+void sim_context::untrack(sim::end* e) {
+  ends_.erase(e->serial);
+}
+void sim_context::track(sim::listener_state* l) {
+  listeners_[l->serial] = l;
+}
+void sim_context::untrack(sim::listener_state* l) {
+  listeners_.erase(l->serial);
+}
+void sim_context::track(sim::datagram_state* d) {
+  datagrams_[d->serial] = d;
+}
+void sim_context::untrack(sim::datagram_state* d) {
+  datagrams_.erase(d->serial);
+}
 
-std::unique_ptr<timer> sim_context::make_timer() { return std::make_unique<sim_timer>(*this); }
+std::unique_ptr<timer> sim_context::make_timer() {
+  return std::make_unique<sim_timer>(*this);
+}
 
 void sim_context::start(task<void> t) {
   if (killed_) return;
@@ -128,17 +146,21 @@ task<bool> sim_context::wait_reload() {
 }
 
 std::unique_ptr<child_process> sim_context::spawn(const spawn_options& opts) {
-  throw vitnet::error(core::exit_code::config,
-                      fmt::format("exec: '{}': child processes are not available on the mock network "
-                                  "(use --net loopback)", opts.command));
+  throw vitnet::error(
+      core::exit_code::config,
+      fmt::format("exec: '{}': child processes are not available on the mock network "
+                  "(use --net loopback)",
+                  opts.command));
 }
 
 void sim_context::kill(bool crash) {
   if (killed_) return;
   killed_ = true;
   for (auto [serial, e] : std::map(ends_)) {
-    if (crash) e->die();
-    else sim::close(*e);
+    if (crash)
+      e->die();
+    else
+      sim::close(*e);
   }
   for (auto [serial, l] : std::map(listeners_)) l->close();
   for (auto [serial, d] : std::map(datagrams_)) d->close();
@@ -146,7 +168,8 @@ void sim_context::kill(bool crash) {
   if (reload_) reload_->notify();
 }
 
-// ---- names -----------------------------------------------------------------------------------------
+// ---- names
+// -----------------------------------------------------------------------------------------
 
 task<std::vector<ip_address>> sim_context::resolve(std::string name, duration deadline) {
   check_alive();
@@ -158,7 +181,8 @@ task<std::vector<ip_address>> sim_context::resolve(std::string name, duration de
         vitnet::fail(core::exit_code::timeout, "resolve: {}: no answer within {}", name,
                      core::format_duration(deadline));
       }
-      vitnet::fail(core::exit_code::no_host, "resolve: {}: temporary failure in name resolution", name);
+      vitnet::fail(core::exit_code::no_host, "resolve: {}: temporary failure in name resolution",
+                   name);
     }
   }
   if (name == "localhost") co_return std::vector<ip_address>{ip_address::v4(0x7f000001u)};
@@ -166,11 +190,13 @@ task<std::vector<ip_address>> sim_context::resolve(std::string name, duration de
   vitnet::fail(core::exit_code::no_host, "resolve: {}: unknown host", name);
 }
 
-// ---- connections -----------------------------------------------------------------------------------
+// ---- connections
+// -----------------------------------------------------------------------------------
 
 task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoint& where,
                                                                    const socket_address* ip,
-                                                                   duration timeout) {
+                                                                   duration timeout,
+                                                                   const ip_address* source) {
   using result = std::pair<std::error_code, stream>;
   if (killed_) co_return result{asio::error::operation_aborted, stream{}};
 
@@ -199,6 +225,7 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
   std::uint16_t local_port = h_.ephemeral_port(false);
   socket_address self{local ? ip_address::v4(0x7f000001u) : h_.address, local_port};
   if (local && !ip->ip.unmap().is_loopback()) self.ip = h_.address;
+  if (source && sim::route(w_, h_, *source) == &h_) self.ip = source->unmap();
   socket_address remote{ip->ip.unmap(), ip->port};
 
   auto c = std::make_shared<sim::connection>(w_, &h_, target ? target : &h_);
@@ -213,7 +240,7 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
 
   auto hs = std::make_shared<handshake>(w_.io());
   auto reply = [this, hs, c, target](std::error_code ec) {
-    auto back = w_.transit(*target, h_, 40, false);
+    auto back = w_.transit(*target, h_, 40, false, sim::flow{c->addrs[1].port, c->addrs[0].port});
     if (back.dropped) return;  // the client retransmits its SYN
     auto at = std::max(back.arrival, c->dir[1].last_arrival);
     c->dir[1].last_arrival = at;
@@ -233,13 +260,15 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     }
     auto it = target->tcp.find(remote.port);
     if (it == target->tcp.end() || !listens_for(*it->second, h_, *target)) {
-      w_.trace(fmt::format("refused {} -> {}:{} (nothing listening)", c->name(0), target->name, remote.port));
+      w_.trace(fmt::format("refused {} -> {}:{} (nothing listening)", c->name(0), target->name,
+                           remote.port));
       return reply(asio::error::connection_refused);
     }
     auto* l = it->second;
     if (l->backlog.size() >= l->backlog_max) return;  // the SYN is dropped; the client retries
     auto server = std::make_shared<end>(w_, l->owner);
-    server->conn = c, server->side = 1, server->peer = c->addrs[0], server->peer_name = c->addrs[0].to_string();
+    server->conn = c, server->side = 1, server->peer = c->addrs[0],
+    server->peer_name = c->addrs[0].to_string();
     c->ends[1] = server.get();
     hs->accepted = true;
     if (w_.hooks.on_connect) w_.hooks.on_connect(*c);
@@ -253,9 +282,11 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
   duration rto = std::chrono::seconds(1);
   for (;;) {
     if (target) {
-      auto r = w_.transit(h_, *target, 40, false);
-      if (r.dropped) w_.trace(fmt::format("syn {} dropped", c->name(0)));
-      else w_.at(r.arrival, syn_arrives);
+      auto r = w_.transit(h_, *target, 40, false, sim::flow{local_port, remote.port});
+      if (r.dropped)
+        w_.trace(fmt::format("syn {} dropped", c->name(0)));
+      else
+        w_.at(r.arrival, syn_arrives);
     }
     auto retry_at = std::min(w_.now() + rto, deadline);
     auto id = w_.at(retry_at, [hs] { hs->wake.notify(); });
@@ -287,17 +318,20 @@ task<listener> sim_context::listen(const endpoint& where, listen_options opts) {
   l->backlog_max = static_cast<std::size_t>(std::max(1, opts.backlog));
   if (where.is_unix()) {
     auto key = unix_key(where);
-    if (h_.unix_paths.count(key)) vitnet::fail_os("listen", where.display(), std::make_error_code(std::errc::address_in_use));
+    if (h_.unix_paths.count(key))
+      vitnet::fail_os("listen", where.display(), std::make_error_code(std::errc::address_in_use));
     h_.unix_paths[key] = l.get();
   } else {
     if (!where.host.empty()) {
       auto addrs = co_await resolve(where.host, std::chrono::seconds(10));
       auto* owner = sim::route(w_, h_, addrs.front());
       if (owner != &h_)
-        vitnet::fail_os("listen", where.display(), std::make_error_code(std::errc::address_not_available));
+        vitnet::fail_os("listen", where.display(),
+                        std::make_error_code(std::errc::address_not_available));
     }
     std::uint16_t port = where.port ? where.port : h_.ephemeral_port(false);
-    if (h_.tcp.count(port)) vitnet::fail_os("listen", where.display(), std::make_error_code(std::errc::address_in_use));
+    if (h_.tcp.count(port))
+      vitnet::fail_os("listen", where.display(), std::make_error_code(std::errc::address_in_use));
     l->local.port = port;
     h_.tcp[port] = l.get();
   }
@@ -312,10 +346,12 @@ task<datagram_socket> sim_context::bind_datagram(const endpoint& local) {
   if (!local.host.empty()) {
     auto addrs = co_await resolve(local.host, std::chrono::seconds(10));
     if (sim::route(w_, h_, addrs.front()) != &h_)
-      vitnet::fail_os("bind", local.display(), std::make_error_code(std::errc::address_not_available));
+      vitnet::fail_os("bind", local.display(),
+                      std::make_error_code(std::errc::address_not_available));
   }
   std::uint16_t port = local.port ? local.port : h_.ephemeral_port(true);
-  if (h_.udp.count(port)) vitnet::fail_os("bind", local.display(), std::make_error_code(std::errc::address_in_use));
+  if (h_.udp.count(port))
+    vitnet::fail_os("bind", local.display(), std::make_error_code(std::errc::address_in_use));
   auto d = std::make_unique<sim::datagram_state>(w_, this);
   d->h = &h_;
   d->port = port;
@@ -342,7 +378,8 @@ task<datagram_socket> sim_context::connect_datagram(const socket_address& peer) 
   co_return datagram_socket(std::make_unique<datagram_socket::impl>(std::move(d), ep));
 }
 
-// ---- stdio -----------------------------------------------------------------------------------------
+// ---- stdio
+// -----------------------------------------------------------------------------------------
 
 stream& sim_context::standard_input() {
   if (!in_) {

@@ -54,7 +54,9 @@ void pump(const std::shared_ptr<connection>& c, int side) {
       break;
     }
     auto& seg = d.outbox.front();
-    auto r = c->w.transit(*c->hosts[side], *c->hosts[1 - side], seg.data.size() + 40, false);
+    net::sim::flow fl{c->addrs[side].port, c->addrs[1 - side].port, seg.fin};
+    auto r = c->w.transit(*c->hosts[side], *c->hosts[1 - side], seg.data.size() + 40, false, fl,
+                          seg.fin);
     if (r.dropped) {
       // TCP retransmits: the bytes come later, never lost.
       d.retry_pending = true;
@@ -98,9 +100,11 @@ void connection::do_reset(std::string_view why) {
   dir[1].outbox.clear();
 }
 
-// ---- ends ------------------------------------------------------------------------------------------
+// ---- ends
+// ------------------------------------------------------------------------------------------
 
-end::end(world& w, sim_context* owner) : w(w), owner(owner), serial(w.next_serial++), rd(w.io()), wr(w.io()) {
+end::end(world& w, sim_context* owner)
+    : w(w), owner(owner), serial(w.next_serial++), rd(w.io()), wr(w.io()) {
   if (owner) owner->track(this);
 }
 
@@ -223,8 +227,10 @@ void close(end& e) {
   if (e.closed) return;
   if (e.conn && !e.conn->dead[e.side]) {
     // Closing with unread data makes TCP answer with a reset rather than a FIN.
-    if (e.conn->dir[1 - e.side].unread() > 0) e.conn->do_reset("closed with unread data");
-    else shutdown_send(e);
+    if (e.conn->dir[1 - e.side].unread() > 0)
+      e.conn->do_reset("closed with unread data");
+    else
+      shutdown_send(e);
   }
   e.send_closed = true;
   e.closed = true;
@@ -232,7 +238,8 @@ void close(end& e) {
   e.wr.notify();
 }
 
-// ---- listeners -------------------------------------------------------------------------------------
+// ---- listeners
+// -------------------------------------------------------------------------------------
 
 listener_state::listener_state(world& w, sim_context* owner)
     : w(w), owner(owner), serial(w.next_serial++), wake(w.io()) {}
@@ -263,7 +270,8 @@ void listener_state::close() {
 task<std::pair<std::error_code, std::shared_ptr<end>>> accept(listener_state& l) {
   auto gen = l.cancel_gen;
   for (;;) {
-    if (l.closed) co_return std::pair{std::error_code(asio::error::operation_aborted), std::shared_ptr<end>{}};
+    if (l.closed)
+      co_return std::pair{std::error_code(asio::error::operation_aborted), std::shared_ptr<end>{}};
     if (!l.backlog.empty()) {
       auto e = std::move(l.backlog.front());
       l.backlog.pop_front();
@@ -275,7 +283,8 @@ task<std::pair<std::error_code, std::shared_ptr<end>>> accept(listener_state& l)
   }
 }
 
-// ---- datagrams -------------------------------------------------------------------------------------
+// ---- datagrams
+// -------------------------------------------------------------------------------------
 
 datagram_state::datagram_state(world& w, sim_context* owner)
     : w(w), owner(owner), serial(w.next_serial++), wake(w.io()) {}
@@ -322,19 +331,22 @@ host* route(world& w, host& self, const ip_address& to) {
   return w.find(u);
 }
 
-task<std::error_code> send_to(datagram_state& d, std::span<const char> data, const socket_address& to) {
+task<std::error_code> send_to(datagram_state& d, std::span<const char> data,
+                              const socket_address& to) {
   if (d.closed) co_return asio::error::bad_descriptor;
   world& w = d.w;
   host* target = route(w, *d.h, to.ip);
   bool local = target == d.h;
   socket_address from{local ? ip_address::v4(0x7f000001u) : d.h->address, d.port};
   if (!target) {
-    w.trace(fmt::format("datagram {}:{} -> {} lost (no such host)", d.h->name, d.port, to.to_string()));
+    w.trace(
+        fmt::format("datagram {}:{} -> {} lost (no such host)", d.h->name, d.port, to.to_string()));
     co_return std::error_code{};
   }
-  auto r = w.transit(*d.h, *target, data.size() + 28, true);
+  auto r = w.transit(*d.h, *target, data.size() + 28, true, flow{d.port, to.port});
   if (r.dropped) {
-    w.trace(fmt::format("datagram {}:{} -> {}:{} dropped ({} bytes)", d.h->name, d.port, target->name, to.port, data.size()));
+    w.trace(fmt::format("datagram {}:{} -> {}:{} dropped ({} bytes)", d.h->name, d.port,
+                        target->name, to.port, data.size()));
     co_return std::error_code{};
   }
   auto payload = std::make_shared<std::string>(data.data(), data.size());
@@ -345,7 +357,7 @@ task<std::error_code> send_to(datagram_state& d, std::span<const char> data, con
     auto it = target->udp.find(port);
     if (it == target->udp.end()) {
       // ICMP port unreachable: a connected sender hears of it on its next receive.
-      auto back = w.transit(*target, *sender, 56, true);
+      auto back = w.transit(*target, *sender, 56, true, flow{port, sender_port});
       if (back.dropped) return;
       w.at(back.arrival, [sender, sender_port] {
         auto s = sender->udp.find(sender_port);
@@ -363,7 +375,8 @@ task<std::error_code> send_to(datagram_state& d, std::span<const char> data, con
   };
   w.at(r.arrival, deliver);
   if (r.duplicated) {
-    w.trace(fmt::format("datagram {}:{} -> {}:{} duplicated", d.h->name, d.port, target->name, to.port));
+    w.trace(fmt::format("datagram {}:{} -> {}:{} duplicated", d.h->name, d.port, target->name,
+                        to.port));
     w.at(r.arrival, deliver);
   }
   co_return std::error_code{};

@@ -58,7 +58,7 @@ struct connection : std::enable_shared_from_this<connection> {
   direction dir[2];  ///< dir[i]: what side i sends
   end* ends[2] = {nullptr, nullptr};
   bool reset = false;
-  bool dead[2] = {false, false};  ///< that side's host crashed: it says nothing, ever
+  bool dead[2] = {false, false};             ///< that side's host crashed: it says nothing, ever
   std::optional<std::uint64_t> reset_after;  ///< a fault: reset once this many bytes have crossed
   std::function<void()> on_reset_after;      ///< told when that reset happens
   std::uint64_t bytes_crossed = 0;
@@ -139,7 +139,8 @@ struct datagram_state {
 };
 
 task<datagram_result> receive_from(datagram_state& d, std::span<char> buf);
-task<std::error_code> send_to(datagram_state& d, std::span<const char> data, const socket_address& to);
+task<std::error_code> send_to(datagram_state& d, std::span<const char> data,
+                              const socket_address& to);
 
 /// The host an address names, as seen from `self`: 127.0.0.1 is `self` itself.
 host* route(world& w, host& self, const ip_address& to);

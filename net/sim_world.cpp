@@ -16,11 +16,16 @@ task<void> waker::wait() {
   co_await t_.async_wait(nothrow);
 }
 
-void waker::notify() { t_.cancel(); }
+void waker::notify() {
+  t_.cancel();
+}
 
-world::world(std::uint64_t seed) : start_(clock::time_point{} + std::chrono::hours(1)), now_(start_), rng_(seed) {}
+world::world(std::uint64_t seed)
+    : start_(clock::time_point{} + std::chrono::hours(1)), now_(start_), rng_(seed) {}
 
-world::~world() { shutdown(); }
+world::~world() {
+  shutdown();
+}
 
 void world::shutdown() {
   if (!io_) return;
@@ -39,7 +44,9 @@ std::uint64_t world::on_shutdown(std::function<void()> fn) {
   return id;
 }
 
-void world::forget_shutdown(std::uint64_t id) { shutdown_hooks_.erase(id); }
+void world::forget_shutdown(std::uint64_t id) {
+  shutdown_hooks_.erase(id);
+}
 
 std::uint64_t world::at(clock::time_point t, std::function<void()> fn) {
   if (!io_) return 0;  // shut down: nothing runs any more
@@ -80,7 +87,8 @@ world::outcome world::run(duration limit, std::chrono::nanoseconds wall_limit) {
 }
 
 host& world::add_host(std::string name) {
-  // Scenario host N (from 1) is 127.0.0.N+1 on both backends; 127.0.0.1 is each host's own loopback.
+  // Scenario host N (from 1) is 127.0.0.N+1 on both backends; 127.0.0.1 is each host's own
+  // loopback.
   std::size_t index = hosts_.size() + 1;
   auto addr = ip_address::v4(0x7f000001u + static_cast<std::uint32_t>(index));
   hosts_.push_back(std::make_unique<host>(*this, std::move(name), addr, index));
@@ -100,20 +108,26 @@ host* world::find(const ip_address& a) {
   return nullptr;
 }
 
-double world::random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
-
-std::uint64_t world::random_below(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
-
-void world::trace(std::string_view event) {
-  trace_.push_back(fmt::format("{:.6f} {}", std::chrono::duration<double>(elapsed()).count(), event));
+double world::random() {
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
-world::transit_result world::transit(const host& from, const host& to, std::size_t bytes, bool datagram) {
+std::uint64_t world::random_below(std::uint64_t n) {
+  return n == 0 ? 0 : rng_() % n;
+}
+
+void world::trace(std::string_view event) {
+  trace_.push_back(
+      fmt::format("{:.6f} {}", std::chrono::duration<double>(elapsed()).count(), event));
+}
+
+world::transit_result world::transit(const host& from, const host& to, std::size_t bytes,
+                                     bool datagram, const flow& f, bool fin) {
   transit_result r;
   r.arrival = now_;
   if (&from == &to) return r;
   link_params p = default_link;
-  if (hooks.link) hooks.link(from, to, p);
+  if (hooks.link) hooks.link(from, to, f, p);
   if (p.blocked) {
     r.dropped = true;
     return r;
@@ -126,7 +140,8 @@ world::transit_result world::transit(const host& from, const host& to, std::size
   if (p.jitter.count() > 0) {
     double j;
     if (p.normal_jitter) {
-      j = std::abs(std::normal_distribution<double>(0.0, static_cast<double>(p.jitter.count()) / 2)(rng_));
+      j = std::abs(
+          std::normal_distribution<double>(0.0, static_cast<double>(p.jitter.count()) / 2)(rng_));
     } else {
       j = random() * static_cast<double>(p.jitter.count());
     }
@@ -137,15 +152,17 @@ world::transit_result world::transit(const host& from, const host& to, std::size
   if (p.bandwidth > 0) {
     auto& free_at = link_free_at_[{&from, &to}];
     depart = std::max(now_, free_at);
-    auto tx = duration(static_cast<std::int64_t>(static_cast<double>(bytes) * 1e9 / static_cast<double>(p.bandwidth)));
+    auto tx = duration(static_cast<std::int64_t>(static_cast<double>(bytes) * 1e9 /
+                                                 static_cast<double>(p.bandwidth)));
     free_at = depart + tx;
     depart = free_at;
   }
   if (datagram) {
-    if (p.reorder > 0 && random() < p.reorder) delay += p.latency + std::chrono::milliseconds(1) + p.jitter;
+    if (p.reorder > 0 && random() < p.reorder)
+      delay += p.latency + std::chrono::milliseconds(1) + p.jitter;
     if (p.duplicate > 0 && random() < p.duplicate) r.duplicated = true;
   }
-  r.arrival = depart + delay;
+  r.arrival = depart + delay + (fin ? p.fin_delay : duration{0});
   return r;
 }
 

@@ -35,12 +35,21 @@ class waker {
 struct link_params {
   duration latency{0};
   duration jitter{0};
-  bool normal_jitter = false;  ///< jitter drawn from a normal distribution (else uniform)
-  double loss = 0;             ///< datagrams lost; stream segments retransmitted after a delay
-  double duplicate = 0;        ///< datagrams delivered twice
-  double reorder = 0;          ///< datagrams held back so later ones overtake them
+  bool normal_jitter = false;   ///< jitter drawn from a normal distribution (else uniform)
+  double loss = 0;              ///< datagrams lost; stream segments retransmitted after a delay
+  double duplicate = 0;         ///< datagrams delivered twice
+  double reorder = 0;           ///< datagrams held back so later ones overtake them
   std::uint64_t bandwidth = 0;  ///< bytes per second; 0 is unlimited
   bool blocked = false;         ///< a partition or blackhole: nothing gets through
+  duration fin_delay{0};        ///< a slow close: the end of a stream arrives this much later
+};
+
+/// What a transmission is, for faults limited to one port: the two ports involved.
+struct flow {
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  bool fin = false;  ///< the end of a stream
+  bool involves(std::uint16_t p) const { return src_port == p || dst_port == p; }
 };
 
 class host;
@@ -51,7 +60,7 @@ struct datagram_state;
 /// The hooks through which a scenario's faults act on the network. Each is optional.
 struct fault_hooks {
   /// Adjusts a link's parameters for one transmission (latency, loss, partitions, ...).
-  std::function<void(const host& from, const host& to, link_params&)> link;
+  std::function<void(const host& from, const host& to, const flow& f, link_params&)> link;
   /// Decides whether a connection attempt to host:port is refused.
   std::function<bool(const host& to, std::uint16_t port)> refuse;
   /// Called for each new connection, which may be given a reset-after-bytes limit.
@@ -111,7 +120,8 @@ class world {
   };
   /// What happens to `bytes` sent now from one host to another: when they arrive, or whether they
   /// are dropped. Traffic within one host is instant and never faulted.
-  transit_result transit(const host& from, const host& to, std::size_t bytes, bool datagram);
+  transit_result transit(const host& from, const host& to, std::size_t bytes, bool datagram,
+                         const flow& f = {}, bool fin = false);
 
   /// Connections alive in the world, for faults that reset them.
   std::set<connection*> connections;

@@ -222,6 +222,19 @@ void stream::close() {
       impl_->s);
 }
 
+void stream::abort() {
+  if (auto* e = impl_->sim_end()) {
+    if (e->conn && !e->closed) e->conn->do_reset("aborted");
+    sim::close(*e);
+    return;
+  }
+  if (auto* tcp = std::get_if<asio::ip::tcp::socket>(&impl_->s)) {
+    std::error_code ec;
+    tcp->set_option(asio::socket_base::linger(true, 0), ec);  // close sends RST
+  }
+  close();
+}
+
 bool stream::is_open() const {
   return std::visit(
       [](auto& s) -> bool {

@@ -51,6 +51,8 @@ class stream {
   void cancel();
   /// Closes both directions.
   void close();
+  /// Closes abruptly: a TCP peer sees "connection reset" rather than the end of the stream.
+  void abort();
   bool is_open() const;
 
   /// The peer for diagnostics: "127.0.0.1:5555", "unix:/tmp/s", "stdin".

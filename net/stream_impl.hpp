@@ -12,7 +12,8 @@ namespace net {
 
 /// Whether a stream alternative is one of asio's I/O objects.
 template <typename T>
-constexpr bool is_asio_object = !std::is_same_v<T, struct blocking_fd> && !std::is_same_v<T, std::shared_ptr<sim::end>>;
+constexpr bool is_asio_object =
+    !std::is_same_v<T, struct blocking_fd> && !std::is_same_v<T, std::shared_ptr<sim::end>>;
 
 /// A file descriptor that cannot be polled (a regular file, /dev/null): read and written directly.
 struct blocking_fd {
@@ -21,8 +22,9 @@ struct blocking_fd {
 };
 
 struct stream::impl {
-  using variant = std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
-                               asio::posix::stream_descriptor, blocking_fd, std::shared_ptr<sim::end>>;
+  using variant =
+      std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
+                   asio::posix::stream_descriptor, blocking_fd, std::shared_ptr<sim::end>>;
   template <typename S>
   impl(S&& s, std::string name) : s(std::forward<S>(s)), peer_name(std::move(name)) {}
 

@@ -9,7 +9,7 @@ packages=(
   libcli11-dev libasio-dev libssl-dev libfmt-dev libcurl4-openssl-dev doctest-dev nlohmann-json3-dev
   libtomlplusplus-dev
   # tests: real peers and tools the end-to-end tests drive
-  ncat socat netcat-openbsd python3 util-linux coreutils procps
+  ncat socat netcat-openbsd python3 util-linux coreutils procps curl
   # benchmarks: anchors
   iperf3
 )

@@ -3,7 +3,7 @@
 # names it and says how and when it exited.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net fail/expected_running_exited.toml
 expect_contains "$OUT" "once (fail/expected_running_exited.toml:7): expected to be running at the end, but it exited 0 at 250ms"

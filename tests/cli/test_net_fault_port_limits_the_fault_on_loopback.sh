@@ -4,7 +4,7 @@
 # client of port 17108 of the same server gets its echo at once, not "connection refused".
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 # The scenario uses fixed ports and the proxies 127.0.0.200+: one loopback run at a time.
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
 flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"

@@ -4,7 +4,7 @@
 # still gets its echo at once (as it does on loopback, where the fault is a proxy on that port).
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 0 "$VITNET" test net --net mock fault_port_scope_both.toml
 expect_contains "$OUT" "1 passed, 0 failed"

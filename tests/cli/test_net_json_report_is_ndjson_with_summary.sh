@@ -3,7 +3,7 @@
 # replay, processes with their exit and output), then one "summary" object with the counts.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" --json test net --seeds 3..4 udp_echo_mock.toml fail/wrong_exit.toml
 expect_ndjson "$OUT"

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib.sh"
 need python3
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net --junit "$T/report.xml" udp_echo_mock.toml fail/wrong_stdout.toml fail/wrong_exit.toml
 [[ -s $T/report.xml ]] || fail "no JUnit file written"

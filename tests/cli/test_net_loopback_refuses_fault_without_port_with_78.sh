@@ -2,7 +2,6 @@
 # On loopback a fault is a proxy in front of one port, so a fault without `port` cannot be
 # realised: exit 78 before anything starts, naming the fault and its file:line.
 source "$(dirname "$0")/../lib.sh"
-src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 cat >"$T/portless.toml" <<'TOML'
 hosts = ["server", "client"]

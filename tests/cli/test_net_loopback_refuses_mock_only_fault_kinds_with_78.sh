@@ -4,7 +4,7 @@
 # declared, and the way out (--net mock).
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 78 "$VITNET" test net --net loopback crash_restart_mock.toml
 expect_empty "$OUT"

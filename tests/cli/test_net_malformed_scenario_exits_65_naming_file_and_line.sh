@@ -4,7 +4,7 @@
 # (line numbers counted by hand in each file). The TOML syntax error has its own test.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios/bad"
+cd "$src/tests/scenarios/bad" || fail "no bad scenarios in $src/tests/scenarios/bad"
 
 # file|line|message
 cases=(

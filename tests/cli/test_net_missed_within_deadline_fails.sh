@@ -3,7 +3,7 @@
 # how long it took (in virtual time) and what the deadline was.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net fail/within_missed.toml
 expect_contains "$OUT" "slow (fail/within_missed.toml:16): took 1.2s, expected within 1s"

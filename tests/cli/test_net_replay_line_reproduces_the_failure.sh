@@ -4,7 +4,7 @@
 # with the same failures and the same trace when the printed command is run.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 # jitter_bounds_mock.toml with a deadline between the fastest and the slowest runs: some seeds fail
 # (seed 1 passes, with the generator of today).

@@ -3,7 +3,7 @@
 # none of the scenarios: exit 65, one diagnostic per bad file, nothing on stdout.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 65 "$VITNET" test net bad/bad_duration.toml udp_echo_mock.toml bad/unknown_fault_kind.toml
 expect_empty "$OUT"

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../lib.sh"
 need python3
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 f=fail/stdout_cut_mid_character.toml
 
 problems=()
@@ -34,7 +34,8 @@ rc=0
 if [[ $rc != 1 ]]; then
   problems+=("--junit: exit $rc, expected 1 ($(head -c 200 "$T/junit.err"))")
 elif ! python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$T/junit.xml" 2>/dev/null; then
-  problems+=("--junit: $(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$T/junit.xml" 2>&1 | tail -n1)")
+  why=$(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$T/junit.xml" 2>&1 | tail -n1) || true
+  problems+=("--junit: not XML: $why")
 fi
 
 if ((${#problems[@]})); then

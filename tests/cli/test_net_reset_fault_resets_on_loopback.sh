@@ -4,7 +4,7 @@
 # the client cannot tell a truncated reply from a whole one).
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
 flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"
 

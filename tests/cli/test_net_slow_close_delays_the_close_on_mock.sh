@@ -4,7 +4,7 @@
 # later (and the fault is not reported as "never fired").
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 0 "$VITNET" test net --net mock slow_close_both.toml
 expect_contains "$OUT" "1 passed, 0 failed"

@@ -3,7 +3,7 @@
 # a YAML block under each failure (its failures and replay line), and the counts in a comment.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net --tap udp_echo_mock.toml fail/wrong_stdout.toml unix_socket_mock.toml
 expect_content <(sed -n '1,2p' "$OUT") 'TAP version 13\n1..3\n'

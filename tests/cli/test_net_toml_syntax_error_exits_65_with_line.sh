@@ -3,7 +3,7 @@
 # file and line, in the house style: `vitnet: ` then lowercase, no final period.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios/bad"
+cd "$src/tests/scenarios/bad" || fail "no bad scenarios in $src/tests/scenarios/bad"
 
 expect_exit 65 "$VITNET" test net syntax_error.toml
 expect_empty "$OUT"

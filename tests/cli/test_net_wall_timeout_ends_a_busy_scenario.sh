@@ -4,7 +4,7 @@
 # limit and the process still running. A hang is a failure, never a stuck run.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 start=$SECONDS
 EXPECT_TIMEOUT=10 expect_exit 1 "$VITNET" test net fail/wall_clock_limit.toml

@@ -4,7 +4,7 @@
 # and a replay line carrying the seed.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net --seed 5 fail/wrong_exit.toml
 expect_contains "$OUT" "FAIL  fail/wrong_exit.toml  wrong exit expectation (mock, seed 5)"

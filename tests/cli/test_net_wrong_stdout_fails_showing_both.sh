@@ -3,7 +3,7 @@
 # names the process and file:line and quotes what it printed and what was expected.
 source "$(dirname "$0")/../lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$src/tests/scenarios"
+cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 
 expect_exit 1 "$VITNET" test net fail/wrong_stdout.toml
 expect_contains "$OUT" 'typo (fail/wrong_stdout.toml:12): stdout is "hullo\n", expected "hello\n"'

@@ -101,7 +101,8 @@ TEST_CASE("a bad proxy fault file names its line and exits as the contract says"
   CHECK(message.starts_with(syntax.path + ":1: "));
   CHECK(std::islower(static_cast<unsigned char>(message[syntax.path.size() + 4])));
 
-  temp_file unknown("[[fault]]\nkind = \"latency\"\nlatency = \"1s\"\n[[fault]]\nkind = \"wobble\"\n");
+  temp_file unknown(
+      "[[fault]]\nkind = \"latency\"\nlatency = \"1s\"\n[[fault]]\nkind = \"wobble\"\n");
   CHECK(code_of(unknown.path, &message) == 65);
   CHECK(message.starts_with(unknown.path + ":5: unknown fault kind 'wobble'"));
 
@@ -177,9 +178,8 @@ TEST_CASE("a blackhole in force for good spares the dial; a timed one says when 
   auto hole = fault(fault_kind::blackhole);
   CHECK(fault_draw::choose({hole}, 1, 0s, r).blackhole_for_good(0s));
   CHECK(!fault_draw::choose({fault(fault_kind::blackhole, "up")}, 1, 0s, r).blackhole_for_good(0s));
-  auto both = fault_draw::choose({fault(fault_kind::partition, "up"),
-                                  fault(fault_kind::blackhole, "down")},
-                                 1, 0s, r);
+  auto both = fault_draw::choose(
+      {fault(fault_kind::partition, "up"), fault(fault_kind::blackhole, "down")}, 1, 0s, r);
   CHECK(both.blackhole_for_good(0s));
 
   auto brief = fault(fault_kind::partition);
@@ -232,4 +232,20 @@ TEST_CASE("a proxy fault describes itself in a line for -v") {
   r.after_bytes = 64;
   r.probability = 0.5;
   CHECK(commands::proxy::describe(r) == "reset after 64 bytes with probability 0.5");
+}
+
+TEST_CASE("only a refusal of every connection closes the listener, and its start is known") {
+  auto all = fault(fault_kind::refuse);
+  all.at = 2s;
+  all.lasts = 1s;
+  auto some = fault(fault_kind::refuse);
+  some.probability = 0.5;
+  auto first = fault(fault_kind::refuse);
+  first.connections = 3;
+  std::vector<net::fault_spec> fs{some, first, all};
+  CHECK(!commands::proxy::refusing_all(fs, 0s));
+  CHECK(commands::proxy::refusing_all(fs, 2500ms) == &fs[2]);
+  CHECK(!commands::proxy::refusing_all(fs, 3s));
+  CHECK(commands::proxy::next_refusal(fs, 0s) == 2s);
+  CHECK(!commands::proxy::next_refusal(fs, 2s));
 }

@@ -16,8 +16,10 @@ struct fixture {
   explicit fixture(std::uint64_t seed = 1) : w(seed) {
     a = &w.add_host("a");
     b = &w.add_host("b");
-    ca = std::make_unique<net::sim_context>(w, *a, "", [this](std::string_view s) { out_a += s; }, nullptr);
-    cb = std::make_unique<net::sim_context>(w, *b, "", [this](std::string_view s) { out_b += s; }, nullptr);
+    ca = std::make_unique<net::sim_context>(
+        w, *a, "", [this](std::string_view s) { out_a += s; }, nullptr);
+    cb = std::make_unique<net::sim_context>(
+        w, *b, "", [this](std::string_view s) { out_b += s; }, nullptr);
   }
   ~fixture() { w.shutdown(); }
   void spawn(net::task<void> t) { asio::co_spawn(w.io(), std::move(t), asio::detached); }
@@ -111,7 +113,8 @@ TEST_CASE("a partition holds stream bytes until it heals and loses none") {
   fixture f;
   f.w.default_link.latency = 1ms;
   bool partitioned = false;
-  f.w.hooks.link = [&](const net::sim::host&, const net::sim::host&, net::sim::link_params& p) {
+  f.w.hooks.link = [&](const net::sim::host&, const net::sim::host&, const net::sim::flow&,
+                       net::sim::link_params& p) {
     if (partitioned) p.blocked = true;
   };
   std::string received;

@@ -36,7 +36,7 @@ void define_connect(CLI::App& sub, runner& chosen) {
   sub.add_flag("--close-on-eof", o->close_on_eof,
                "close the connection at the end of stdin instead of half-closing");
   sub.add_flag("-z,--check", o->check,
-               "only check that a connection can be made (exit 0 open, 69 refused, 75 timeout)");
+               "only check that a connection can be made (exit 0 open, 68 unknown host, 69 refused, 75 timeout)");
   sub.add_flag("--hex", o->hex, "hex dump of both directions on stderr");
   auto* so = sub.add_flag("--send-only", o->send_only,
                           "only send; discard what the peer sends and exit at the end of stdin");

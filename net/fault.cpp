@@ -43,6 +43,7 @@ std::string_view fault_kind_name(fault_kind k) {
 std::string fault_spec::describe() const {
   std::string where;
   if (!from.empty()) where = fmt::format(" {}{}{}", from, both_ways ? "<->" : "->", to);
+  else if (!to.empty()) where = " ->" + to;
   if (!host.empty()) where += " " + host;
   if (port) where += fmt::format(":{}", *port);
   std::string when = fmt::format(" at {}", core::format_duration(at));

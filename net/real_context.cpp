@@ -437,6 +437,7 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
   if (ec) fail_listen(where, ec);
   auto i = std::make_unique<listener::impl>(std::move(a), where);
   i->local.port = i->local.port ? i->local.port : std::get<0>(i->a).local_endpoint(ec).port();
+  if (where.host.empty() && s_->own_address) i->local.host = s_->own_address->to_string();
   co_return listener(std::move(i));
 }
 

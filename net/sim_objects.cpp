@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/units.hpp"
 #include "net/sim_context.hpp"
 
 namespace net::sim {
@@ -61,6 +62,8 @@ void pump(const std::shared_ptr<connection>& c, int side) {
       // TCP retransmits: the bytes come later, never lost.
       d.retry_pending = true;
       auto rto = d.rto;
+      c->w.trace(fmt::format("segment {} -> {} dropped ({} bytes{}), resent in {}", c->name(side), c->name(1 - side),
+                             seg.data.size(), seg.fin ? ", fin" : "", core::format_duration(rto)));
       d.rto = std::min(d.rto * 2, max_rto);
       c->w.at(c->w.now() + rto, [c, side] {
         c->dir[side].retry_pending = false;

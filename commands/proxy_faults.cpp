@@ -228,22 +228,8 @@ fault_draw fault_draw::choose(const std::vector<fault_spec>& all, std::uint64_t 
 bool fault_draw::touches(way w) const {
   for (const auto& f : f_) {
     if (!applies(f, w)) continue;
-    switch (f.kind) {
-      case fault_kind::latency:
-      case fault_kind::loss:
-      case fault_kind::bandwidth:
-      case fault_kind::reorder:
-      case fault_kind::duplicate:
-      case fault_kind::partition:
-      case fault_kind::blackhole:
-      case fault_kind::slow_close:
-        return true;
-      case fault_kind::reset:
-        if (!is_timed_reset(f)) return true;
-        break;
-      default:
-        break;
-    }
+    if (net::acts_on_traffic(f.kind)) return true;
+    if (f.kind == fault_kind::reset && !is_timed_reset(f)) return true;
   }
   return false;
 }

@@ -153,19 +153,7 @@ class mock_run {
                            net::sim::link_params& p) {
       for (auto& fs : faults_) {
         const auto& f = *fs.spec;
-        switch (f.kind) {
-          case fault_kind::latency:
-          case fault_kind::loss:
-          case fault_kind::bandwidth:
-          case fault_kind::reorder:
-          case fault_kind::duplicate:
-          case fault_kind::partition:
-          case fault_kind::blackhole:
-          case fault_kind::slow_close:
-            break;
-          default:
-            continue;
-        }
+        if (!net::acts_on_traffic(f.kind)) continue;
         if (f.port && !fl.involves(*f.port)) continue;
         if (f.kind == fault_kind::slow_close && !fl.fin) continue;
         if (!applies(fs, from, to)) continue;

@@ -40,6 +40,22 @@ std::string_view fault_kind_name(fault_kind k) {
   return "?";
 }
 
+bool acts_on_traffic(fault_kind k) {
+  switch (k) {
+    case fault_kind::latency:
+    case fault_kind::loss:
+    case fault_kind::bandwidth:
+    case fault_kind::reorder:
+    case fault_kind::duplicate:
+    case fault_kind::partition:
+    case fault_kind::blackhole:
+    case fault_kind::slow_close:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string fault_spec::describe() const {
   std::string where;
   if (!from.empty()) where = fmt::format(" {}{}{}", from, both_ways ? "<->" : "->", to);

@@ -34,6 +34,10 @@ enum class fault_kind {
 /// The name used in files: "latency", "dns_failure", ...
 std::string_view fault_kind_name(fault_kind k);
 
+/// Whether a kind acts on the traffic crossing a link (delay, loss, pacing, blocking, a late
+/// close), as opposed to connections (reset, refuse), hosts (crash) or names (dns_failure).
+bool acts_on_traffic(fault_kind k);
+
 struct fault_spec {
   fault_kind kind = fault_kind::latency;
   // Where: a link (from -> to, or both ways), a host, optionally one port.

@@ -126,6 +126,37 @@ const std::vector<command_info>& command_table() {
         {"vitnet test net --net loopback scenario.toml", "the same scenario on real sockets"}},
        define_test,
        {{"SCENARIO FILES", scenario_format}}},
+      {"tls",
+       "make certificates (CA, intermediate, server, client, dev), inspect and verify them",
+       "'vitnet tls gen' makes a key and a certificate in one command, with the profiles strict "
+       "verifiers expect (openssl verify -x509_strict, GnuTLS, Python): 'gen ca' a root CA, or "
+       "with --intermediate one signed by --ca (pathlen 0), optionally limited to names under "
+       "--name-constraint; 'gen cert NAME...' a server certificate and 'gen client NAME' a client "
+       "one, signed by --ca; 'gen dev NAME...' a server certificate from a development CA that it "
+       "makes on first use in $XDG_DATA_HOME/vitnet/ca (~/.local/share/vitnet/ca) and reuses "
+       "after; 'gen csr NAME...' a request, which 'tls sign' signs. Names are typed by their "
+       "form: DNS names, *.wildcards, IPv4 and IPv6 addresses, emails, URIs. Keys are ECDSA P-256 "
+       "unless --key-type says otherwise. Files are NAME.pem, NAME-key.pem (mode 0600), "
+       "NAME-chain.pem when an intermediate signed, and NAME.p12 with --p12; existing files are "
+       "never overwritten without --force (exit 74). Leaves are valid 397 days by default and at "
+       "most 825; CAs 10 years. 'tls inspect FILE' shows a certificate, chain, CSR, key or "
+       "PKCS#12; 'tls verify CERT' checks a chain against --ca (or the system store), a name, a "
+       "purpose and a time, and exits 1 with the reason (expired, not yet valid, untrusted, name "
+       "mismatch, wrong purpose, name-constraint violation) when it does not hold.",
+       {{"vitnet tls gen dev localhost 127.0.0.1 ::1",
+         "a development CA (made once) and a server certificate for local names"},
+        {"vitnet tls gen ca --name 'Example Root' --name-constraint DNS:example.com",
+         "a root CA that may only certify names under example.com"},
+        {"vitnet tls gen ca --intermediate --ca ca.pem --ca-key ca-key.pem",
+         "an intermediate CA signed by the root"},
+        {"vitnet tls gen cert --ca intermediate.pem www.example.com '*.example.com'",
+         "a server certificate with its chain file"},
+        {"vitnet tls gen client --ca ca.pem --p12 --p12-pass-file pass alice@example.com",
+         "a client certificate, also as PKCS#12"},
+        {"vitnet tls verify --ca ca.pem --host localhost --purpose server localhost.pem",
+         "exit 0 when the certificate holds, 1 with the reason"},
+        {"vitnet --json tls inspect localhost.pem", "the certificate's fields as JSON"}},
+       define_tls},
   };
   return table;
 }

@@ -49,6 +49,18 @@ void define_connect(CLI::App& sub, runner& chosen) {
                 ->type_name("DURATION");
   b->excludes(snd);
 
+  // TLS (tls:// URLs)
+  sub.add_option("--ca", o->tls.ca_file, "tls: trust the certificates in FILE instead of the system store")->type_name("FILE");
+  sub.add_flag("--insecure", o->tls.insecure, "tls: do not verify the server's certificate (a warning says so)");
+  sub.add_option("--pin", o->tls.pin, "tls: accept only a certificate with this SHA-256 fingerprint (sha256:AB:CD:...)")->type_name("SHA256");
+  sub.add_option("--sni", o->tls.sni, "tls: the server name to send and verify (default: the URL's host)")->type_name("NAME");
+  sub.add_option("--alpn", o->tls.alpn, "tls: offer protocol P (repeatable, in order of preference)")->type_name("P")->allow_extra_args(false);
+  sub.add_option("--tls-min", o->tls.min_version, "tls: the lowest version to accept: 1.2 (default) or 1.3")
+      ->check(CLI::IsMember({"1.2", "1.3"}))
+      ->type_name("VERSION");
+  sub.add_option("--cert", o->tls.cert_file, "tls: present the client certificate (chain) in FILE")->type_name("FILE");
+  sub.add_option("--key", o->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
+
   sub.callback([o, url, send, snd, timeout, idle, retry_delay, bench, &chosen] {
     o->where = net::parse_endpoint(*url);
     if (snd->count()) o->send = core::data_argument(*send);
@@ -57,6 +69,10 @@ void define_connect(CLI::App& sub, runner& chosen) {
     if (!retry_delay->empty()) o->retry_delay = duration_arg("--retry-delay", *retry_delay);
     if (!bench->empty()) o->bench = duration_arg("--bench", *bench);
     if (o->retry < 0) throw CLI::ValidationError("--retry", "must not be negative");
+    if (!o->where.tls && (!o->tls.ca_file.empty() || o->tls.insecure || !o->tls.pin.empty() || !o->tls.sni.empty() ||
+                          !o->tls.alpn.empty() || !o->tls.cert_file.empty() || !o->tls.key_file.empty()))
+      throw CLI::ValidationError("--ca/--insecure/--pin/--sni/--alpn/--cert/--key", "TLS options need a tls:// URL");
+    if (!o->tls.sni.empty()) o->tls.server_name = o->tls.sni;
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_connect(ctx, *o, io); };
   });
 }

@@ -32,6 +32,15 @@ class client {
                         }};
     auto started = ctx_.now();
     auto conn = co_await net::dial(ctx_, o_.where, d);
+    if (o_.where.tls) {
+      auto opts = o_.tls;
+      if (opts.server_name.empty()) opts.server_name = o_.where.host.empty() ? "localhost" : o_.where.host;
+      if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
+      net::tls_info info;
+      conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
+      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher, info.alpn.empty() ? "" : ", alpn " + info.alpn,
+                  info.peer_subject.empty() ? "" : ", peer " + info.peer_subject);
+    }
     if (o_.check) {
       auto took = ctx_.now() - started;
       if (io_.json())
@@ -214,6 +223,7 @@ class client {
   // ----------------------------------------------------------------------------------------
 
   task<int> run_udp() {
+    if (o_.where.tls) vitnet::fail(exit_code::usage, "connect: tls runs over tcp, not udp");
     if (o_.where.port == 0)
       vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
     std::string host = o_.where.host.empty() ? "localhost" : o_.where.host;

@@ -7,6 +7,7 @@
 #include "core/units.hpp"
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
+#include "net/tls.hpp"
 
 namespace commands {
 
@@ -24,6 +25,7 @@ struct connect_options {
   bool recv_only = false;
   bool crlf = false;
   bool raw = false;  ///< UDP: one datagram per read instead of per line
+  net::tls_client_options tls;  ///< for tls:// URLs
   std::optional<core::duration> bench;
 };
 

@@ -100,6 +100,7 @@ class server {
 
   task<int> run() {
     if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    if (o_.where.tls) tls_ = make_tls();
     auto l = co_await ctx_.listen(o_.where);
     announce(l.local_endpoint());
     for (;;) {
@@ -162,10 +163,40 @@ class server {
     return true;
   }
 
+  std::unique_ptr<net::tls_server> make_tls() {
+    auto opts = o_.tls;
+    if (opts.names.empty()) {
+      for (std::string n : {o_.where.host, std::string("localhost"), std::string("127.0.0.1"), std::string("::1")})
+        if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end()) opts.names.push_back(n);
+    }
+    auto s = std::make_unique<net::tls_server>(opts);
+    if (s->ephemeral())
+      io_.note("tls: ephemeral self-signed certificate for {} (sha256 {}); clients can trust it with --pin sha256:{}",
+               fmt::join(opts.names, ", "), s->fingerprint(), s->fingerprint());
+    return s;
+  }
+
   task<void> session(net::stream conn) {
     ++active_;
     conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
     report_open(io_, st, events_on_stderr());
+    if (tls_) {
+      std::optional<std::string> failed;
+      try {
+        net::tls_info info;
+        conn = co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
+        io_.verbose(1, "tls: {} {} with {}{}", info.version, info.cipher, st.peer,
+                    info.peer_subject.empty() ? "" : ", client " + info.peer_subject);
+      } catch (const vitnet::error& e) {
+        failed = e.what();
+      }
+      if (failed) {
+        if (!io_.json()) io_.warn("{}", *failed);
+        report_close(io_, ctx_, st, "error: " + *failed, events_on_stderr());
+        --active_;
+        co_return;
+      }
+    }
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
     if (o_.idle_timeout)
@@ -281,6 +312,7 @@ class server {
   // ----------------------------------------------------------------------------------------
 
   task<int> run_udp() {
+    if (o_.where.tls) vitnet::fail(core::exit_code::usage, "serve: tls runs over tcp, not udp");
     if (o_.mode == serve_mode::exec || o_.mode == serve_mode::broadcast)
       vitnet::fail(core::exit_code::usage,
                    "serve: --{} needs a stream transport (tcp or unix), not udp",
@@ -382,6 +414,7 @@ class server {
   net::context& ctx_;
   const serve_options& o_;
   core::io& io_;
+  std::unique_ptr<net::tls_server> tls_;
   std::size_t active_ = 0;
   std::uint64_t next_id_ = 0;
   room room_;

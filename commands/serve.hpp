@@ -10,6 +10,7 @@
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
 #include "net/ip.hpp"
+#include "net/tls.hpp"
 
 namespace commands {
 
@@ -26,6 +27,7 @@ struct serve_options {
   std::vector<net::cidr> allow, deny;
   std::optional<core::duration> idle_timeout;
   std::string ready_file;
+  net::tls_server_options tls;  ///< for tls:// URLs
 };
 
 net::task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io);

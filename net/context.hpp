@@ -59,6 +59,9 @@ class context {
 
   /// Now, on this context's clock (virtual time on the mock network).
   virtual clock::time_point now() const = 0;
+  /// The calendar date and time, for certificate validity (on the mock network: the real time
+  /// the run began, plus virtual time since, so certificates expire in virtual time).
+  virtual std::chrono::system_clock::time_point calendar_now() const = 0;
   virtual std::unique_ptr<net::timer> make_timer() = 0;
   /// Waits `d` on the context's clock.
   task<void> sleep(duration d);

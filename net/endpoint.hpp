@@ -16,6 +16,7 @@ struct endpoint {
   std::uint16_t port = 0;  ///< 0: let the system pick (listening)
   std::string path;        ///< unix sockets: filesystem path, or the name of an abstract socket
   bool abstract = false;   ///< unix://@name
+  bool tls = false;        ///< tls://host:port: TCP with TLS on top
 
   bool is_unix() const { return transport == net::transport::unix_stream; }
   bool is_stream() const { return transport != net::transport::udp; }

@@ -102,6 +102,9 @@ class world {
   host* find(const ip_address& a);
   const std::vector<std::unique_ptr<host>>& hosts() const { return hosts_; }
 
+  /// The calendar time the world began at (certificates are checked against it plus virtual time).
+  std::chrono::system_clock::time_point calendar_start = std::chrono::system_clock::now();
+
   /// Links have these parameters unless a fault changes them.
   link_params default_link;
   fault_hooks hooks;

@@ -11,6 +11,7 @@
 #include "core/exit_code.hpp"
 #include "net/nothrow.hpp"
 #include "net/stream_impl.hpp"
+#include "net/tls_impl.hpp"
 
 namespace net {
 
@@ -118,6 +119,7 @@ io_result fd_write(int fd, std::span<const char> data) {
 task<io_result> stream::read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_read(b->fd, buf);
   if (auto* e = impl_->sim_end()) co_return co_await sim::read_some(*e, buf);
+  if (auto* t = impl_->tls()) co_return co_await tls_read_some(*t, buf);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -131,6 +133,7 @@ task<io_result> stream::read_some(std::span<char> buf) {
 io_result stream::try_read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) return fd_read(b->fd, buf);
   if (auto* e = impl_->sim_end()) return sim::try_read_some(*e, buf);
+  if (auto* t = impl_->tls()) return tls_try_read_some(*t, buf);
   return std::visit(
       [&](auto& s) -> io_result {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>) {
@@ -147,6 +150,7 @@ io_result stream::try_read_some(std::span<char> buf) {
 task<std::error_code> stream::wait_readable() {
   if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
   if (auto* e = impl_->sim_end()) co_return co_await sim::wait_readable(*e);
+  if (auto* t = impl_->tls()) co_return co_await tls_wait_readable(*t);
   co_return co_await std::visit(
       [&](auto& s) -> task<std::error_code> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -160,6 +164,7 @@ task<std::error_code> stream::wait_readable() {
 task<io_result> stream::write_all(std::span<const char> data) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_write(b->fd, data);
   if (auto* e = impl_->sim_end()) co_return co_await sim::write_all(*e, data);
+  if (auto* t = impl_->tls()) co_return co_await tls_write_all(*t, data);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -181,6 +186,8 @@ std::error_code stream::shutdown_send() {
           if (impl_->owns_fd && s.fd >= 0) ::close(std::exchange(s.fd, -1));
         } else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
           ec = sim::shutdown_send(*s);
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
+          ec = tls_shutdown_send(s);
         } else if constexpr (std::is_same_v<S, asio::posix::stream_descriptor>) {
           s.close(ec);
         } else {
@@ -197,6 +204,8 @@ void stream::cancel() {
         using S = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
           sim::cancel(*s);
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
+          s->inner.cancel();
         } else if constexpr (is_asio_object<S>) {
           std::error_code ec;
           s.cancel(ec);
@@ -214,6 +223,8 @@ void stream::close() {
           s.fd = -1;
         } else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
           sim::close(*s);
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
+          s->inner.close();
         } else {
           std::error_code ec;
           s.close(ec);
@@ -223,6 +234,7 @@ void stream::close() {
 }
 
 void stream::abort() {
+  if (auto* t = impl_->tls()) return t->inner.abort();
   if (auto* e = impl_->sim_end()) {
     if (e->conn && !e->closed) e->conn->do_reset("aborted");
     sim::close(*e);
@@ -243,6 +255,8 @@ bool stream::is_open() const {
           return s.fd >= 0;
         else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>)
           return !s->closed;
+        else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>)
+          return s->inner.is_open();
         else
           return s.is_open();
       },

@@ -105,6 +105,10 @@ issued make_csr(const std::vector<std::string>& names, key_type type,
 /// bad self-signature. The result has no key_pem.
 issued sign_csr(const std::string& csr_pem, const cert_spec& spec, const authority& by);
 
+/// Each certificate in `data` (PEM with other blocks skipped, or one DER certificate) as PEM.
+/// Throws 65 on a malformed certificate.
+std::vector<std::string> split_certificates(std::string_view data);
+
 /// True when `key_pem` is the private key of the first certificate in `cert_pem`.
 /// Throws 65 when either does not parse.
 bool key_matches(const std::string& cert_pem, const std::string& key_pem);
@@ -134,7 +138,8 @@ struct cert_info {
   std::vector<std::string> names;          ///< SANs as to_string(san) writes them
   std::vector<std::string> permitted, excluded;  ///< name constraints, "DNS:x" / "IP:10.0.0.0/8"
   std::string subject_key_id, authority_key_id;  ///< hex with colons; empty when absent
-  std::string sha256;                            ///< fingerprint of the DER
+  std::vector<std::string> critical;  ///< extensions marked critical ("basicConstraints", ...)
+  std::string sha256;                 ///< fingerprint of the DER
 };
 
 struct csr_info {

@@ -99,6 +99,10 @@ cert_info describe(X509* c) {
   }
   i.subject_key_id = octets_hex(X509_get0_subject_key_id(c));
   i.authority_key_id = octets_hex(X509_get0_authority_key_id(c));
+  for (int n = 0; n < X509_get_ext_count(c); ++n) {
+    X509_EXTENSION* e = X509_get_ext(c, n);
+    if (X509_EXTENSION_get_critical(e)) i.critical.push_back(object_name(X509_EXTENSION_get_object(e)));
+  }
   i.sha256 = cert_fingerprint(c);
   ERR_clear_error();
   return i;

@@ -326,6 +326,12 @@ issued sign_csr(const std::string& csr_pem, const cert_spec& spec_in, const auth
   return finish(cert.get(), nullptr);
 }
 
+std::vector<std::string> split_certificates(std::string_view data) {
+  std::vector<std::string> out;
+  for (auto& c : read_certs(data, "certificate")) out.push_back(cert_to_pem(c.get()));
+  return out;
+}
+
 bool key_matches(const std::string& cert_pem, const std::string& key_pem) {
   auto cert = read_cert(cert_pem, "certificate");
   auto key = read_private_key(key_pem, "key");

@@ -219,7 +219,9 @@ std::string iso_time(std::int64_t s) {
 std::string name_text(const X509_NAME* n) {
   bio_ptr b(BIO_new(BIO_s_mem()));
   // RFC 2253 escaping, most significant RDN last as people read it; UTF-8 kept.
-  X509_NAME_print_ex(b.get(), n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  X509_NAME_print_ex(b.get(), n, 0,
+                     (XN_FLAG_RFC2253 & ~XN_FLAG_SEP_MASK & ~ASN1_STRFLGS_ESC_MSB) |
+                         XN_FLAG_SEP_CPLUS_SPC);
   return bio_text(b.get());
 }
 

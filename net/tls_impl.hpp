@@ -1,0 +1,33 @@
+#pragma once
+// Private to net/: a TLS session over an inner stream, held by a stream.
+#include <memory>
+#include <openssl/ssl.h>
+
+#include "net/stream.hpp"
+
+namespace net {
+
+class context;
+
+struct tls_layer : std::enable_shared_from_this<tls_layer> {
+  tls_layer() = default;
+  ~tls_layer() {
+    if (ssl) SSL_free(ssl);
+  }
+  SSL* ssl = nullptr;
+  BIO* rbio = nullptr;  // network -> OpenSSL (owned by ssl)
+  BIO* wbio = nullptr;  // OpenSSL -> network (owned by ssl)
+  stream inner;
+  context* ctx = nullptr;
+  bool close_notify_sent = false;
+  std::unique_ptr<char[]> scratch = std::make_unique<char[]>(scratch_size);
+  static constexpr std::size_t scratch_size = 64 * 1024;
+};
+
+task<io_result> tls_read_some(tls_layer& t, std::span<char> buf);
+io_result tls_try_read_some(tls_layer& t, std::span<char> buf);
+task<std::error_code> tls_wait_readable(tls_layer& t);
+task<io_result> tls_write_all(tls_layer& t, std::span<const char> data);
+std::error_code tls_shutdown_send(const std::shared_ptr<tls_layer>& t);
+
+}  // namespace net

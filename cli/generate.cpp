@@ -92,16 +92,25 @@ void roff_examples(std::string& out, const std::vector<const command_info*>& inf
       out += fmt::format(".TP\n.B {}\n{}\n", roff(e.command), roff(e.what));
 }
 
-// A command's options, and those of its own subcommands ("vitnet test net") each under a heading.
-void roff_command_options(std::string& out, const CLI::App& cmd, bool subsections) {
-  roff_options(out, cmd);
+// The options of a command's subcommands, at any depth ("vitnet test net", "vitnet tls gen ca"),
+// each under a heading naming its whole path.
+void roff_nested_options(std::string& out, const CLI::App& cmd, const std::string& path,
+                         bool subsections) {
   for (const auto* nested : cmd.get_subcommands({})) {
     if (nested->get_group().empty()) continue;
-    out += fmt::format("{}vitnet {} {}{}\n{}\n", subsections ? ".SS " : ".PP\n.B ", cmd.get_name(),
-                       nested->get_name(), roff(positional_synopsis(*nested)),
+    std::string here = path + " " + nested->get_name();
+    out += fmt::format("{}vitnet {}{}\n{}\n", subsections ? ".SS " : ".PP\n.B ", here,
+                       roff(positional_synopsis(*nested)),
                        subsections ? roff(nested->get_description()) : "");
     roff_options(out, *nested);
+    roff_nested_options(out, *nested, here, subsections);
   }
+}
+
+// A command's options, and those of its own subcommands each under a heading.
+void roff_command_options(std::string& out, const CLI::App& cmd, bool subsections) {
+  roff_options(out, cmd);
+  roff_nested_options(out, cmd, cmd.get_name(), subsections);
 }
 
 std::string man_page(const CLI::App& app, const CLI::App* only) {

@@ -109,7 +109,7 @@ void define_gen_kind(CLI::App& gen, commands::tls_gen_kind kind, runner& chosen)
         ->type_name("CN");
     a->add_option("--name-constraint", *constraints,
                   "permit only names under DNS:NAME or IP:BLOCK (repeatable)")
-        ->type_name("DNS:NAME|IP:CIDR")
+        ->type_name("CONSTRAINT")
         ->allow_extra_args(false);
   }
   if (kind == tls_gen_kind::ca || kind == tls_gen_kind::cert || kind == tls_gen_kind::client) {
@@ -178,11 +178,29 @@ void define_tls(CLI::App& sub, runner& chosen) {
         "inspect", "show what a certificate, chain, CSR, key or PKCS#12 file holds");
     a->fallthrough();
     auto o = std::make_shared<commands::tls_inspect_options>();
-    a->add_option("file", o->target, "the file (PEM or DER)")->required()->type_name("FILE");
+    auto alpn = std::make_shared<std::string>();
+    a->add_option("target", o->target,
+                  "a file (PEM or DER), or HOST:PORT of a TLS server to connect to")
+        ->required()
+        ->type_name("FILE|ENDPOINT");
     a->add_option("--p12-pass-file", o->p12_pass_file,
                   "open a PKCS#12 with the password on the first line of FILE")
         ->type_name("FILE");
-    a->callback([o, &chosen] {
+    a->add_option("--ca", o->ca,
+                  "HOST:PORT: verify the server's chain against these CA certificates "
+                  "(default: the system's store)")
+        ->type_name("FILE");
+    a->add_option("--alpn", *alpn, "HOST:PORT: offer these protocols (h2,http/1.1)")
+        ->type_name("LIST");
+    a->callback([o, alpn, &chosen] {
+      o->alpn.clear();
+      for (std::size_t start = 0; !alpn->empty() && start <= alpn->size();) {
+        auto comma = alpn->find(',', start);
+        auto p = alpn->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!p.empty()) o->alpn.push_back(p);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
       chosen = [o](net::context& ctx, core::io& io) {
         return commands::run_tls_inspect(ctx, *o, io);
       };

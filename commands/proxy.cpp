@@ -87,6 +87,12 @@ net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io&
   for (const auto& f : *st->faults)
     io.verbose(1, "proxy: fault {} ({})", proxy::describe(f), f.origin);
   st->started = ctx.now();
+  if (opts.listen.tls) {
+    st->tls = std::make_unique<net::tls_server>(opts.listen_tls);
+    if (st->tls->ephemeral())
+      io.note("tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin sha256:{}",
+              st->tls->fingerprint(), st->tls->fingerprint());
+  }
   ctx.start(proxy::reload_loop(st));
 
   if (!opts.listen.is_stream()) co_return co_await proxy::run_udp(st);

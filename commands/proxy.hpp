@@ -10,6 +10,7 @@
 #include "core/units.hpp"
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
+#include "net/tls.hpp"
 
 namespace commands {
 
@@ -38,6 +39,8 @@ struct proxy_options {
   std::string direction = "both";  ///< "up" (client to upstream), "down" or "both"
 
   std::string faults_file;  ///< --faults: [[fault]] tables, re-read on SIGHUP
+  net::tls_server_options listen_tls;    ///< a tls:// listener: --cert, --key, --client-ca
+  net::tls_client_options upstream_tls;  ///< a tls:// upstream: --ca, --insecure, --pin, --sni
   std::optional<std::uint64_t> seed;
 };
 

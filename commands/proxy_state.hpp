@@ -26,6 +26,8 @@ struct state {
   std::string upstream_url;
   /// Called after a reload has replaced `faults`.
   std::function<void()> faults_changed;
+  /// TLS towards the clients, for a tls:// listener.
+  std::unique_ptr<net::tls_server> tls;
 
   /// Time since the proxy started: the clock of a fault's `at` and `for`.
   net::duration elapsed() const { return ctx.now() - started; }

@@ -236,6 +236,12 @@ class session {
       if (auto a = client_.peer_address()) how.source = a->ip;
     try {
       upstream_ = co_await net::dial(ctx_, st_->opts.upstream, how);
+      if (st_->opts.upstream.tls) {
+        auto opts = st_->opts.upstream_tls;
+        if (opts.server_name.empty())
+          opts.server_name = st_->opts.upstream.host.empty() ? "localhost" : st_->opts.upstream.host;
+        upstream_ = co_await net::tls_connect(ctx_, std::move(upstream_), opts, st_->opts.connect_timeout);
+      }
       has_upstream_ = true;
     } catch (const vitnet::error& e) {
       failure = e.what();
@@ -485,6 +491,20 @@ task<bool> direction::deliver(std::string_view bytes) {
 
 task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::uint64_t id,
                           fault_draw draw) {
+  if (st->tls) {
+    // TLS ends here: the faults act on the plain bytes, as the upstream sees them.
+    std::string failure;
+    try {
+      client = co_await net::tls_accept(st->ctx, std::move(client), *st->tls, std::chrono::seconds(10));
+    } catch (const vitnet::error& e) {
+      failure = e.what();
+    }
+    if (!failure.empty()) {
+      if (!st->io.json()) st->io.warn("proxy: connection {}: {}", id, failure);
+      st->event({{"event", "close"}, {"id", id}, {"reason", "tls: " + failure}});
+      co_return;
+    }
+  }
   session s(std::move(st), std::move(client), id, std::move(draw));
   co_await s.run();
 }

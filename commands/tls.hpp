@@ -56,8 +56,10 @@ struct tls_sign_options {
 };
 
 struct tls_inspect_options {
-  std::string target;  ///< a file (PEM or DER), or HOST:PORT
+  std::string target;  ///< a file (PEM or DER), or HOST:PORT (a live endpoint)
   std::string p12_pass_file;
+  std::string ca;                 ///< endpoint: verify its chain against these (default: system)
+  std::vector<std::string> alpn;  ///< endpoint: protocols to offer
 };
 
 struct tls_verify_options {
@@ -74,7 +76,9 @@ struct tls_verify_options {
 /// --force) or cannot be written.
 net::task<int> run_tls_gen(net::context& ctx, const tls_gen_options& opts, core::io& io);
 net::task<int> run_tls_sign(net::context& ctx, const tls_sign_options& opts, core::io& io);
-/// Prints what a file holds (text, or one JSON document with --json).
+/// Prints what a file holds, or what a live endpoint's handshake settled and its chain (text,
+/// or one JSON document with --json). The endpoint's chain is verified and the verdict shown,
+/// but a chain that does not verify is still shown, with exit 0.
 net::task<int> run_tls_inspect(net::context& ctx, const tls_inspect_options& opts, core::io& io);
 /// Exit 0 when valid; 1 with "vitnet: verify: CERT: <reason>: <detail>" when not.
 net::task<int> run_tls_verify(net::context& ctx, const tls_verify_options& opts, core::io& io);

@@ -1,9 +1,13 @@
 // vitnet tls inspect FILE: what a certificate, chain, CSR, key or PKCS#12 holds, for people
 // (aligned text) or programs (one JSON document).
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "commands/tls.hpp"
 #include "core/error.hpp"
+#include "net/endpoint.hpp"
+#include "net/tls.hpp"
 
 namespace commands {
 
@@ -128,9 +132,90 @@ std::string text_of(const x509::inspection& r, std::int64_t now) {
   return s;
 }
 
+json certs_json(const std::vector<x509::cert_info>& certs) {
+  json a = json::array();
+  for (const auto& c : certs) a.push_back(to_json(c));
+  return a;
+}
+
+// A target that is no file but reads as HOST:PORT (or tls://HOST:PORT) is a live endpoint.
+std::optional<net::endpoint> endpoint_of(const std::string& target) {
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0) return std::nullopt;
+  bool url = target.starts_with("tls://") || target.starts_with("tcp://");
+  auto hp = net::split_host_port(target);
+  if (!url && (!hp || hp->host.empty() || !net::parse_port(hp->port))) return std::nullopt;
+  std::string message;
+  auto e = net::try_parse_endpoint(target, message);
+  if (!e) return std::nullopt;
+  if (!e->is_stream() || e->is_unix() || e->port == 0)
+    vitnet::fail(exit_code::usage, "inspect: {}: give a file, or HOST:PORT of a TLS server", target);
+  return e;
+}
+
+net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
+                                const net::endpoint& where, core::io& io) {
+  constexpr auto timeout = std::chrono::seconds(10);
+  net::dial_options d;
+  d.timeout = timeout;
+  auto tcp = co_await net::dial(ctx, where, d);
+  // Verification is done below, by vitnet's own verifier, so that a chain that fails is still
+  // shown with the reason.
+  net::tls_client_options c;
+  c.server_name = where.host;
+  c.insecure = true;
+  c.alpn = o.alpn;
+  net::tls_info info;
+  auto tls = co_await net::tls_connect(ctx, std::move(tcp), c, timeout, &info);
+  tls.close();
+
+  std::string chain;
+  for (const auto& pem : info.peer_chain_pem) chain += pem;
+  x509::inspection r;
+  x509::verify_result v;
+  if (!chain.empty()) {
+    r = x509::inspect(chain);
+    x509::verify_options vo;
+    if (!o.ca.empty()) vo.trusted_pem = read_input(o.ca);
+    (net::ip_address::parse(where.host) ? vo.ip : vo.host) = where.host;
+    vo.use = x509::purpose::server;
+    v = x509::verify(chain, vo);
+  } else {
+    v.reason = "no certificate";
+  }
+  std::string peer = where.display();
+  if (io.json()) {
+    json j{{"endpoint", peer},
+           {"kind", "endpoint"},
+           {"version", info.version},
+           {"cipher", info.cipher},
+           {"alpn", info.alpn.empty() ? json(nullptr) : json(info.alpn)},
+           {"verified", v.valid},
+           {"verify_reason", v.valid ? json(nullptr) : json(v.reason)},
+           {"verify_detail", v.valid ? json(nullptr) : json(v.detail)},
+           {"certificates", certs_json(r.certs)}};
+    io.out(j.dump(2) + "\n");
+    co_return 0;
+  }
+  std::string s = fmt::format("{}: tls endpoint\n", peer);
+  line(s, "version", info.version);
+  line(s, "cipher", info.cipher);
+  line(s, "alpn", info.alpn.empty() ? std::string("(none)") : info.alpn);
+  line(s, "verified",
+       v.valid ? fmt::format("yes, for {} against {}", where.host,
+                             o.ca.empty() ? std::string("the system store") : o.ca)
+               : fmt::format("NO: {}: {}", v.reason, v.detail));
+  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  io.out(s + text_of(r, now));
+  co_return 0;
+}
+
 }  // namespace
 
-net::task<int> run_tls_inspect(net::context&, const tls_inspect_options& o, core::io& io) {
+net::task<int> run_tls_inspect(net::context& ctx, const tls_inspect_options& o, core::io& io) {
+  if (auto where = endpoint_of(o.target)) {
+    co_return co_await inspect_endpoint(ctx, o, *where, io);
+  }
   std::string data = read_input(o.target);
   std::optional<std::string> password;
   if (!o.p12_pass_file.empty()) {
@@ -145,8 +230,7 @@ net::task<int> run_tls_inspect(net::context&, const tls_inspect_options& o, core
   }
   auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   if (io.json()) {
-    json certs = json::array(), csrs = json::array(), keys = json::array();
-    for (const auto& c : r.certs) certs.push_back(to_json(c));
+    json certs = certs_json(r.certs), csrs = json::array(), keys = json::array();
     for (const auto& c : r.csrs) csrs.push_back(to_json(c));
     for (const auto& k : r.keys) keys.push_back(to_json(k));
     json j{{"file", o.target},

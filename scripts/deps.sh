@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev
   # tests: real peers and tools the end-to-end tests drive
   ncat socat netcat-openbsd python3 util-linux coreutils procps curl
+  openssl gnutls-bin faketime
   # benchmarks: anchors
   iperf3
 )

@@ -51,8 +51,8 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITNET_FUZZ=ON
-	cmake --build build-fuzz --target fuzz_endpoint fuzz_units fuzz_cidr
-	for t in endpoint units cidr; do \
+	cmake --build build-fuzz --target fuzz_endpoint fuzz_units fuzz_cidr fuzz_x509
+	for t in endpoint units cidr x509; do \
 	  mkdir -p build-fuzz/corpus/$$t && \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

@@ -57,7 +57,8 @@ start again. A fault that never fired is reported.)";
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",
-       "listen on tcp, udp or unix and answer peers (stdio, echo, reply, exec, broadcast, sink)",
+       "listen on tcp, tls, udp or unix and answer peers (stdio, echo, reply, exec, broadcast, "
+       "sink)",
        "Listens on URL and serves peers in one mode. By default, as netcat does, the first "
        "connection is piped to stdin and stdout and vitnet exits when it closes; -k keeps "
        "accepting. On start it prints 'vitnet: listening on URL' with the real port, so port 0 "
@@ -70,7 +71,7 @@ const std::vector<command_info>& command_table() {
         {"vitnet serve --echo udp://127.0.0.1:5353", "answer every UDP datagram with itself"}},
        define_serve},
       {"connect",
-       "dial tcp, udp or unix and pipe stdin and stdout through the connection",
+       "dial tcp, tls, udp or unix and pipe stdin and stdout through the connection",
        "Dials URL and copies stdin to the peer and the peer to stdout, byte for byte. At the end "
        "of stdin it shuts down its sending side and keeps reading until the peer closes "
        "(--close-on-eof closes at once). When the peer closes first, it exits 0.",

@@ -32,7 +32,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
   auto x = std::make_shared<texts>();
 
   sub.add_option("listen", x->listen,
-                 "where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///PATH, unix://@NAME, "
+                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
+                 "unix:///PATH, unix://@NAME, "
                  "HOST:PORT, :PORT")
       ->required()
       ->type_name("LISTEN");
@@ -94,13 +95,24 @@ void define_proxy(CLI::App& sub, runner& chosen) {
       ->type_name("N");
 
   // TLS on either side: a tls:// listener ends TLS here, a tls:// upstream starts it again.
-  sub.add_option("--cert", o->listen_tls.cert_file, "tls listener: the certificate chain (default: an ephemeral self-signed one)")->type_name("FILE");
-  sub.add_option("--key", o->listen_tls.key_file, "tls listener: the private key of --cert")->type_name("FILE");
-  sub.add_option("--client-ca", o->listen_tls.client_ca_file, "tls listener: require client certificates issued by these CAs")->type_name("FILE");
-  sub.add_option("--ca", o->upstream_tls.ca_file, "tls upstream: trust the certificates in FILE instead of the system store")->type_name("FILE");
-  sub.add_flag("--insecure", o->upstream_tls.insecure, "tls upstream: do not verify its certificate");
-  sub.add_option("--pin", o->upstream_tls.pin, "tls upstream: accept only a certificate with this SHA-256 fingerprint")->type_name("SHA256");
-  sub.add_option("--sni", o->upstream_tls.sni, "tls upstream: the server name to send and verify")->type_name("NAME");
+  sub.add_option("--cert", o->listen_tls.cert_file,
+                 "tls listener: the certificate chain (default: an ephemeral self-signed one)")
+      ->type_name("FILE");
+  sub.add_option("--key", o->listen_tls.key_file, "tls listener: the private key of --cert")
+      ->type_name("FILE");
+  sub.add_option("--client-ca", o->listen_tls.client_ca_file,
+                 "tls listener: require client certificates issued by these CAs")
+      ->type_name("FILE");
+  sub.add_option("--ca", o->upstream_tls.ca_file,
+                 "tls upstream: trust the certificates in FILE instead of the system store")
+      ->type_name("FILE");
+  sub.add_flag("--insecure", o->upstream_tls.insecure,
+               "tls upstream: do not verify its certificate");
+  sub.add_option("--pin", o->upstream_tls.pin,
+                 "tls upstream: accept only a certificate with this SHA-256 fingerprint")
+      ->type_name("SHA256");
+  sub.add_option("--sni", o->upstream_tls.sni, "tls upstream: the server name to send and verify")
+      ->type_name("NAME");
 
   sub.callback([o, x, &chosen] {
     o->listen = net::parse_endpoint(x->listen);
@@ -111,7 +123,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
       throw CLI::ValidationError("--cert/--key/--client-ca", "they configure a tls:// listener");
     if (!o->upstream.tls && (!o->upstream_tls.ca_file.empty() || o->upstream_tls.insecure ||
                              !o->upstream_tls.pin.empty() || !o->upstream_tls.sni.empty()))
-      throw CLI::ValidationError("--ca/--insecure/--pin/--sni", "they configure a tls:// upstream (--to)");
+      throw CLI::ValidationError("--ca/--insecure/--pin/--sni",
+                                 "they configure a tls:// upstream (--to)");
     if (o->listen.is_stream() != o->upstream.is_stream())
       vitnet::fail(core::exit_code::usage,
                    "proxy: cannot relay between {} and {}: both ends must be streams (tcp, unix) "

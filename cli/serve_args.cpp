@@ -18,7 +18,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
   auto flags = std::make_shared<std::array<bool, 3>>();  // echo, broadcast, sink
 
   sub.add_option("url", *url,
-                 "where to listen: tcp://HOST:PORT, udp://HOST:PORT, unix:///PATH, unix://@NAME, "
+                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
+                 "unix:///PATH, unix://@NAME, "
                  "HOST:PORT, :PORT")
       ->required()
       ->type_name("URL");
@@ -58,11 +59,19 @@ void define_serve(CLI::App& sub, runner& chosen) {
       ->type_name("PATH");
 
   // TLS (tls:// URLs)
-  sub.add_option("--cert", o->tls.cert_file, "tls: the certificate chain to serve (default: an ephemeral self-signed one)")->type_name("FILE");
+  sub.add_option("--cert", o->tls.cert_file,
+                 "tls: the certificate chain to serve (default: an ephemeral self-signed one)")
+      ->type_name("FILE");
   sub.add_option("--key", o->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
-  sub.add_option("--client-ca", o->tls.client_ca_file, "tls: require client certificates issued by the CAs in FILE (mTLS)")->type_name("FILE");
-  sub.add_option("--alpn", o->tls.alpn, "tls: accept protocol P (repeatable, in order of preference)")->type_name("P")->allow_extra_args(false);
-  sub.add_option("--tls-min", o->tls.min_version, "tls: the lowest version to accept: 1.2 (default) or 1.3")
+  sub.add_option("--client-ca", o->tls.client_ca_file,
+                 "tls: require client certificates issued by the CAs in FILE (mTLS)")
+      ->type_name("FILE");
+  sub.add_option("--alpn", o->tls.alpn,
+                 "tls: accept protocol P (repeatable, in order of preference)")
+      ->type_name("P")
+      ->allow_extra_args(false);
+  sub.add_option("--tls-min", o->tls.min_version,
+                 "tls: the lowest version to accept: 1.2 (default) or 1.3")
       ->check(CLI::IsMember({"1.2", "1.3"}))
       ->type_name("VERSION");
 
@@ -89,9 +98,10 @@ void define_serve(CLI::App& sub, runner& chosen) {
       throw CLI::ValidationError("--allow/--deny",
                                  "peers of a unix socket have no address to match");
     if (o->once && o->where.is_stream()) o->keep_open = false;
-    if (!o->where.tls && (!o->tls.cert_file.empty() || !o->tls.key_file.empty() || !o->tls.client_ca_file.empty() ||
-                          !o->tls.alpn.empty()))
-      throw CLI::ValidationError("--cert/--key/--client-ca/--alpn", "TLS options need a tls:// URL");
+    if (!o->where.tls && (!o->tls.cert_file.empty() || !o->tls.key_file.empty() ||
+                          !o->tls.client_ca_file.empty() || !o->tls.alpn.empty()))
+      throw CLI::ValidationError("--cert/--key/--client-ca/--alpn",
+                                 "TLS options need a tls:// URL");
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_serve(ctx, *o, io); };
   });
 }

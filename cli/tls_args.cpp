@@ -9,8 +9,8 @@ namespace {
 
 namespace x509 = net::x509;
 
-const std::vector<std::string> key_types = {"p256", "p384", "ed25519", "rsa2048", "rsa3072",
-                                            "rsa4096"};
+const std::vector<std::string> key_types = {"p256",    "p384",    "ed25519",
+                                            "rsa2048", "rsa3072", "rsa4096"};
 
 // Options every generator shares: key type, validity and where the files go.
 struct common_texts {
@@ -26,12 +26,11 @@ void add_key_type(CLI::App& a, common_texts& t) {
 }
 
 void add_validity(CLI::App& a, commands::tls_validity& v, common_texts& t, bool leaf) {
-  auto* days =
-      a.add_option("--days", v.days,
-                   leaf ? "valid for N days (default 397, at most 825)"
-                        : "valid for N days (default 3650)")
-          ->type_name("N")
-          ->check(CLI::Range(1, 36500));
+  auto* days = a.add_option("--days", v.days,
+                            leaf ? "valid for N days (default 397, at most 825)"
+                                 : "valid for N days (default 3650)")
+                   ->type_name("N")
+                   ->check(CLI::Range(1, 36500));
   a.add_option("--not-after", t.not_after,
                "valid until TIME: 2030-01-31, 2030-01-31T12:00:00Z, @UNIX or +90d")
       ->type_name("TIME")
@@ -144,9 +143,9 @@ void define_tls(CLI::App& sub, runner& chosen) {
       "gen", "make a key and a certificate: ca, cert, client, dev (one shot) or csr");
   gen->fallthrough();
   gen->require_subcommand(1);
-  for (auto k : {commands::tls_gen_kind::ca, commands::tls_gen_kind::cert,
-                 commands::tls_gen_kind::client, commands::tls_gen_kind::dev,
-                 commands::tls_gen_kind::csr})
+  for (auto k :
+       {commands::tls_gen_kind::ca, commands::tls_gen_kind::cert, commands::tls_gen_kind::client,
+        commands::tls_gen_kind::dev, commands::tls_gen_kind::csr})
     define_gen_kind(*gen, k, chosen);
 
   {
@@ -174,8 +173,8 @@ void define_tls(CLI::App& sub, runner& chosen) {
     });
   }
   {
-    auto* a = sub.add_subcommand(
-        "inspect", "show what a certificate, chain, CSR, key or PKCS#12 file holds");
+    auto* a = sub.add_subcommand("inspect",
+                                 "show what a certificate, chain, CSR, key or PKCS#12 file holds");
     a->fallthrough();
     auto o = std::make_shared<commands::tls_inspect_options>();
     auto alpn = std::make_shared<std::string>();
@@ -196,7 +195,8 @@ void define_tls(CLI::App& sub, runner& chosen) {
       o->alpn.clear();
       for (std::size_t start = 0; !alpn->empty() && start <= alpn->size();) {
         auto comma = alpn->find(',', start);
-        auto p = alpn->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        auto p =
+            alpn->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!p.empty()) o->alpn.push_back(p);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -236,7 +236,8 @@ void define_tls(CLI::App& sub, runner& chosen) {
         o->at = commands::parse_time(*at, std::chrono::system_clock::now());
         if (!o->at)
           throw CLI::ValidationError(
-              "--at", "'" + *at + "' is not a time (2030-01-31, 2030-01-31T12:00:00Z, @UNIX, +90d)");
+              "--at",
+              "'" + *at + "' is not a time (2030-01-31, 2030-01-31T12:00:00Z, @UNIX, +90d)");
       }
       // An address given to --host is checked as one.
       if (!o->host.empty() && net::ip_address::parse(o->host)) std::swap(o->host, o->ip);

@@ -34,11 +34,13 @@ class client {
     auto conn = co_await net::dial(ctx_, o_.where, d);
     if (o_.where.tls) {
       auto opts = o_.tls;
-      if (opts.server_name.empty()) opts.server_name = o_.where.host.empty() ? "localhost" : o_.where.host;
+      if (opts.server_name.empty())
+        opts.server_name = o_.where.host.empty() ? "localhost" : o_.where.host;
       if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
       net::tls_info info;
       conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
-      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher, info.alpn.empty() ? "" : ", alpn " + info.alpn,
+      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher,
+                  info.alpn.empty() ? "" : ", alpn " + info.alpn,
                   info.peer_subject.empty() ? "" : ", peer " + info.peer_subject);
     }
     if (o_.check) {
@@ -146,10 +148,19 @@ class client {
     if (idled)
       vitnet::fail(exit_code::timeout, "connect: {}: idle for {}, closing", conn.peer_name(),
                    core::format_duration(*o_.idle_timeout));
-    if (up.write_ec && !peer_done && !is_closed_by_us(up.write_ec))
-      vitnet::fail_os("send", conn.peer_name(), up.write_ec);
-    if (down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec))
-      vitnet::fail_os("receive", conn.peer_name(), down.read_ec);
+    bool send_failed = up.write_ec && !peer_done && !is_closed_by_us(up.write_ec);
+    bool receive_failed =
+        down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec);
+    if ((send_failed || receive_failed) && !conn.failure_detail().empty()) {
+      // What TLS said beats "protocol error".
+      std::string detail = conn.failure_detail();
+      std::string advice = detail.find("certificate required") != std::string::npos
+                               ? "; the server wants a client certificate: pass --cert and --key"
+                               : "";
+      vitnet::fail(exit_code::protocol, "tls: {}: {}{}", conn.peer_name(), detail, advice);
+    }
+    if (send_failed) vitnet::fail_os("send", conn.peer_name(), up.write_ec);
+    if (receive_failed) vitnet::fail_os("receive", conn.peer_name(), down.read_ec);
     // A reader of stdout that went away (| head) ends the relay; that is not a failure.
     if (io_.json()) report_close(io_, ctx_, st, "eof", true);
     co_return 0;

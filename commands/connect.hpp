@@ -24,7 +24,7 @@ struct connect_options {
   bool send_only = false;
   bool recv_only = false;
   bool crlf = false;
-  bool raw = false;  ///< UDP: one datagram per read instead of per line
+  bool raw = false;             ///< UDP: one datagram per read instead of per line
   net::tls_client_options tls;  ///< for tls:// URLs
   std::optional<core::duration> bench;
 };

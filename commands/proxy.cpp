@@ -90,8 +90,10 @@ net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io&
   if (opts.listen.tls) {
     st->tls = std::make_unique<net::tls_server>(opts.listen_tls);
     if (st->tls->ephemeral())
-      io.note("tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin sha256:{}",
-              st->tls->fingerprint(), st->tls->fingerprint());
+      io.note(
+          "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
+          "sha256:{}",
+          st->tls->fingerprint(), st->tls->fingerprint());
   }
   ctx.start(proxy::reload_loop(st));
 

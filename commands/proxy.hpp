@@ -38,7 +38,7 @@ struct proxy_options {
   double probability = 1.0;        ///< of each flag fault, per connection (udp: per datagram)
   std::string direction = "both";  ///< "up" (client to upstream), "down" or "both"
 
-  std::string faults_file;  ///< --faults: [[fault]] tables, re-read on SIGHUP
+  std::string faults_file;               ///< --faults: [[fault]] tables, re-read on SIGHUP
   net::tls_server_options listen_tls;    ///< a tls:// listener: --cert, --key, --client-ca
   net::tls_client_options upstream_tls;  ///< a tls:// upstream: --ca, --insecure, --pin, --sni
   std::optional<std::uint64_t> seed;

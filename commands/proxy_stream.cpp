@@ -239,8 +239,10 @@ class session {
       if (st_->opts.upstream.tls) {
         auto opts = st_->opts.upstream_tls;
         if (opts.server_name.empty())
-          opts.server_name = st_->opts.upstream.host.empty() ? "localhost" : st_->opts.upstream.host;
-        upstream_ = co_await net::tls_connect(ctx_, std::move(upstream_), opts, st_->opts.connect_timeout);
+          opts.server_name =
+              st_->opts.upstream.host.empty() ? "localhost" : st_->opts.upstream.host;
+        upstream_ =
+            co_await net::tls_connect(ctx_, std::move(upstream_), opts, st_->opts.connect_timeout);
       }
       has_upstream_ = true;
     } catch (const vitnet::error& e) {
@@ -495,7 +497,8 @@ task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::ui
     // TLS ends here: the faults act on the plain bytes, as the upstream sees them.
     std::string failure;
     try {
-      client = co_await net::tls_accept(st->ctx, std::move(client), *st->tls, std::chrono::seconds(10));
+      client =
+          co_await net::tls_accept(st->ctx, std::move(client), *st->tls, std::chrono::seconds(10));
     } catch (const vitnet::error& e) {
       failure = e.what();
     }

@@ -114,15 +114,17 @@ class server {
       }
       if (!admit(conn)) continue;
       if (!o_.keep_open) {
-        // netcat's way: one connection; nobody else is let in meanwhile.
-        l.close();
-        co_await session(std::move(conn));
-        break;
+        // netcat's way: one connection, and nobody else is let in meanwhile; a client whose TLS
+        // handshake fails does not count, and the next one is waited for.
+        if (co_await session(std::move(conn), &l)) break;
+        continue;
       }
       if (o_.mode == serve_mode::stdio) {
         co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
       } else {
-        ctx_.start(session(std::move(conn)));
+        ctx_.start([](server& self, net::stream c) -> task<void> {
+          co_await self.session(std::move(c));
+        }(*this, std::move(conn)));
       }
     }
     co_return 0;
@@ -166,17 +168,23 @@ class server {
   std::unique_ptr<net::tls_server> make_tls() {
     auto opts = o_.tls;
     if (opts.names.empty()) {
-      for (std::string n : {o_.where.host, std::string("localhost"), std::string("127.0.0.1"), std::string("::1")})
-        if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end()) opts.names.push_back(n);
+      for (std::string n :
+           {o_.where.host, std::string("localhost"), std::string("127.0.0.1"), std::string("::1")})
+        if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end())
+          opts.names.push_back(n);
     }
     auto s = std::make_unique<net::tls_server>(opts);
     if (s->ephemeral())
-      io_.note("tls: ephemeral self-signed certificate for {} (sha256 {}); clients can trust it with --pin sha256:{}",
-               fmt::join(opts.names, ", "), s->fingerprint(), s->fingerprint());
+      io_.note(
+          "tls: ephemeral self-signed certificate for {} (sha256 {}); clients can trust it with "
+          "--pin sha256:{}",
+          fmt::join(opts.names, ", "), s->fingerprint(), s->fingerprint());
     return s;
   }
 
-  task<void> session(net::stream conn) {
+  // Serves one connection; false when its TLS handshake failed. `single` is the listener to close
+  // once the connection is established (netcat's one-connection mode).
+  task<bool> session(net::stream conn, net::listener* single = nullptr) {
     ++active_;
     conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
     report_open(io_, st, events_on_stderr());
@@ -184,7 +192,8 @@ class server {
       std::optional<std::string> failed;
       try {
         net::tls_info info;
-        conn = co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
+        conn =
+            co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
         io_.verbose(1, "tls: {} {} with {}{}", info.version, info.cipher, st.peer,
                     info.peer_subject.empty() ? "" : ", client " + info.peer_subject);
       } catch (const vitnet::error& e) {
@@ -194,9 +203,10 @@ class server {
         if (!io_.json()) io_.warn("{}", *failed);
         report_close(io_, ctx_, st, "error: " + *failed, events_on_stderr());
         --active_;
-        co_return;
+        co_return false;
       }
     }
+    if (single) single->close();
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
     if (o_.idle_timeout)
@@ -212,6 +222,7 @@ class server {
     conn.close();
     report_close(io_, ctx_, st, reason, events_on_stderr());
     --active_;
+    co_return true;
   }
 
   static std::string reason_of(const net::copy_result& r) {

@@ -39,9 +39,9 @@ struct tls_gen_options {
   std::vector<std::string> names;  ///< SANs (leaves, CSRs)
   net::x509::key_type key = net::x509::key_type::ec_p256;
   tls_validity validity;
-  std::string ca, ca_key;            ///< the issuer (cert, client, intermediate ca)
-  bool intermediate = false;         ///< ca: signed by --ca
-  std::string common_name;           ///< ca: --name
+  std::string ca, ca_key;     ///< the issuer (cert, client, intermediate ca)
+  bool intermediate = false;  ///< ca: signed by --ca
+  std::string common_name;    ///< ca: --name
   std::vector<net::x509::name_constraint> permitted;  ///< ca: --name-constraint
   std::string data_dir;  ///< dev: the CA's directory (default $XDG_DATA_HOME/vitnet/ca)
   tls_output_options output;
@@ -99,14 +99,16 @@ struct output_file {
   std::string path;
   std::string data;
   bool secret = false;
+  bool keep_existing = false;  ///< never replaced, even with --force (a development CA)
 };
 
-/// Writes every file or none: each goes to a new temporary file beside it (O_EXCL), is synced,
-/// then linked into place (refused, exit 74, when the path exists) or, with `force`, renamed
-/// over it. Paths that exist are reported before anything is written.
+/// Writes every file or none: each goes to a new temporary file beside it (O_EXCL), all are
+/// synced, then each is linked into place (refused, exit 74, when the path exists) or, with
+/// `force`, renamed over it. Paths that exist are reported before anything is written.
 void write_outputs(const std::vector<output_file>& files, bool force);
 
-/// Reads an input file for `option` ("--ca"), as core::read_file does (66 missing, 77 denied).
-std::string read_input(const std::string& path);
+/// Reads an input file as core::read_file does (66 missing, 77 denied), the message led by
+/// `role`: "--ca-key k.pem: no such file or directory", "verify: c.pem: ...".
+std::string read_input(const std::string& path, std::string_view role);
 
 }  // namespace commands

@@ -30,20 +30,31 @@ unsigned current_umask() {
   return m;
 }
 
-// A complete temporary copy of `f` beside its path; returns the temporary's path.
+// A temporary copy of `f` beside its path, written but not yet synced; returns its path.
 std::string write_temporary(const output_file& f) {
+  auto dir = std::filesystem::path(f.path).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   std::string tmp = f.path + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmp.data());  // O_CREAT|O_EXCL, mode 0600
   if (fd < 0) vitnet::fail_os("write", f.path, last_error());
   unsigned mode = f.secret ? 0600 : (0644 & ~current_umask());
-  bool ok = ::fchmod(fd, mode) == 0 && core::write_fd_all(fd, f.data) && ::fsync(fd) == 0;
-  auto ec = last_error();
+  bool ok = ::fchmod(fd, mode) == 0 && core::write_fd_all(fd, f.data);
+  auto e = last_error();
   ok = ::close(fd) == 0 && ok;
   if (!ok) {
     ::unlink(tmp.c_str());
-    vitnet::fail_os("write", f.path, ec);
+    vitnet::fail_os("write", f.path, e);
   }
   return tmp;
+}
+
+void sync_file(const std::string& tmp, const std::string& path) {
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::fsync(fd) == 0;
+  auto e = last_error();
+  if (fd >= 0) ::close(fd);
+  if (!ok) vitnet::fail_os("write", path, e);
 }
 
 bool exists(const std::string& path) {
@@ -54,44 +65,50 @@ bool exists(const std::string& path) {
 }  // namespace
 
 void write_outputs(const std::vector<output_file>& files, bool force) {
-  if (!force)
-    for (const auto& f : files)
-      if (exists(f.path))
-        vitnet::fail(exit_code::io, "{}: exists; use --force to overwrite it", f.path);
-  std::vector<std::string> done;  // new files written so far, removed if a later one fails
+  for (const auto& f : files)
+    if ((!force || f.keep_existing) && exists(f.path))
+      vitnet::fail(exit_code::io, "{}: exists; use --force to overwrite it", f.path);
+  std::vector<std::string> temps;  // removed on the way out, whatever happens
+  std::vector<std::string> done;   // new files in place, removed if a later one fails
   try {
-    for (const auto& f : files) {
-      auto dir = std::filesystem::path(f.path).parent_path();
-      std::error_code ec;
-      if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-      std::string tmp = write_temporary(f);
-      if (force) {
-        if (::rename(tmp.c_str(), f.path.c_str()) != 0) {
-          auto e = last_error();
-          ::unlink(tmp.c_str());
-          vitnet::fail_os("write", f.path, e);
-        }
-      } else {
-        // link() never replaces: the file appears whole, or not at all when it exists.
-        if (::link(tmp.c_str(), f.path.c_str()) != 0) {
-          auto e = last_error();
-          ::unlink(tmp.c_str());
-          if (e == std::errc::file_exists)
-            vitnet::fail(exit_code::io, "{}: exists; use --force to overwrite it", f.path);
-          vitnet::fail_os("write", f.path, e);
-        }
-        ::unlink(tmp.c_str());
-        done.push_back(f.path);
+    // Every file is written, then all are synced (the first fsync commits them together), then
+    // they go into place: a crash leaves each complete or absent.
+    for (const auto& f : files) temps.push_back(write_temporary(f));
+    for (std::size_t i = 0; i < files.size(); ++i) sync_file(temps[i], files[i].path);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const auto& f = files[i];
+      if (force && !f.keep_existing) {
+        if (::rename(temps[i].c_str(), f.path.c_str()) != 0)
+          vitnet::fail_os("write", f.path, last_error());
+        continue;
       }
+      // link() never replaces: the file appears whole, or not at all when it exists. A file
+      // system without hard links gets a rename after a last look.
+      int rc = ::link(temps[i].c_str(), f.path.c_str());
+      if (rc != 0 && (errno == EPERM || errno == EOPNOTSUPP) && !exists(f.path))
+        rc = ::rename(temps[i].c_str(), f.path.c_str());
+      if (rc != 0) {
+        auto e = last_error();
+        if (e == std::errc::file_exists)
+          vitnet::fail(exit_code::io, "{}: exists; use --force to overwrite it", f.path);
+        vitnet::fail_os("write", f.path, e);
+      }
+      done.push_back(f.path);
     }
   } catch (...) {
+    for (const auto& t : temps) ::unlink(t.c_str());
     for (const auto& p : done) ::unlink(p.c_str());
     throw;
   }
+  for (const auto& t : temps) ::unlink(t.c_str());
 }
 
-std::string read_input(const std::string& path) {
-  return core::read_file(path);
+std::string read_input(const std::string& path, std::string_view role) {
+  try {
+    return core::read_file(path);
+  } catch (const vitnet::error& e) {
+    throw vitnet::error(e.code(), fmt::format("{} {}", role, e.what()));
+  }
 }
 
 std::string file_base_for(std::string_view name) {
@@ -132,7 +149,11 @@ std::optional<wall_time> relative(std::string_view text, wall_time now) {
   auto r = std::from_chars(text.data(), text.data() + text.size(), n);
   if (r.ec != std::errc() || r.ptr == text.data() || n < 0 || n > 100000LL * 86400) return {};
   std::string_view unit(r.ptr, static_cast<std::size_t>(text.data() + text.size() - r.ptr));
-  long long scale = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  long long scale = unit == "s"   ? 1
+                    : unit == "m" ? 60
+                    : unit == "h" ? 3600
+                    : unit == "d" ? 86400
+                                  : 0;
   if (scale == 0) return {};
   auto d = std::chrono::seconds(n * scale);
   return minus ? now - d : now + d;

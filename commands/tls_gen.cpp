@@ -71,6 +71,7 @@ struct issuer {
   x509::cert_info info;
   std::string cert_path;
   std::string chain_pem;
+  std::vector<output_file> pending;  ///< a new development CA, written with the leaf
 };
 
 std::string default_key_path(const std::string& ca) {
@@ -80,7 +81,12 @@ std::string default_key_path(const std::string& ca) {
   return stem + "-key.pem";
 }
 
-issuer load_issuer(const std::string& ca, const std::string& ca_key) {
+// `roles` lead messages about the two files: the options that named them, or "dev:".
+issuer load_issuer(const std::string& ca, const std::string& ca_key,
+                   std::pair<std::string_view, std::string_view> roles = {"--ca", "--ca-key"}) {
+  issuer is;
+  is.cert_path = ca;
+  is.auth.cert_pem = read_input(ca, roles.first);
   std::string key_path = ca_key;
   if (key_path.empty()) {
     key_path = default_key_path(ca);
@@ -89,10 +95,7 @@ issuer load_issuer(const std::string& ca, const std::string& ca_key) {
       vitnet::fail(exit_code::usage, "--ca {}: give its key with --ca-key (no {} beside it)", ca,
                    key_path);
   }
-  issuer is;
-  is.cert_path = ca;
-  is.auth.cert_pem = read_input(ca);
-  is.auth.key_pem = read_input(key_path);
+  is.auth.key_pem = read_input(key_path, roles.second);
   std::vector<std::string> certs;
   try {
     certs = x509::split_certificates(is.auth.cert_pem);
@@ -108,7 +111,8 @@ issuer load_issuer(const std::string& ca, const std::string& ca_key) {
     throw vitnet::error(e.code(), fmt::format("{}: {}", key_path, e.what()));
   }
   if (!matches)
-    vitnet::fail(exit_code::data, "{}: this key does not match the CA certificate {}", key_path, ca);
+    vitnet::fail(exit_code::data, "{}: this key does not match the CA certificate {}", key_path,
+                 ca);
   if (!is.info.is_ca)
     vitnet::fail(exit_code::data, "{}: '{}' is not a CA certificate (basicConstraints CA:FALSE)",
                  ca, is.info.subject);
@@ -127,7 +131,7 @@ void warn_outlives(core::io& io, const std::string& path, const x509::cert_info&
 
 std::string p12_password(const tls_output_options& o) {
   if (o.p12_empty_password) return {};
-  std::string pass = read_input(o.p12_pass_file);
+  std::string pass = read_input(o.p12_pass_file, "--p12-pass-file");
   if (auto nl = pass.find_first_of("\r\n"); nl != std::string::npos) pass.resize(nl);
   if (pass.empty())
     vitnet::fail(exit_code::usage,
@@ -149,8 +153,10 @@ struct written {
 void print_summary(core::io& io, const written& w, const x509::cert_info* c,
                    nlohmann::ordered_json extra = nlohmann::ordered_json::object()) {
   if (io.json()) {
-    nlohmann::ordered_json j{{"certificate", path_or_null(w.cert)}, {"key", path_or_null(w.key)},
-                             {"chain", path_or_null(w.chain)},      {"p12", path_or_null(w.p12)},
+    nlohmann::ordered_json j{{"certificate", path_or_null(w.cert)},
+                             {"key", path_or_null(w.key)},
+                             {"chain", path_or_null(w.chain)},
+                             {"p12", path_or_null(w.p12)},
                              {"csr", path_or_null(w.csr)}};
     if (c) {
       j["subject"] = c->subject;
@@ -210,6 +216,7 @@ written write_leaf(const x509::issued& made, const issuer* by, const std::string
         {w.p12, x509::to_pkcs12(made.cert_pem, made.key_pem, chain, p12_password(out), friendly),
          true});
   }
+  if (by) files.insert(files.end(), by->pending.begin(), by->pending.end());
   write_outputs(files, out.force);
   return w;
 }
@@ -229,7 +236,8 @@ std::string dev_ca_dir() {
     return std::string(xdg) + "/vitnet/ca";
   const char* home = std::getenv("HOME");
   if (!home || !*home)
-    vitnet::fail(exit_code::config, "dev: neither XDG_DATA_HOME nor HOME is set: no place for the CA");
+    vitnet::fail(exit_code::config,
+                 "dev: neither XDG_DATA_HOME nor HOME is set: no place for the CA");
   return std::string(home) + "/.local/share/vitnet/ca";
 }
 
@@ -243,7 +251,6 @@ issuer dev_issuer(core::io& io, const tls_gen_options& o, nlohmann::ordered_json
   std::string dir = dev_ca_dir();
   std::string cert = dir + "/ca.pem", key = dir + "/ca-key.pem";
   bool have_cert = file_exists(cert), have_key = file_exists(key);
-  bool created = false;
   if (have_cert != have_key)
     vitnet::fail(exit_code::data, "{}: {} without {}; remove the directory to make a new CA", dir,
                  have_cert ? cert : key, have_cert ? key : cert);
@@ -260,26 +267,42 @@ issuer dev_issuer(core::io& io, const tls_gen_options& o, nlohmann::ordered_json
     spec.not_before = w.not_before;
     spec.not_after = w.not_after;
     auto made = x509::issue(spec, o.key, nullptr);
-    write_outputs({{key, made.key_pem, true}, {cert, made.cert_pem, false}}, false);
-    created = true;
+    issuer is;
+    is.cert_path = cert;
+    is.auth = {made.cert_pem, made.key_pem};
+    is.info = x509::describe_cert(made.cert_pem);
+    // Written with the leaf, in one go: a failure leaves neither.
+    is.pending = {{key, made.key_pem, true, true}, {cert, made.cert_pem, false, true}};
+    extra["ca"] = {
+        {"certificate", cert}, {"key", key}, {"created", true}, {"sha256", is.info.sha256}};
+    return is;
   } else {
     struct stat st {};
     if (::stat(key.c_str(), &st) == 0 && (st.st_mode & 077))
       io.warn("{}: the CA key is readable by others (mode {:04o}); chmod 600 it", key,
               st.st_mode & 0777);
   }
-  issuer is = load_issuer(cert, key);
+  issuer is = load_issuer(cert, key, {"dev:", "dev:"});
   auto now = std::chrono::system_clock::now();
   if (is.info.not_after_unix <= std::chrono::system_clock::to_time_t(now))
-    vitnet::fail(exit_code::data, "{}: the development CA expired at {}; remove {} to make a new one",
-                 cert, is.info.not_after, dir);
-  io.note("{} development CA {}", created ? "created the" : "using the", cert);
-  io.note("trust it: curl --cacert {0}; NODE_EXTRA_CA_CERTS={0}; system-wide on Debian: "
-          "sudo cp {0} /usr/local/share/ca-certificates/vitnet-dev-ca.crt && "
-          "sudo update-ca-certificates",
-          cert);
-  extra["ca"] = {{"certificate", cert}, {"key", key}, {"created", created}, {"sha256", is.info.sha256}};
+    vitnet::fail(exit_code::data,
+                 "{}: the development CA expired at {}; remove {} to make a new one", cert,
+                 is.info.not_after, dir);
+  extra["ca"] = {
+      {"certificate", cert}, {"key", key}, {"created", false}, {"sha256", is.info.sha256}};
   return is;
+}
+
+// Where the development CA is and how to trust it, once its files are in place.
+void note_dev_ca(core::io& io, const nlohmann::ordered_json& extra) {
+  const auto& ca = extra.at("ca");
+  std::string cert = ca.at("certificate");
+  io.note("{} development CA {}", ca.at("created").get<bool>() ? "created the" : "using the", cert);
+  io.note(
+      "trust it: curl --cacert {0}; NODE_EXTRA_CA_CERTS={0}; system-wide on Debian: "
+      "sudo cp {0} /usr/local/share/ca-certificates/vitnet-dev-ca.crt && "
+      "sudo update-ca-certificates",
+      cert);
 }
 
 int gen_ca(core::io& io, const tls_gen_options& o) {
@@ -288,8 +311,8 @@ int gen_ca(core::io& io, const tls_gen_options& o) {
   x509::cert_spec spec;
   spec.kind = o.intermediate ? x509::profile::intermediate_ca : x509::profile::root_ca;
   spec.common_name = !o.common_name.empty() ? o.common_name
-                     : o.intermediate      ? "vitnet intermediate CA"
-                                           : "vitnet root CA";
+                     : o.intermediate       ? "vitnet intermediate CA"
+                                            : "vitnet root CA";
   spec.permitted = o.permitted;
   auto w = validity_for(o.validity, false);
   spec.not_before = w.not_before;
@@ -301,7 +324,9 @@ int gen_ca(core::io& io, const tls_gen_options& o) {
     if (e.code() != exit_code::data || !by) throw;
     throw vitnet::error(e.code(), fmt::format("{}: {}", by->cert_path, e.what()));
   }
-  std::string base = !o.output.base.empty() ? o.output.base : o.intermediate ? "intermediate" : "ca";
+  std::string base = !o.output.base.empty() ? o.output.base
+                     : o.intermediate       ? "intermediate"
+                                            : "ca";
   written wr;
   wr.cert = join(o.output.out_dir, base + ".pem");
   wr.key = join(o.output.out_dir, base + "-key.pem");
@@ -336,6 +361,7 @@ int gen_leaf(core::io& io, const tls_gen_options& o) {
   }
   std::string base = !o.output.base.empty() ? o.output.base : file_base_for(o.names.front());
   auto wr = write_leaf(made, &by, base, o.output, o.names.front());
+  if (o.kind == tls_gen_kind::dev) note_dev_ca(io, extra);
   auto info = x509::describe_cert(made.cert_pem);
   warn_outlives(io, wr.cert, info, &by);
   print_summary(io, wr, &info, extra);
@@ -380,7 +406,7 @@ net::task<int> run_tls_gen(net::context&, const tls_gen_options& o, core::io& io
 }
 
 net::task<int> run_tls_sign(net::context&, const tls_sign_options& o, core::io& io) {
-  std::string csr = read_input(o.csr);
+  std::string csr = read_input(o.csr, "sign:");
   auto w = validity_for(o.validity, true);
   issuer by = load_issuer(o.ca, o.ca_key);
   x509::cert_spec spec;

@@ -149,7 +149,8 @@ std::optional<net::endpoint> endpoint_of(const std::string& target) {
   auto e = net::try_parse_endpoint(target, message);
   if (!e) return std::nullopt;
   if (!e->is_stream() || e->is_unix() || e->port == 0)
-    vitnet::fail(exit_code::usage, "inspect: {}: give a file, or HOST:PORT of a TLS server", target);
+    vitnet::fail(exit_code::usage, "inspect: {}: give a file, or HOST:PORT of a TLS server",
+                 target);
   return e;
 }
 
@@ -176,7 +177,7 @@ net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
   if (!chain.empty()) {
     r = x509::inspect(chain);
     x509::verify_options vo;
-    if (!o.ca.empty()) vo.trusted_pem = read_input(o.ca);
+    if (!o.ca.empty()) vo.trusted_pem = read_input(o.ca, "--ca");
     (net::ip_address::parse(where.host) ? vo.ip : vo.host) = where.host;
     vo.use = x509::purpose::server;
     v = x509::verify(chain, vo);
@@ -216,10 +217,10 @@ net::task<int> run_tls_inspect(net::context& ctx, const tls_inspect_options& o, 
   if (auto where = endpoint_of(o.target)) {
     co_return co_await inspect_endpoint(ctx, o, *where, io);
   }
-  std::string data = read_input(o.target);
+  std::string data = read_input(o.target, "inspect:");
   std::optional<std::string> password;
   if (!o.p12_pass_file.empty()) {
-    password = read_input(o.p12_pass_file);
+    password = read_input(o.p12_pass_file, "--p12-pass-file");
     if (auto nl = password->find_first_of("\r\n"); nl != std::string::npos) password->resize(nl);
   }
   x509::inspection r;

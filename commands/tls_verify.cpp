@@ -13,9 +13,9 @@ namespace x509 = net::x509;
 
 net::task<int> run_tls_verify(net::context&, const tls_verify_options& o, core::io& io) {
   x509::verify_options v;
-  std::string chain = read_input(o.cert);
-  if (!o.ca.empty()) v.trusted_pem = read_input(o.ca);
-  if (!o.untrusted.empty()) v.untrusted_pem = read_input(o.untrusted);
+  std::string chain = read_input(o.cert, "verify:");
+  if (!o.ca.empty()) v.trusted_pem = read_input(o.ca, "--ca");
+  if (!o.untrusted.empty()) v.untrusted_pem = read_input(o.untrusted, "--untrusted");
   v.host = o.host;
   v.ip = o.ip;
   v.use = o.use;
@@ -26,7 +26,8 @@ net::task<int> run_tls_verify(net::context&, const tls_verify_options& o, core::
   } catch (const vitnet::error& e) {
     // Which file was bad: the certificate's unless the message is about the CA.
     std::string_view what = e.what();
-    const std::string& file = what.find("CA") != std::string_view::npos && !o.ca.empty() ? o.ca : o.cert;
+    const std::string& file =
+        what.find("CA") != std::string_view::npos && !o.ca.empty() ? o.ca : o.cert;
     throw vitnet::error(e.code(), fmt::format("verify: {}: {}", file, what));
   }
   if (io.json()) {

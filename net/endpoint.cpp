@@ -23,7 +23,8 @@ std::string_view transport_name(transport t) {
 
 std::string endpoint::to_string() const {
   if (is_unix()) return abstract ? fmt::format("unix://@{}", path) : fmt::format("unix://{}", path);
-  return fmt::format("{}://{}", tls ? "tls" : transport_name(transport), join_host_port(host, port));
+  return fmt::format("{}://{}", tls ? "tls" : transport_name(transport),
+                     join_host_port(host, port));
 }
 
 std::string endpoint::display() const {
@@ -77,7 +78,8 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
     else if (scheme == "tls")
       ep.transport = transport::tcp, ep.tls = true;
     else {
-      message = fmt::format("unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls)", scheme, url);
+      message =
+          fmt::format("unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls)", scheme, url);
       return std::nullopt;
     }
   } else if (url.starts_with("unix:")) {

@@ -58,8 +58,10 @@ bool acts_on_traffic(fault_kind k) {
 
 std::string fault_spec::describe() const {
   std::string where;
-  if (!from.empty()) where = fmt::format(" {}{}{}", from, both_ways ? "<->" : "->", to);
-  else if (!to.empty()) where = " ->" + to;
+  if (!from.empty())
+    where = fmt::format(" {}{}{}", from, both_ways ? "<->" : "->", to);
+  else if (!to.empty())
+    where = " ->" + to;
   if (!host.empty()) where += " " + host;
   if (port) where += fmt::format(":{}", *port);
   std::string when = fmt::format(" at {}", core::format_duration(at));

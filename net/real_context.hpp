@@ -18,7 +18,9 @@ class real_context final : public context {
   int run(std::function<task<int>(context&)> main);
 
   clock::time_point now() const override;
-  std::chrono::system_clock::time_point calendar_now() const override { return std::chrono::system_clock::now(); }
+  std::chrono::system_clock::time_point calendar_now() const override {
+    return std::chrono::system_clock::now();
+  }
   std::unique_ptr<net::timer> make_timer() override;
   task<std::vector<ip_address>> resolve(std::string host, duration deadline) override;
   using context::connect_once;

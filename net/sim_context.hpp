@@ -32,7 +32,8 @@ class sim_context final : public context {
 
   clock::time_point now() const override { return w_.now(); }
   std::chrono::system_clock::time_point calendar_now() const override {
-    return w_.calendar_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(w_.elapsed());
+    return w_.calendar_start +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(w_.elapsed());
   }
   std::unique_ptr<net::timer> make_timer() override;
   task<std::vector<ip_address>> resolve(std::string name, duration deadline) override;

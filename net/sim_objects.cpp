@@ -16,10 +16,16 @@ constexpr std::size_t window = 256 * 1024;  // unacknowledged plus unread bytes 
 constexpr duration min_rto = std::chrono::milliseconds(200);
 constexpr duration max_rto = std::chrono::seconds(8);
 
+void send_segment(const std::shared_ptr<connection>& c, int side, segment seg);
+
 void arrive(connection& c, int side, const segment& seg) {
   auto& d = c.dir[side];
   d.in_flight -= seg.data.size();
   if (c.reset) return;
+  if (seg.rst) {
+    c.do_reset(seg.why);
+    return;
+  }
   int r = 1 - side;
   if (c.dead[r]) {
     // A crashed host says nothing; once it is back up it knows nothing of the connection.
@@ -28,12 +34,19 @@ void arrive(connection& c, int side, const segment& seg) {
   }
   end* e = c.ends[r];
   if (!e || e->closed) {
-    if (!seg.data.empty()) c.do_reset("data for a closed socket");
+    // The closed side answers data with a reset, which travels back like any segment.
+    if (!seg.data.empty())
+      send_segment(c.shared_from_this(), r, segment{{}, false, true, "data for a closed socket"});
     return;
   }
   if (!seg.data.empty()) {
-    d.buf += seg.data;
-    c.bytes_crossed += seg.data.size();
+    std::string_view data = seg.data;
+    // A reset-after-N fault lets exactly N bytes through, then resets.
+    if (c.reset_after && c.bytes_crossed + data.size() > *c.reset_after)
+      data = data.substr(
+          0, static_cast<std::size_t>(*c.reset_after - std::min(c.bytes_crossed, *c.reset_after)));
+    d.buf += data;
+    c.bytes_crossed += data.size();
     e->rd.notify();
     if (c.reset_after && c.bytes_crossed >= *c.reset_after) {
       if (c.on_reset_after) c.on_reset_after();
@@ -62,8 +75,9 @@ void pump(const std::shared_ptr<connection>& c, int side) {
       // TCP retransmits: the bytes come later, never lost.
       d.retry_pending = true;
       auto rto = d.rto;
-      c->w.trace(fmt::format("segment {} -> {} dropped ({} bytes{}), resent in {}", c->name(side), c->name(1 - side),
-                             seg.data.size(), seg.fin ? ", fin" : "", core::format_duration(rto)));
+      c->w.trace(fmt::format("segment {} -> {} dropped ({} bytes{}), resent in {}", c->name(side),
+                             c->name(1 - side), seg.data.size(), seg.fin ? ", fin" : "",
+                             core::format_duration(rto)));
       d.rto = std::min(d.rto * 2, max_rto);
       c->w.at(c->w.now() + rto, [c, side] {
         c->dir[side].retry_pending = false;
@@ -139,8 +153,9 @@ io_result try_read_some(end& e, std::span<char> buf) {
     return {{}, n};
   }
   auto& c = *e.conn;
-  if (c.reset) return {asio::error::connection_reset, 0};
   auto& d = c.dir[1 - e.side];
+  // As Linux does, what arrived before a reset is read first; the reset comes after it.
+  if (d.unread() == 0 && c.reset) return {asio::error::connection_reset, 0};
   if (d.unread() > 0) {
     std::size_t n = std::min(buf.size(), d.unread());
     std::memcpy(buf.data(), d.buf.data() + d.off, n);
@@ -229,9 +244,10 @@ void cancel(end& e) {
 void close(end& e) {
   if (e.closed) return;
   if (e.conn && !e.conn->dead[e.side]) {
-    // Closing with unread data makes TCP answer with a reset rather than a FIN.
+    // Closing with unread data makes TCP send a reset rather than a FIN; what was sent before
+    // it still arrives first.
     if (e.conn->dir[1 - e.side].unread() > 0)
-      e.conn->do_reset("closed with unread data");
+      send_segment(e.conn, e.side, segment{{}, false, true, "closed with unread data"});
     else
       shutdown_send(e);
   }

@@ -25,6 +25,8 @@ struct end;
 struct segment {
   std::string data;
   bool fin = false;
+  bool rst = false;  ///< a reset, travelling behind the data sent before it
+  std::string why;   ///< of a reset, for the trace
 };
 
 /// Bytes flowing from one end of a connection to the other.

@@ -233,6 +233,11 @@ void stream::close() {
       impl_->s);
 }
 
+std::string stream::failure_detail() const {
+  if (auto* t = impl_->tls()) return t->failure;
+  return {};
+}
+
 void stream::abort() {
   if (auto* t = impl_->tls()) return t->inner.abort();
   if (auto* e = impl_->sim_end()) {

@@ -55,6 +55,10 @@ class stream {
   void abort();
   bool is_open() const;
 
+  /// What a TLS layer said when the last read or write failed ("tlsv13 alert certificate
+  /// required"); empty for other streams.
+  std::string failure_detail() const;
+
   /// The peer for diagnostics: "127.0.0.1:5555", "unix:/tmp/s", "stdin".
   const std::string& peer_name() const;
   /// The peer's IP address and port, for IP connections.

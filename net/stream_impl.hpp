@@ -13,9 +13,9 @@ namespace net {
 /// Whether a stream alternative is one of asio's I/O objects.
 struct tls_layer;
 template <typename T>
-constexpr bool is_asio_object = !std::is_same_v<T, struct blocking_fd> &&
-                                !std::is_same_v<T, std::shared_ptr<sim::end>> &&
-                                !std::is_same_v<T, std::shared_ptr<tls_layer>>;
+constexpr bool is_asio_object =
+    !std::is_same_v<T, struct blocking_fd> && !std::is_same_v<T, std::shared_ptr<sim::end>> &&
+    !std::is_same_v<T, std::shared_ptr<tls_layer>>;
 
 /// A file descriptor that cannot be polled (a regular file, /dev/null): read and written directly.
 struct blocking_fd {
@@ -24,10 +24,9 @@ struct blocking_fd {
 };
 
 struct stream::impl {
-  using variant =
-      std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
-                   asio::posix::stream_descriptor, blocking_fd, std::shared_ptr<sim::end>,
-                   std::shared_ptr<struct tls_layer>>;
+  using variant = std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
+                               asio::posix::stream_descriptor, blocking_fd,
+                               std::shared_ptr<sim::end>, std::shared_ptr<struct tls_layer>>;
   template <typename S>
   impl(S&& s, std::string name) : s(std::forward<S>(s)), peer_name(std::move(name)) {}
 

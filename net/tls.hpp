@@ -15,7 +15,7 @@ struct tls_client_options {
   std::string server_name;  ///< the name verified against the certificate (a host or IP)
   std::string sni;          ///< the name sent in SNI; defaults to server_name unless it is an IP
   std::vector<std::string> alpn;
-  std::string ca_file;  ///< trust these instead of the system store
+  std::string ca_file;    ///< trust these instead of the system store
   bool insecure = false;  ///< no verification at all
   std::string pin;        ///< "sha256:AB:CD:..." (or bare hex): the certificate must have this hash
   std::string cert_file, key_file;  ///< a client certificate
@@ -23,11 +23,12 @@ struct tls_client_options {
 };
 
 struct tls_server_options {
-  std::string cert_file, key_file;  ///< the certificate chain and its key; neither: an ephemeral one
-  std::string client_ca_file;       ///< require client certificates issued by these (mTLS)
+  std::string cert_file,
+      key_file;                ///< the certificate chain and its key; neither: an ephemeral one
+  std::string client_ca_file;  ///< require client certificates issued by these (mTLS)
   std::vector<std::string> alpn;
   std::string min_version;
-  std::vector<std::string> names;   ///< names for the ephemeral certificate
+  std::vector<std::string> names;  ///< names for the ephemeral certificate
 };
 
 /// What a handshake settled.

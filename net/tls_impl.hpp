@@ -1,7 +1,8 @@
 #pragma once
 // Private to net/: a TLS session over an inner stream, held by a stream.
-#include <memory>
 #include <openssl/ssl.h>
+
+#include <memory>
 
 #include "net/stream.hpp"
 
@@ -20,6 +21,7 @@ struct tls_layer : std::enable_shared_from_this<tls_layer> {
   stream inner;
   context* ctx = nullptr;
   bool close_notify_sent = false;
+  std::string failure;  ///< what OpenSSL said when reading or writing failed
   std::unique_ptr<char[]> scratch = std::make_unique<char[]>(scratch_size);
   static constexpr std::size_t scratch_size = 64 * 1024;
 };

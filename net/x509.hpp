@@ -76,10 +76,10 @@ enum class profile { root_ca, intermediate_ca, server, client };
 /// What to put in a certificate besides its key.
 struct cert_spec {
   profile kind = profile::server;
-  std::string common_name;                     ///< subject CN; empty: the first name
-  std::vector<std::string> names;              ///< SANs, auto-typed (leaves)
-  std::vector<name_constraint> permitted;      ///< name constraints (CAs)
-  std::string organization;                    ///< subject O, when not empty
+  std::string common_name;                 ///< subject CN; empty: the first name
+  std::vector<std::string> names;          ///< SANs, auto-typed (leaves)
+  std::vector<name_constraint> permitted;  ///< name constraints (CAs)
+  std::string organization;                ///< subject O, when not empty
   time_point not_before, not_after;
 };
 
@@ -124,8 +124,8 @@ std::string to_pkcs12(const std::string& cert_pem, const std::string& key_pem,
 
 struct cert_info {
   int version = 3;
-  std::string subject, issuer;  ///< RFC 2253 order reversed as people read it: "CN=x, O=y"
-  std::string serial;           ///< hex, uppercase, no separators
+  std::string subject, issuer;        ///< RFC 2253 order reversed as people read it: "CN=x, O=y"
+  std::string serial;                 ///< hex, uppercase, no separators
   std::string not_before, not_after;  ///< "2025-01-31T12:00:00Z"
   std::int64_t not_before_unix = 0, not_after_unix = 0;
   std::string key;                  ///< "ec p256", "ed25519", "rsa 2048"
@@ -133,9 +133,9 @@ struct cert_info {
   bool self_signed = false;
   bool is_ca = false;
   std::optional<int> path_len;
-  std::vector<std::string> key_usage;      ///< "digitalSignature", "keyCertSign", ...
-  std::vector<std::string> ext_key_usage;  ///< "serverAuth", "clientAuth", ...
-  std::vector<std::string> names;          ///< SANs as to_string(san) writes them
+  std::vector<std::string> key_usage;            ///< "digitalSignature", "keyCertSign", ...
+  std::vector<std::string> ext_key_usage;        ///< "serverAuth", "clientAuth", ...
+  std::vector<std::string> names;                ///< SANs as to_string(san) writes them
   std::vector<std::string> permitted, excluded;  ///< name constraints, "DNS:x" / "IP:10.0.0.0/8"
   std::string subject_key_id, authority_key_id;  ///< hex with colons; empty when absent
   std::vector<std::string> critical;  ///< extensions marked critical ("basicConstraints", ...)
@@ -153,8 +153,8 @@ struct csr_info {
 struct key_info {
   std::string type;  ///< "ec p256", "ed25519", "rsa 2048"
   int bits = 0;
-  bool encrypted = false;           ///< an ENCRYPTED PRIVATE KEY we did not open
-  std::string public_key_sha256;    ///< SHA-256 of the DER SubjectPublicKeyInfo, "AB:CD:..."
+  bool encrypted = false;         ///< an ENCRYPTED PRIVATE KEY we did not open
+  std::string public_key_sha256;  ///< SHA-256 of the DER SubjectPublicKeyInfo, "AB:CD:..."
 };
 
 /// What a file holds. `kind`: "certificate", "chain" (several certificates), "csr", "key",
@@ -198,8 +198,8 @@ struct verify_result {
   /// When invalid: "expired", "not yet valid", "untrusted", "name mismatch", "wrong purpose",
   /// "name-constraint violation", or "invalid" for anything else.
   std::string reason;
-  std::string detail;  ///< OpenSSL's words and the certificate at fault
-  int depth = -1;      ///< which certificate failed (0 the leaf)
+  std::string detail;              ///< OpenSSL's words and the certificate at fault
+  int depth = -1;                  ///< which certificate failed (0 the leaf)
   std::vector<std::string> chain;  ///< subjects of the chain that was built, leaf first
 };
 

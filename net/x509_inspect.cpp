@@ -18,10 +18,14 @@ constexpr int max_p12_iterations = 10'000'000;
 
 std::vector<std::string> key_usage_names(std::uint32_t ku) {
   static const std::pair<std::uint32_t, const char*> bits[] = {
-      {KU_DIGITAL_SIGNATURE, "digitalSignature"}, {KU_NON_REPUDIATION, "nonRepudiation"},
-      {KU_KEY_ENCIPHERMENT, "keyEncipherment"},   {KU_DATA_ENCIPHERMENT, "dataEncipherment"},
-      {KU_KEY_AGREEMENT, "keyAgreement"},         {KU_KEY_CERT_SIGN, "keyCertSign"},
-      {KU_CRL_SIGN, "cRLSign"},                   {KU_ENCIPHER_ONLY, "encipherOnly"},
+      {KU_DIGITAL_SIGNATURE, "digitalSignature"},
+      {KU_NON_REPUDIATION, "nonRepudiation"},
+      {KU_KEY_ENCIPHERMENT, "keyEncipherment"},
+      {KU_DATA_ENCIPHERMENT, "dataEncipherment"},
+      {KU_KEY_AGREEMENT, "keyAgreement"},
+      {KU_KEY_CERT_SIGN, "keyCertSign"},
+      {KU_CRL_SIGN, "cRLSign"},
+      {KU_ENCIPHER_ONLY, "encipherOnly"},
       {KU_DECIPHER_ONLY, "decipherOnly"}};
   std::vector<std::string> out;
   for (auto& [bit, name] : bits)
@@ -46,8 +50,8 @@ std::string spki_sha256(EVP_PKEY* k) {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(k, &der);
   if (len <= 0) return {};
-  std::string fp =
-      fingerprint_sha256_der(std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
+  std::string fp = fingerprint_sha256_der(
+      std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
   OPENSSL_free(der);
   return fp;
 }
@@ -81,12 +85,12 @@ cert_info describe(X509* c) {
       i.ext_key_usage.push_back(object_name(sk_ASN1_OBJECT_value(eku, n)));
     EXTENDED_KEY_USAGE_free(eku);
   }
-  gens_ptr sans(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
+  gens_ptr sans(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
   i.names = general_names_text(sans.get());
   if (auto* nc = static_cast<NAME_CONSTRAINTS*>(
           X509_get_ext_d2i(c, NID_name_constraints, nullptr, nullptr))) {
-    auto subtrees = [](STACK_OF(GENERAL_SUBTREE) * s, std::vector<std::string>& out) {
+    auto subtrees = [](STACK_OF(GENERAL_SUBTREE) * s, std::vector<std::string> & out) {
       for (int n = 0; s && n < sk_GENERAL_SUBTREE_num(s); ++n) {
         gens_ptr one(GENERAL_NAMES_new());
         sk_GENERAL_NAME_push(one.get(), GENERAL_NAME_dup(sk_GENERAL_SUBTREE_value(s, n)->base));
@@ -101,7 +105,8 @@ cert_info describe(X509* c) {
   i.authority_key_id = octets_hex(X509_get0_authority_key_id(c));
   for (int n = 0; n < X509_get_ext_count(c); ++n) {
     X509_EXTENSION* e = X509_get_ext(c, n);
-    if (X509_EXTENSION_get_critical(e)) i.critical.push_back(object_name(X509_EXTENSION_get_object(e)));
+    if (X509_EXTENSION_get_critical(e))
+      i.critical.push_back(object_name(X509_EXTENSION_get_object(e)));
   }
   i.sha256 = cert_fingerprint(c);
   ERR_clear_error();
@@ -165,7 +170,7 @@ void read_pem(std::string_view data, collected& out) {
     long n = static_cast<long>(body.size());
     if (name == "CERTIFICATE" || name == "X509 CERTIFICATE" || name == "TRUSTED CERTIFICATE") {
       cert_ptr c{name == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, n)
-                                                : d2i_X509(nullptr, &p, n)};
+                                               : d2i_X509(nullptr, &p, n)};
       if (!c) fail_openssl(exit_code::data, "malformed certificate");
       out.add(std::move(c));
     } else if (name == "CERTIFICATE REQUEST" || name == "NEW CERTIFICATE REQUEST") {
@@ -258,7 +263,8 @@ inspection inspect(std::string_view data, const std::string* password) {
   auto& r = out.result;
   std::size_t kinds = !r.certs.empty() + !r.csrs.empty() + !r.keys.empty();
   if (kinds == 0)
-    throw vitnet::error(exit_code::data, "no certificate, certificate request, key or PKCS#12 found");
+    throw vitnet::error(exit_code::data,
+                        "no certificate, certificate request, key or PKCS#12 found");
   if (r.kind.empty()) {
     if (kinds > 1 || r.csrs.size() > 1 || r.keys.size() > 1)
       r.kind = "bundle";

@@ -185,7 +185,7 @@ cert_ptr build(const cert_spec& spec, const std::vector<san>& sans, const std::s
     auto gens = make_general_names(sans);
     // With an empty subject the SAN carries the identity and must be critical (RFC 5280 4.2.1.6).
     if (X509_add1_ext_i2d(x.get(), NID_subject_alt_name, gens.get(), empty_subject ? 1 : 0,
-                      X509V3_ADD_DEFAULT) != 1)
+                          X509V3_ADD_DEFAULT) != 1)
       fail_openssl(exit_code::internal, "subjectAltName");
   }
   if (ca && !spec.permitted.empty()) add_name_constraints(x.get(), spec.permitted);

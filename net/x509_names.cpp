@@ -112,7 +112,8 @@ san classify_name(std::string_view name) {
   }
   check_dns(host, name);
   bool all_numeric = true;
-  for (char c : host) all_numeric = all_numeric && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
+  for (char c : host)
+    all_numeric = all_numeric && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
   if (all_numeric) bad_name(name, "not a valid IP address");
   return {san::kind::dns, host};
 }
@@ -138,8 +139,9 @@ name_constraint parse_name_constraint(std::string_view text) {
   if (kind == "ip") {
     auto block = cidr::parse(value);
     if (!block)
-      throw vitnet::error(exit_code::usage,
-                          fmt::format("name constraint '{}': not an IP block (IP:10.0.0.0/8)", text));
+      throw vitnet::error(
+          exit_code::usage,
+          fmt::format("name constraint '{}': not an IP block (IP:10.0.0.0/8)", text));
     return {true, block->to_string()};
   }
   if (kind == "dns") {
@@ -199,9 +201,10 @@ std::string ip_text(const ASN1_OCTET_STRING* os) {
   const unsigned char* p = ASN1_STRING_get0_data(os);
   int n = ASN1_STRING_length(os);
   auto addr = [&](const unsigned char* b, int len) {
-    if (len == 4) return ip_address::v4((std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) |
-                                        (std::uint32_t(b[2]) << 8) | b[3])
-        .to_string();
+    if (len == 4)
+      return ip_address::v4((std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) |
+                            (std::uint32_t(b[2]) << 8) | b[3])
+          .to_string();
     std::array<std::uint8_t, 16> a{};
     std::copy(b, b + 16, a.begin());
     return ip_address::v6(a).to_string();

@@ -28,11 +28,10 @@ std::string to_pkcs12(const std::string& cert_pem, const std::string& key_pem,
   cert_stack chain;
   for (auto& c : read_certs(chain_pem, "chain")) chain.push(std::move(c));
   // mac_iter -1: no MAC yet; the one added below uses SHA-256 instead of PKCS12_create's SHA-1.
-  p12_ptr p12(PKCS12_create_ex(password.c_str(), friendly_name.empty() ? nullptr
-                                                                       : friendly_name.c_str(),
-                               key.get(), cert.get(), chain.size() ? chain.get() : nullptr,
-                               NID_aes_256_cbc, NID_aes_256_cbc, iterations, -1, 0, nullptr,
-                               nullptr));
+  p12_ptr p12(PKCS12_create_ex(password.c_str(),
+                               friendly_name.empty() ? nullptr : friendly_name.c_str(), key.get(),
+                               cert.get(), chain.size() ? chain.get() : nullptr, NID_aes_256_cbc,
+                               NID_aes_256_cbc, iterations, -1, 0, nullptr, nullptr));
   if (!p12) fail_openssl(exit_code::protocol, "pkcs12");
   if (PKCS12_set_mac(p12.get(), password.c_str(), -1, nullptr, 0, iterations, EVP_sha256()) != 1)
     fail_openssl(exit_code::protocol, "pkcs12 mac");

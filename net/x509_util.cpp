@@ -55,7 +55,8 @@ std::vector<cert_ptr> read_certs(std::string_view data, std::string_view what) {
   std::vector<cert_ptr> out;
   if (!looks_pem(data)) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
-    if (cert_ptr c{d2i_X509(nullptr, &p, static_cast<long>(data.size()))}) out.push_back(std::move(c));
+    if (cert_ptr c{d2i_X509(nullptr, &p, static_cast<long>(data.size()))})
+      out.push_back(std::move(c));
     ERR_clear_error();
     return out;
   }
@@ -70,7 +71,7 @@ std::vector<cert_ptr> read_certs(std::string_view data, std::string_view what) {
     if (n == "CERTIFICATE" || n == "X509 CERTIFICATE" || n == "TRUSTED CERTIFICATE") {
       const unsigned char* p = der;
       cert_ptr c{n == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, len)
-                                             : d2i_X509(nullptr, &p, len)};
+                                            : d2i_X509(nullptr, &p, len)};
       OPENSSL_free(name), OPENSSL_free(header), OPENSSL_free(der);
       if (!c) fail_openssl(exit_code::data, fmt::format("{}: malformed certificate", what));
       out.push_back(std::move(c));
@@ -93,14 +94,13 @@ pkey_ptr read_private_key(std::string_view data, std::string_view what) {
   pkey_ptr k;
   if (looks_pem(data)) {
     if (data.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos)
-      throw vitnet::error(exit_code::data,
-                          fmt::format("{}: the key is encrypted; decrypt it first "
-                                      "(openssl pkey -in KEY -out PLAIN)",
-                                      what));
+      throw vitnet::error(exit_code::data, fmt::format("{}: the key is encrypted; decrypt it first "
+                                                       "(openssl pkey -in KEY -out PLAIN)",
+                                                       what));
     auto b = read_bio(data);
     // No password callback: an encrypted key fails instead of prompting.
-    k.reset(PEM_read_bio_PrivateKey(b.get(), nullptr,
-                                    [](char*, int, int, void*) { return -1; }, nullptr));
+    k.reset(PEM_read_bio_PrivateKey(
+        b.get(), nullptr, [](char*, int, int, void*) { return -1; }, nullptr));
   } else {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
     k.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(data.size())));
@@ -219,9 +219,9 @@ std::string iso_time(std::int64_t s) {
 std::string name_text(const X509_NAME* n) {
   bio_ptr b(BIO_new(BIO_s_mem()));
   // RFC 2253 escaping, most significant RDN last as people read it; UTF-8 kept.
-  X509_NAME_print_ex(b.get(), n, 0,
-                     (XN_FLAG_RFC2253 & ~XN_FLAG_SEP_MASK & ~ASN1_STRFLGS_ESC_MSB) |
-                         XN_FLAG_SEP_CPLUS_SPC);
+  X509_NAME_print_ex(
+      b.get(), n, 0,
+      (XN_FLAG_RFC2253 & ~XN_FLAG_SEP_MASK & ~ASN1_STRFLGS_ESC_MSB) | XN_FLAG_SEP_CPLUS_SPC);
   return bio_text(b.get());
 }
 

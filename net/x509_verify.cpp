@@ -51,8 +51,8 @@ std::string_view verify_reason(long e) {
 namespace {
 
 std::string names_of(X509* c) {
-  gens_ptr sans(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
+  gens_ptr sans(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
   std::string out;
   for (auto& n : general_names_text(sans.get())) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "no subjectAltName" : out;

@@ -9,7 +9,6 @@ expect_exit 0 "$VITNET" tls gen csr api.example.com 10.0.0.7
 openssl req -in api.example.com.csr -noout -verify 2>&1 | grep -q "verify OK" || fail "openssl does not verify the CSR"
 expect_exit 0 "$VITNET" tls sign --ca ca.pem --purpose client api.example.com.csr
 [[ -f api.example.com.pem ]] || fail "no certificate: $(ls)"
-[[ ! -e api.example.com-key.pem.new ]] || true
 cat api.example.com.pem api.example.com-key.pem >bundle.pem
 expect_exit 0 "$VITNET" --json tls inspect bundle.pem
 expect_contains "$OUT" '"key_matches_certificate": true'

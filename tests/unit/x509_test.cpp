@@ -1,3 +1,5 @@
+#include "net/x509.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -5,7 +7,6 @@
 
 #include "commands/tls.hpp"
 #include "core/error.hpp"
-#include "net/x509.hpp"
 
 namespace x509 = net::x509;
 using namespace std::chrono_literals;
@@ -172,10 +173,9 @@ TEST_CASE("x509 server and client leaves carry the EKU of their purpose") {
 
 TEST_CASE("x509 RSA leaves add keyEncipherment; Ed25519 and P-384 leaves do not") {
   pki p;
-  auto rsa = x509::describe_cert(
-      x509::issue(spec_for(x509::profile::server, {"a.test"}), x509::key_type::rsa2048,
-                  &p.root_auth)
-          .cert_pem);
+  auto rsa = x509::describe_cert(x509::issue(spec_for(x509::profile::server, {"a.test"}),
+                                             x509::key_type::rsa2048, &p.root_auth)
+                                     .cert_pem);
   CHECK(rsa.key == "rsa 2048");
   CHECK(rsa.key_usage == std::vector<std::string>{"digitalSignature", "keyEncipherment"});
   for (auto t : {x509::key_type::ed25519, x509::key_type::ec_p384}) {
@@ -201,8 +201,8 @@ TEST_CASE("x509 name constraints on a CA are permitted subtrees") {
 
 TEST_CASE("x509 refuses to sign with a mismatched key, a non-CA, or below pathlen 0") {
   pki p;
-  auto other = x509::issue(spec_for(x509::profile::root_ca, {}, "other"), x509::key_type::ec_p256,
-                           nullptr);
+  auto other =
+      x509::issue(spec_for(x509::profile::root_ca, {}, "other"), x509::key_type::ec_p256, nullptr);
   x509::authority wrong{p.root.cert_pem, other.key_pem};
   CHECK(code_of([&] {
           x509::issue(spec_for(x509::profile::server, {"a.test"}), x509::key_type::ec_p256, &wrong);
@@ -316,8 +316,9 @@ TEST_CASE("x509 inspect tells certificates, chains, keys and bundles apart") {
   CHECK(b.key_matches_cert == true);
   CHECK(x509::inspect(p.root.cert_pem + p.inter.key_pem).key_matches_cert == false);
   CHECK(code_of([] { x509::inspect("hello"); }) == 65);
-  CHECK(code_of([] { x509::inspect("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"); }) ==
-        65);
+  CHECK(code_of([] {
+          x509::inspect("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        }) == 65);
   CHECK(x509::split_certificates(p.inter.cert_pem + p.root.cert_pem).size() == 2);
 }
 

@@ -63,6 +63,19 @@ show "vitnet connect -z $echo_url; echo \$?"
 show "vitnet connect -z tcp://127.0.0.1:1; echo \$?"
 "$vitnet" connect -z tcp://127.0.0.1:1 || echo "exit $?"
 
+step "TLS: certificates for development, and TLS on any transport"
+show "vitnet tls gen dev localhost 127.0.0.1 --out-dir certs"
+XDG_DATA_HOME="$work/data" "$vitnet" tls gen dev localhost 127.0.0.1 --out-dir "$work/certs"
+tls_ready=$work/tls.ready
+show "vitnet serve -k --echo tls://127.0.0.1:0 --cert certs/localhost.pem --key certs/localhost-key.pem &"
+"$vitnet" -q serve -k --echo tls://127.0.0.1:0 --cert "$work/certs/localhost.pem" --key "$work/certs/localhost-key.pem" --ready-file "$tls_ready" &
+pids+=($!)
+for _ in $(seq 100); do [[ -s $tls_ready ]] && break; sleep 0.05; done
+show "echo 'hello over tls' | vitnet -v connect --ca \$XDG_DATA_HOME/vitnet/ca/ca.pem $(cat "$tls_ready")"
+echo 'hello over tls' | "$vitnet" -v connect --ca "$work/data/vitnet/ca/ca.pem" "$(cat "$tls_ready")"
+show "vitnet connect $(cat "$tls_ready")   # the system store does not know the dev CA"
+echo x | "$vitnet" connect "$(cat "$tls_ready")" || echo "exit $?"
+
 step "UDP: every datagram answered by the server"
 serve --echo udp://127.0.0.1:0
 show "printf 'one\\ntwo\\n' | vitnet connect $url"

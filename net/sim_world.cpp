@@ -9,12 +9,10 @@
 
 namespace net::sim {
 
-waker::waker(asio::io_context& io) : t_(io) {}
+// The timer never expires; notify() cancels every wait in progress, and any number may wait.
+waker::waker(asio::io_context& io) : t_(io) { t_.expires_at(asio::steady_timer::time_point::max()); }
 
-task<void> waker::wait() {
-  t_.expires_at(asio::steady_timer::time_point::max());
-  co_await t_.async_wait(nothrow);
-}
+task<void> waker::wait() { co_await t_.async_wait(nothrow); }
 
 void waker::notify() {
   t_.cancel();

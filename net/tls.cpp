@@ -38,21 +38,34 @@ std::error_code tls_error() {
   return std::make_error_code(std::errc::protocol_error);
 }
 
-// Moves what OpenSSL wrote into the inner stream.
+// Moves what OpenSSL wrote into the inner stream, one flush at a time.
 task<std::error_code> flush(tls_layer& t) {
-  for (;;) {
-    int n = BIO_read(t.wbio, t.scratch.get(), static_cast<int>(tls_layer::scratch_size));
-    if (n <= 0) co_return std::error_code{};
-    auto r = co_await t.inner.write_all({t.scratch.get(), static_cast<std::size_t>(n)});
-    if (r.ec) co_return r.ec;
+  while (t.flushing) {
+    if (!t.flush_done) t.flush_done = t.ctx->make_timer();
+    t.flush_done->expires_after(std::chrono::hours(24));
+    co_await t.flush_done->wait();
   }
+  t.flushing = true;
+  std::error_code ec;
+  for (;;) {
+    int n = BIO_read(t.wbio, t.wbuf.get(), static_cast<int>(tls_layer::buf_size));
+    if (n <= 0) break;
+    auto r = co_await t.inner.write_all({t.wbuf.get(), static_cast<std::size_t>(n)});
+    if (r.ec) {
+      ec = r.ec;
+      break;
+    }
+  }
+  t.flushing = false;
+  if (t.flush_done) t.flush_done->cancel();
+  co_return ec;
 }
 
 // Reads what the network has for OpenSSL, waiting for it.
 task<std::error_code> fill(tls_layer& t) {
-  auto r = co_await t.inner.read_some({t.scratch.get(), tls_layer::scratch_size});
+  auto r = co_await t.inner.read_some({t.rbuf.get(), tls_layer::buf_size});
   if (r.ec) co_return r.ec;
-  BIO_write(t.rbio, t.scratch.get(), static_cast<int>(r.n));
+  BIO_write(t.rbio, t.rbuf.get(), static_cast<int>(r.n));
   co_return std::error_code{};
 }
 
@@ -207,9 +220,9 @@ io_result tls_try_read_some(tls_layer& t, std::span<char> buf) {
       t.failure = openssl_reason();
       return {tls_error(), 0};
     }
-    auto r = t.inner.try_read_some({t.scratch.get(), tls_layer::scratch_size});
+    auto r = t.inner.try_read_some({t.rbuf.get(), tls_layer::buf_size});
     if (r.ec) return {r.ec, 0};  // would block, the end, or an error
-    BIO_write(t.rbio, t.scratch.get(), static_cast<int>(r.n));
+    BIO_write(t.rbio, t.rbuf.get(), static_cast<int>(r.n));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "net/context.hpp"
 #include "net/stream.hpp"
 
 namespace net {
@@ -22,8 +23,13 @@ struct tls_layer : std::enable_shared_from_this<tls_layer> {
   context* ctx = nullptr;
   bool close_notify_sent = false;
   std::string failure;  ///< what OpenSSL said when reading or writing failed
-  std::unique_ptr<char[]> scratch = std::make_unique<char[]>(scratch_size);
-  static constexpr std::size_t scratch_size = 64 * 1024;
+  // A relay reads and writes one session from two coroutines at once: each direction has its
+  // own buffer, and one flush at a time moves records to the network, so they stay in order.
+  std::unique_ptr<char[]> rbuf = std::make_unique<char[]>(buf_size);
+  std::unique_ptr<char[]> wbuf = std::make_unique<char[]>(buf_size);
+  static constexpr std::size_t buf_size = 64 * 1024;
+  bool flushing = false;
+  std::unique_ptr<timer> flush_done;  ///< wakes a flush waiting for another to finish
 };
 
 task<io_result> tls_read_some(tls_layer& t, std::span<char> buf);

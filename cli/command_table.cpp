@@ -158,6 +158,29 @@ const std::vector<command_info>& command_table() {
          "exit 0 when the certificate holds, 1 with the reason"},
         {"vitnet --json tls inspect localhost.pem", "the certificate's fields as JSON"}},
        define_tls},
+      {"scan",
+       "TCP connect scan of hosts and ports: open, closed or filtered, with banners",
+       "Connects to every port of every target, thousands at a time (as many as the file "
+       "descriptor limit allows, less a margin; never failing for lack of descriptors), and "
+       "reports each port as open (the connect succeeded), closed (refused) or filtered (no "
+       "answer within the timeout, after --retries more tries, or unreachable), as nmap's "
+       "connect scan does. Timeouts adapt to the round trips measured on each host, from 50ms "
+       "up to --timeout (1s); the last try of a port always waits the full --timeout. Open "
+       "connections are closed with a reset, leaving no TIME_WAIT; a connect on loopback that "
+       "met itself is confirmed and reported closed. Targets are addresses, CIDR blocks, "
+       "ranges and names (all resolved before the first probe; exit 68 for an unknown one), "
+       "from arguments, -iL FILE or - (stdin). Ports default to the 100 most common of "
+       "vitnet's own list. Output: a table (ports in the dominant closed or filtered state "
+       "are counted, not listed), --json (NDJSON: one object per port, then a summary), --csv "
+       "or --grep. Exit 0 when the scan ran, whatever it found; 64 for malformed targets or "
+       "ports, 66 for a missing list file, 68 for an unknown host.",
+       {{"vitnet scan -p- 127.0.0.1", "every TCP port of this machine"},
+        {"vitnet scan -p 22,80,443,8000-8100 --open 10.0.0.0/24", "open ports of a subnet"},
+        {"vitnet --json scan --top 20 --banners localhost", "NDJSON with what services say"},
+        {"vitnet scan -iL hosts.txt --exclude 10.0.0.1 -p ssh,http --grep",
+         "targets from a file, one line per host"},
+        {"vitnet scan --shard 2/4 -p- 10.0.0.0/22", "this machine's quarter of a larger scan"}},
+       define_scan},
   };
   return table;
 }

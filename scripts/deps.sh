@@ -12,7 +12,7 @@ packages=(
   ncat socat netcat-openbsd python3 util-linux coreutils procps curl
   openssl gnutls-bin faketime
   # benchmarks: anchors
-  iperf3
+  iperf3 nmap
 )
 
 missing=()

@@ -180,6 +180,24 @@ fmt2() {
     awk -v a="$1" 'BEGIN { printf "%.2f\n", a }'
 }
 
+# make_data_file SIZE NAME — a file of SIZE incompressible bytes (64 MiB of random data repeated),
+# in /dev/shm when it has room, else $TMPDIR; removed at exit. Sets DATA.
+make_data_file() {
+    local size="$1" name="$2" dir=/dev/shm avail_kib chunk
+    avail_kib="$(df -Pk "$dir" 2>/dev/null | awk 'NR == 2 { print $4 }' || true)"
+    if [[ ! -d "$dir" || -z "$avail_kib" ]] || ((avail_kib * 1024 < size + 268435456)); then
+        dir="${TMPDIR:-/tmp}"
+    fi
+    DATA="$(mktemp "$dir/vitnet-$name.XXXXXX")"
+    remove_at_exit "$DATA"
+    chunk="$BENCH_TMP/chunk"
+    head -c 67108864 /dev/urandom >"$chunk"
+    : >"$DATA"
+    while (($(stat -c %s "$DATA") < size)); do cat "$chunk" >>"$DATA"; done
+    truncate -s "$size" "$DATA"
+    rm -f "$chunk"
+}
+
 bench_pairs() {
     local n="${PAIRS:-$1}"
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "PAIRS must be a positive integer, got '$n'"

@@ -31,20 +31,7 @@ HAVE_NCAT=0
 command -v ncat >/dev/null 2>&1 && HAVE_NCAT=1
 
 # ---- the data file, created once ------------------------------------------------------------
-data_dir=/dev/shm
-avail_kib="$(df -Pk "$data_dir" 2>/dev/null | awk 'NR == 2 { print $4 }' || true)"
-if [[ ! -d "$data_dir" || -z "$avail_kib" ]] || ((avail_kib * 1024 < SIZE + 268435456)); then
-    data_dir="${TMPDIR:-/tmp}"
-fi
-DATA="$(mktemp "$data_dir/vitnet-relay.XXXXXX")"
-remove_at_exit "$DATA"
-# 64 MiB of random bytes repeated: not compressible, cheap to make.
-chunk="$BENCH_TMP/chunk"
-head -c 67108864 /dev/urandom >"$chunk"
-: >"$DATA"
-while (($(stat -c %s "$DATA") < SIZE)); do cat "$chunk" >>"$DATA"; done
-truncate -s "$SIZE" "$DATA"
-rm -f "$chunk"
+make_data_file "$SIZE" relay
 GIB="$(awk -v s="$SIZE" 'BEGIN { printf "%.2f", s / 1073741824 }')"
 echo "relay: $SIZE bytes ($GIB GiB) from $DATA, $PAIRS pairs per feed, vitnet $V"
 

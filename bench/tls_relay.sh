@@ -44,19 +44,7 @@ pki openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.ke
 CA="$PKI/ca.pem" CERT="$PKI/server.pem" KEY="$PKI/server.key"
 
 # ---- the data file, created once ------------------------------------------------------------
-data_dir=/dev/shm
-avail_kib="$(df -Pk "$data_dir" 2>/dev/null | awk 'NR == 2 { print $4 }' || true)"
-if [[ ! -d "$data_dir" || -z "$avail_kib" ]] || ((avail_kib * 1024 < SIZE + 268435456)); then
-    data_dir="${TMPDIR:-/tmp}"
-fi
-DATA="$(mktemp "$data_dir/vitnet-tls-relay.XXXXXX")"
-remove_at_exit "$DATA"
-chunk="$BENCH_TMP/chunk"
-head -c 67108864 /dev/urandom >"$chunk"
-: >"$DATA"
-while (($(stat -c %s "$DATA") < SIZE)); do cat "$chunk" >>"$DATA"; done
-truncate -s "$SIZE" "$DATA"
-rm -f "$chunk"
+make_data_file "$SIZE" tls-relay
 GIB="$(awk -v s="$SIZE" 'BEGIN { printf "%.2f", s / 1073741824 }')"
 echo "tls_relay: $SIZE bytes ($GIB GiB) from $DATA, $PAIRS rounds, vitnet $V"
 

@@ -245,9 +245,19 @@ std::string generate(const CLI::App& app, const std::string& what) {
       if (sub->get_name() == what.substr(4)) return man_page(app, sub);
     return {};
   }
-  if (what == "bash") return bash_script;
-  if (what == "zsh") return zsh_script;
-  if (what == "fish") return fish_script;
+  // The scripts ask the binary for candidates; the line naming the commands makes a script that
+  // predates a command visibly stale (and the drift test notice it).
+  std::string commands;
+  for (const auto* sub : visible_commands(app)) commands += " " + sub->get_name();
+  auto with_commands = [&](std::string_view script, std::size_t after_lines) {
+    std::string s(script);
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < after_lines; ++i) pos = s.find('\n', pos) + 1;
+    return s.insert(pos, "# Commands:" + commands + "\n");
+  };
+  if (what == "bash") return with_commands(bash_script, 1);
+  if (what == "zsh") return with_commands(zsh_script, 2);
+  if (what == "fish") return with_commands(fish_script, 1);
   return {};
 }
 

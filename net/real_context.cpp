@@ -326,15 +326,27 @@ asio::local::stream_protocol::endpoint unix_endpoint(const endpoint& e) {
   return asio::local::stream_protocol::endpoint(e.path);
 }
 
+// A connect's deadline is a plain timer whose handler cancels the socket: no coroutine of its own,
+// since a scan makes tens of thousands of these. `state` outlives the frame if the handler is late.
 template <typename Socket, typename Endpoint>
-task<std::error_code> connect_within(context& ctx, Socket& s, Endpoint ep, duration timeout) {
-  watchdog wd(ctx, timeout, [&s] {
+task<std::error_code> connect_within(asio::io_context& io, Socket& s, Endpoint ep,
+                                     duration timeout) {
+  struct state {
+    bool armed = true, fired = false;
+  };
+  auto st = std::make_shared<state>();
+  asio::steady_timer t(io);
+  t.expires_after(timeout);
+  t.async_wait([st, &s](std::error_code ec) {
+    if (ec || !st->armed) return;
+    st->fired = true;
     std::error_code ignored;
     s.cancel(ignored);
   });
   auto [ec] = co_await s.async_connect(ep, nothrow);
-  wd.disarm();
-  if (wd.fired()) co_return std::make_error_code(std::errc::timed_out);
+  st->armed = false;
+  t.cancel();
+  if (st->fired) co_return std::make_error_code(std::errc::timed_out);
   co_return ec;
 }
 
@@ -347,7 +359,7 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
   using result = std::pair<std::error_code, stream>;
   if (where.is_unix()) {
     asio::local::stream_protocol::socket s(s_->io);
-    auto ec = co_await connect_within(*this, s, unix_endpoint(where), timeout);
+    auto ec = co_await connect_within(s_->io, s, unix_endpoint(where), timeout);
     if (ec) co_return result{ec, stream{}};
     s.non_blocking(true, ec);
     co_return result{std::error_code{},
@@ -369,7 +381,7 @@ task<std::pair<std::error_code, stream>> real_context::connect_once(const endpoi
     if (!ec) s.bind(asio::ip::tcp::endpoint(*from, 0), ec);
     if (ec) co_return result{ec, stream{}};
   }
-  ec = co_await connect_within(*this, s, ep, timeout);
+  ec = co_await connect_within(s_->io, s, ep, timeout);
   if (ec) co_return result{ec, stream{}};
   std::error_code ignored;
   s.set_option(asio::ip::tcp::no_delay(true), ignored);

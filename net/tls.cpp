@@ -221,13 +221,18 @@ io_result tls_try_read_some(tls_layer& t, std::span<char> buf) {
       return {tls_error(), 0};
     }
     auto r = t.inner.try_read_some({t.rbuf.get(), tls_layer::buf_size});
-    if (r.ec) return {r.ec, 0};  // would block, the end, or an error
+    if (r.ec) {  // would block, the end, or an error
+      t.stalled = BIO_ctrl_pending(t.rbio);
+      return {r.ec, 0};
+    }
     BIO_write(t.rbio, t.rbuf.get(), static_cast<int>(r.n));
   }
 }
 
 task<std::error_code> tls_wait_readable(tls_layer& t) {
-  if (SSL_pending(t.ssl) > 0) co_return std::error_code{};
+  // Records may already wait in rbio: read together with the end of the handshake, or more than
+  // one read took. Only a partial record there means waiting for the network.
+  if (SSL_pending(t.ssl) > 0 || BIO_ctrl_pending(t.rbio) != t.stalled) co_return std::error_code{};
   co_return co_await t.inner.wait_readable();
 }
 

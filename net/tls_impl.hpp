@@ -23,6 +23,9 @@ struct tls_layer : std::enable_shared_from_this<tls_layer> {
   context* ctx = nullptr;
   bool close_notify_sent = false;
   std::string failure;  ///< what OpenSSL said when reading or writing failed
+  /// Bytes in rbio that OpenSSL last could make nothing of (a partial record); more than that, or
+  /// a different amount, is something new to decrypt.
+  std::size_t stalled = 0;
   // A relay reads and writes one session from two coroutines at once: each direction has its
   // own buffer, and one flush at a time moves records to the network, so they stay in order.
   std::unique_ptr<char[]> rbuf = std::make_unique<char[]>(buf_size);

@@ -48,6 +48,27 @@ net::task<void> echo_once(net::context& ctx) {
   }
 }
 
+// What a server on :7 of `ctx` received from one connection, and the error that ended it.
+struct received {
+  std::string data;
+  std::error_code ended;
+};
+
+net::task<void> receive_all(net::context& ctx, received& out) {
+  auto where = tcp("", 7);
+  auto l = co_await ctx.listen(where);
+  auto [ec, s] = co_await l.accept();
+  char buf[65536];
+  for (;;) {
+    auto r = co_await s.read_some(buf);
+    if (r.ec) {
+      out.ended = r.ec;
+      break;
+    }
+    out.data.append(buf, r.n);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the virtual clock jumps straight to the next timer") {
@@ -117,18 +138,8 @@ TEST_CASE("a partition holds stream bytes until it heals and loses none") {
                        net::sim::link_params& p) {
     if (partitioned) p.blocked = true;
   };
-  std::string received;
-  f.spawn([](fixture& f, std::string& received) -> net::task<void> {
-    auto where = tcp("", 7);
-    auto l = co_await static_cast<net::context&>(*f.cb).listen(where);
-    auto [ec, s] = co_await l.accept();
-    char buf[65536];
-    for (;;) {
-      auto r = co_await s.read_some(buf);
-      if (r.ec) break;
-      received.append(buf, r.n);
-    }
-  }(f, received));
+  received got;
+  f.spawn(receive_all(*f.cb, got));
   std::string sent(200000, 'x');
   for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 26);
   f.spawn([](fixture& f, const std::string& sent, bool& partitioned) -> net::task<void> {
@@ -142,27 +153,15 @@ TEST_CASE("a partition holds stream bytes until it heals and loses none") {
     s.shutdown_send();
   }(f, sent, partitioned));
   f.w.run(1h, 10s);
-  CHECK(received == sent);
+  CHECK(got.data == sent);
   CHECK(f.w.elapsed() >= 3s);
 }
 
 TEST_CASE("a reset after N bytes reaches both ends") {
   fixture f;
   f.w.hooks.on_connect = [](net::sim::connection& c) { c.reset_after = 1000; };
-  std::error_code server_saw;
-  f.spawn([](fixture& f, std::error_code& saw) -> net::task<void> {
-    auto where = tcp("", 7);
-    auto l = co_await static_cast<net::context&>(*f.cb).listen(where);
-    auto [ec, s] = co_await l.accept();
-    char buf[4096];
-    for (;;) {
-      auto r = co_await s.read_some(buf);
-      if (r.ec) {
-        saw = r.ec;
-        break;
-      }
-    }
-  }(f, server_saw));
+  received server;
+  f.spawn(receive_all(*f.cb, server));
   net::io_result last{};
   f.spawn([](fixture& f, net::io_result& last) -> net::task<void> {
     net::socket_address to{f.b->address, 7};
@@ -176,25 +175,15 @@ TEST_CASE("a reset after N bytes reaches both ends") {
     }
   }(f, last));
   f.w.run(1h, 10s);
-  CHECK(server_saw == asio::error::connection_reset);
+  CHECK(server.ended == asio::error::connection_reset);
   CHECK(last.ec == asio::error::connection_reset);
 }
 
 TEST_CASE("bandwidth paces a transfer") {
   fixture f;
   f.w.default_link.bandwidth = 1'000'000;  // bytes per second
-  std::size_t got = 0;
-  f.spawn([](fixture& f, std::size_t& got) -> net::task<void> {
-    auto where = tcp("", 7);
-    auto l = co_await static_cast<net::context&>(*f.cb).listen(where);
-    auto [ec, s] = co_await l.accept();
-    char buf[65536];
-    for (;;) {
-      auto r = co_await s.read_some(buf);
-      if (r.ec) break;
-      got += r.n;
-    }
-  }(f, got));
+  received got;
+  f.spawn(receive_all(*f.cb, got));
   f.spawn([](fixture& f) -> net::task<void> {
     net::socket_address to{f.b->address, 7};
     auto where = tcp("b", 7);
@@ -204,7 +193,7 @@ TEST_CASE("bandwidth paces a transfer") {
     s.shutdown_send();
   }(f));
   f.w.run(1h, 10s);
-  CHECK(got == 2'000'000u);
+  CHECK(got.data.size() == 2'000'000u);
   CHECK(f.secs(f.w.elapsed()) == doctest::Approx(2.0).epsilon(0.05));
 }
 

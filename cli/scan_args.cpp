@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <memory>
 
 #include "cli/command_table.hpp"
@@ -66,6 +68,12 @@ void define_scan(CLI::App& sub, runner& chosen) {
       ->type_name("N");
   sub.add_flag("--banners", o->banners,
                "read what open ports say first; send an HTTP HEAD where they say nothing");
+  sub.add_flag("--tls",  o->tls,
+               "try a TLS handshake with each open port; report version, certificate subject and "
+               "expiry");
+  sub.add_flag("--udp", o->udp,
+               "scan UDP ports: closed on ICMP port unreachable, open on an answer, open|filtered "
+               "otherwise");
   sub.add_option("--banner-wait", x->banner_wait, "how long to wait for a banner (default 500ms)")
       ->type_name("DURATION");
 
@@ -128,6 +136,9 @@ void define_scan(CLI::App& sub, runner& chosen) {
     if (x->csv + x->grep > 1) throw CLI::ValidationError("--csv/--grep", "choose one");
     if (x->csv) o->format = commands::scan_format::csv;
     if (x->grep) o->format = commands::scan_format::grep;
+    if (o->udp && (o->banners || o->tls))
+      throw CLI::ValidationError("--udp", "--banners and --tls look at TCP ports only");
+    o->progress = ::isatty(2) == 1;
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_scan(ctx, *o, io); };
   });
 }

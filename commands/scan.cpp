@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "commands/scan_schedule.hpp"
 
 namespace commands {
 
@@ -60,6 +61,26 @@ net::task<std::vector<scan_target_spec>> gather(net::context& ctx,
     }
   }
   co_return specs;
+}
+
+// A one-line bar on stderr (a terminal), redrawn ten times a second until the scan ends.
+net::task<void> draw_progress(net::context& ctx, std::shared_ptr<scan_progress> p, core::io& io) {
+  auto started = ctx.now();
+  for (;;) {
+    co_await ctx.sleep(std::chrono::milliseconds(100));
+    if (p->finished) co_return;
+    auto done = p->done.load(std::memory_order_relaxed);
+    auto total = std::max<std::uint64_t>(1, p->planned);
+    double share = static_cast<double>(done) / static_cast<double>(total);
+    constexpr int width = 30;
+    int filled = static_cast<int>(share * width);
+    double spent = std::chrono::duration<double>(ctx.now() - started).count();
+    std::string left = done ? fmt::format(", {:.1f}s left", spent / share - spent) : "";
+    io.err(fmt::format("\r\033[K[{}{}] {:3.0f}% {}/{} probes, {} open{}", std::string(filled, '#'),
+                       std::string(width - filled, '.'), share * 100, done, p->planned,
+                       p->open.load(std::memory_order_relaxed), left));
+    p->drawn = true;
+  }
 }
 
 }  // namespace
@@ -125,7 +146,11 @@ net::task<int> run_scan(net::context& ctx, const scan_options& opts, core::io& i
   if (hosts.empty()) bad_targets("no targets left after --exclude");
   if (o.ports.empty()) bad_targets("no ports to scan");
 
-  auto result = co_await scan_all(ctx, o, std::move(hosts), o.ports);
+  auto progress = std::make_shared<scan_progress>();
+  if (o.progress && !io.options().quiet) ctx.start(draw_progress(ctx, progress, io));
+  auto result = co_await scan_all(ctx, o, std::move(hosts), o.ports, progress.get());
+  progress->finished = true;
+  if (progress->drawn) io.err("\r\033[K");
   if (result.backoffs)
     io.verbose(1, "scan: paused {} times for lack of file descriptors or ports", result.backoffs);
   if (result.self_connects)

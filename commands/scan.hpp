@@ -84,6 +84,9 @@ struct scan_options {
   std::uint64_t seed = 0x7669746e6574;  ///< --seed; the same on every machine of a --shard
   bool banners = false;
   core::duration banner_wait = std::chrono::milliseconds(500);
+  bool tls = false;       ///< --tls: a TLS handshake with each open port
+  bool udp = false;       ///< --udp: UDP ports instead of TCP
+  bool progress = false;  ///< a progress bar on stderr (set when it is a terminal)
 };
 
 }  // namespace commands
@@ -100,13 +103,17 @@ struct scan_host {
   net::ip_address ip;
 };
 
-enum class port_state : std::uint8_t { unscanned, open, closed, filtered };
+/// open|filtered: a UDP port that neither answered nor was refused.
+enum class port_state : std::uint8_t { unscanned, open, closed, filtered, open_filtered };
 std::string_view state_name(port_state s);
 
 struct port_result {
   port_state state = port_state::unscanned;
   net::duration rtt{0};  ///< connect round trip (open, closed)
   std::string banner;    ///< --banners: the first line the service said, made printable
+  /// --tls: what the handshake found; tls_version empty when the port does not speak TLS.
+  std::string tls_version, tls_subject, tls_issuer, tls_not_after;
+  std::int64_t tls_days_left = 0;
 };
 
 /// What a scan found: results[h * ports.size() + p] for hosts[h] and ports[p].
@@ -126,9 +133,20 @@ struct scan_outcome {
 /// (capped at 4096), no more than --rate nor the number of probes.
 int scan_concurrency(const scan_options& o, std::uint64_t probes);
 
-/// Scans every host x port (this shard's share) and returns what it found.
+/// --banners and --tls: a second look at each open TCP port of `r`, filling banner and tls_*.
+net::task<void> probe_services(net::context& ctx, const scan_options& o, scan_outcome& r);
+
+struct scan_progress;
+
+/// --udp: probes every host x port (this shard's share) with a datagram.
+net::task<void> scan_udp(net::context& ctx, const scan_options& o, scan_outcome& r,
+                         scan_progress& progress);
+
+/// Scans every host x port (this shard's share) and returns what it found. `progress`, when
+/// given, counts finished probes as they end (read by a progress bar, perhaps from elsewhere).
 net::task<scan_outcome> scan_all(net::context& ctx, const scan_options& o,
-                                 std::vector<scan_host> hosts, std::vector<std::uint16_t> ports);
+                                 std::vector<scan_host> hosts, std::vector<std::uint16_t> ports,
+                                 scan_progress* progress = nullptr);
 
 /// Prints the outcome in the chosen format on stdout, and a summary on stderr (table) or as the
 /// last NDJSON object.

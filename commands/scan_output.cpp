@@ -16,6 +16,8 @@ std::string_view state_name(port_state s) {
       return "closed";
     case port_state::filtered:
       return "filtered";
+    case port_state::open_filtered:
+      return "open|filtered";
     case port_state::unscanned:
       break;
   }
@@ -39,11 +41,21 @@ std::string csv_field(std::string_view s) {
 }
 
 struct counts {
-  std::uint64_t open = 0, closed = 0, filtered = 0;
+  std::uint64_t open = 0, closed = 0, filtered = 0, open_filtered = 0;
   void add(port_state s) {
     if (s == port_state::open) ++open;
     if (s == port_state::closed) ++closed;
     if (s == port_state::filtered) ++filtered;
+    if (s == port_state::open_filtered) ++open_filtered;
+  }
+  std::uint64_t of(port_state s) const {
+    switch (s) {
+      case port_state::open: return open;
+      case port_state::closed: return closed;
+      case port_state::filtered: return filtered;
+      case port_state::open_filtered: return open_filtered;
+      default: return 0;
+    }
   }
 };
 
@@ -54,9 +66,20 @@ constexpr std::uint64_t list_limit = 25;
 // Which state to summarise rather than list for one host (unscanned when none).
 port_state hidden_state(const counts& c, bool only_open) {
   if (only_open) return port_state::unscanned;  // --open: only open ports are listed anyway
-  if (c.closed > list_limit && c.closed >= c.filtered) return port_state::closed;
-  if (c.filtered > list_limit) return port_state::filtered;
-  return port_state::unscanned;
+  port_state most = port_state::unscanned;
+  for (auto s : {port_state::closed, port_state::filtered, port_state::open_filtered})
+    if (c.of(s) > list_limit && (most == port_state::unscanned || c.of(s) > c.of(most))) most = s;
+  return most;
+}
+
+// "TLSv1.3 CN=localhost, until 2027-01-31 (71 days)", or "-" for an open port without TLS.
+std::string tls_text(const port_result& pr) {
+  if (pr.tls_version.empty()) return "-";
+  if (pr.tls_subject.empty()) return pr.tls_version;
+  auto date = pr.tls_not_after.substr(0, 10);
+  if (pr.tls_days_left < 0) return fmt::format("{} {}, expired {}", pr.tls_version, pr.tls_subject, date);
+  return fmt::format("{} {}, until {} ({} days)", pr.tls_version, pr.tls_subject, date,
+                     pr.tls_days_left);
 }
 
 std::string host_label(const scan_host& h) {
@@ -74,12 +97,19 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
     total.add(pr.state);
     any_banner = any_banner || !pr.banner.empty();
   }
+  const std::string_view proto = o.udp ? "udp" : "tcp";
+  // The last column: TLS details with --tls (banners are a column of their own then), else
+  // the banner.
+  bool tls_col = o.tls;
   auto shown = [&](const port_result& pr) {
     return pr.state != port_state::unscanned && (!o.only_open || pr.state == port_state::open);
   };
 
   std::string out;
-  if (o.format == scan_format::csv) out += "host,ip,port,proto,state,service,rtt_ms,banner\n";
+  if (o.format == scan_format::csv)
+    out += o.tls ? "host,ip,port,proto,state,service,rtt_ms,banner,tls_version,tls_subject,"
+                   "tls_not_after\n"
+                 : "host,ip,port,proto,state,service,rtt_ms,banner\n";
   for (std::size_t h = 0; h < r.hosts.size(); ++h) {
     const auto& host = r.hosts[h];
     const std::string ip = host.ip.to_string();
@@ -96,24 +126,24 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
         const auto& pr = r.results[h * np + p];
         if (!shown(pr) || pr.state == hidden) continue;
         if (!header) {
-          out += any_banner
-                     ? fmt::format("{:<12}{:<10}{:<16}{}\n", "PORT", "STATE", "SERVICE", "BANNER")
-                     : fmt::format("{:<12}{:<10}{}\n", "PORT", "STATE", "SERVICE");
+          std::string head = fmt::format("{:<12}{:<15}{:<16}", "PORT", "STATE", "SERVICE");
+          if (any_banner) head += tls_col ? fmt::format("{:<40}", "BANNER") : "BANNER";
+          if (tls_col) head += "TLS";
+          while (head.back() == ' ') head.pop_back();
+          out += head + '\n';
           header = true;
         }
         auto svc = service_name(r.ports[p]);
-        auto port = fmt::format("{}/tcp", r.ports[p]);
-        if (any_banner)
-          out += fmt::format("{:<12}{:<10}{:<16}{}\n", port, state_name(pr.state),
-                             svc.empty() ? "-" : svc, pr.banner);
-        else
-          out +=
-              fmt::format("{:<12}{:<10}{}\n", port, state_name(pr.state), svc.empty() ? "-" : svc);
+        auto port = fmt::format("{}/{}", r.ports[p], proto);
+        std::string line =
+            fmt::format("{:<12}{:<15}{:<16}", port, state_name(pr.state), svc.empty() ? "-" : svc);
+        if (any_banner) line += tls_col ? fmt::format("{:<40}", pr.banner) : pr.banner;
+        if (tls_col) line += pr.state == port_state::open ? tls_text(pr) : "";
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + '\n';
       }
       if (hidden != port_state::unscanned)
-        out +=
-            fmt::format("not shown: {} {} ports\n",
-                        hidden == port_state::closed ? c.closed : c.filtered, state_name(hidden));
+        out += fmt::format("not shown: {} {} ports\n", c.of(hidden), state_name(hidden));
       if (!header && hidden == port_state::unscanned) out += "no ports to show\n";
       out += '\n';
     } else if (o.format == scan_format::grep) {
@@ -122,37 +152,48 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
         const auto& pr = r.results[h * np + p];
         if (!shown(pr) || pr.state == hidden) continue;
         if (!ports.empty()) ports += ", ";
-        ports += fmt::format("{}/{}/tcp/{}/{}", r.ports[p], state_name(pr.state),
+        ports += fmt::format("{}/{}/{}/{}/{}", r.ports[p], state_name(pr.state), proto,
                              service_name(r.ports[p]), pr.banner);
       }
       if (o.only_open && ports.empty()) continue;
       out += fmt::format("Host: {} ({})\tPorts: {}", ip, host.name, ports);
       if (hidden != port_state::unscanned)
-        out += fmt::format("\tIgnored State: {} ({})", state_name(hidden),
-                           hidden == port_state::closed ? c.closed : c.filtered);
+        out += fmt::format("\tIgnored State: {} ({})", state_name(hidden), c.of(hidden));
       out += '\n';
     } else {
       for (std::size_t p = 0; p < np; ++p) {
         const auto& pr = r.results[h * np + p];
         if (!shown(pr)) continue;
-        bool answered = pr.state != port_state::filtered;
+        bool answered = pr.state == port_state::open || pr.state == port_state::closed;
         auto svc = service_name(r.ports[p]);
         if (o.format == scan_format::csv) {
-          out += fmt::format("{},{},{},tcp,{},{},{},{}\n",
-                             csv_field(host.name.empty() ? ip : host.name), ip, r.ports[p],
-                             state_name(pr.state), csv_field(svc),
+          out += fmt::format("{},{},{},{},{},{},{},{}", csv_field(host.name.empty() ? ip : host.name),
+                             ip, r.ports[p], proto, state_name(pr.state), csv_field(svc),
                              answered ? fmt::format("{}", ms(pr.rtt)) : "", csv_field(pr.banner));
+          if (o.tls)
+            out += fmt::format(",{},{},{}", pr.tls_version, csv_field(pr.tls_subject),
+                               pr.tls_not_after);
+          out += '\n';
         } else {
           nlohmann::ordered_json j = {{"host", host.name.empty() ? ip : host.name},
                                       {"ip", ip},
                                       {"port", r.ports[p]},
-                                      {"proto", "tcp"},
+                                      {"proto", proto},
                                       {"state", state_name(pr.state)},
                                       {"rtt_ms", nullptr},
                                       {"service", svc.empty() ? nlohmann::ordered_json(nullptr)
                                                               : nlohmann::ordered_json(svc)}};
           if (answered) j["rtt_ms"] = ms(pr.rtt);
           if (o.banners && pr.state == port_state::open) j["banner"] = pr.banner;
+          if (o.tls && pr.state == port_state::open) {
+            j["tls"] = nullptr;
+            if (!pr.tls_version.empty())
+              j["tls"] = {{"version", pr.tls_version},
+                          {"subject", pr.tls_subject},
+                          {"issuer", pr.tls_issuer},
+                          {"not_after", pr.tls_not_after},
+                          {"days_left", pr.tls_days_left}};
+          }
           out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
           out += '\n';
         }
@@ -176,14 +217,16 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
                                 {"connects", r.probes_sent},
                                 {"concurrency", r.concurrency},
                                 {"duration_s", ms(r.elapsed) / 1000.0}};
+    if (o.udp) s["open_filtered"] = total.open_filtered;
     if (o.shard_count > 1) s["shard"] = fmt::format("{}/{}", o.shard_index, o.shard_count);
     out += s.dump() + "\n";
   }
   io.out(out);
   if (o.format != scan_format::json)
-    io.note("scanned {} host{} x {} port{} in {:.2f}s: {} open, {} closed, {} filtered",
-            r.hosts.size(), r.hosts.size() == 1 ? "" : "s", np, np == 1 ? "" : "s",
-            ms(r.elapsed) / 1000.0, total.open, total.closed, total.filtered);
+    io.note("scanned {} host{} x {} {} port{} in {:.2f}s: {} open, {} closed, {} filtered{}",
+            r.hosts.size(), r.hosts.size() == 1 ? "" : "s", np, proto, np == 1 ? "" : "s",
+            ms(r.elapsed) / 1000.0, total.open, total.closed, total.filtered,
+            o.udp ? fmt::format(", {} open|filtered", total.open_filtered) : "");
 }
 
 }  // namespace commands

@@ -19,6 +19,8 @@
 
 namespace net {
 
+class probe_source;
+
 using clock = std::chrono::steady_clock;
 using duration = std::chrono::nanoseconds;
 
@@ -96,6 +98,13 @@ class context {
 
   /// Runs `t` concurrently; an exception escaping it is reported on stderr and ends nothing else.
   virtual void start(task<void> t) = 0;
+
+  /// How many probe sources run_probes drives at once: a scan makes this many (threads on the
+  /// real backend, one on the mock network).
+  virtual int probe_workers() const { return 1; }
+  /// Drives every source of connect probes to its end (net/probe.hpp). The default drives them
+  /// one after another with coroutines over connect_once.
+  virtual task<void> run_probes(std::vector<probe_source*> sources);
 
   /// Waits for a request to reload configuration (SIGHUP on the real backend; never on the mock
   /// network). Returns false if the wait was abandoned.

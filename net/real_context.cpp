@@ -26,6 +26,7 @@
 #include "core/units.hpp"
 #include "net/deadline.hpp"
 #include "net/nothrow.hpp"
+#include "net/probe.hpp"
 #include "net/socket_impls.hpp"
 #include "net/stream_impl.hpp"
 
@@ -233,6 +234,52 @@ void real_context::start(task<void> t) {
       core::write_fd_all(2, fmt::format("vitnet: internal error: {}\n", x.what()));
     }
   });
+}
+
+int real_context::probe_workers() const {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
+
+task<void> real_context::run_probes(std::vector<probe_source*> sources) {
+  // One epoll loop per source, each on its own thread; the last to finish wakes this coroutine.
+  // The shared block outlives this frame if the command is interrupted: the threads are told to
+  // stop and joined before the frame goes, and a wake-up posted late finds the timer gone.
+  struct shared {
+    std::atomic<bool> stop{false};
+    std::atomic<int> running{0};
+    std::mutex m;
+    asio::steady_timer* timer = nullptr;
+  };
+  auto sh = std::make_shared<shared>();
+  asio::steady_timer done(s_->io, asio::steady_timer::time_point::max());
+  sh->timer = &done;
+  sh->running = static_cast<int>(sources.size());
+  std::vector<std::thread> threads;
+  struct joiner {
+    std::shared_ptr<shared> sh;
+    std::vector<std::thread>& t;
+    ~joiner() {
+      {
+        std::lock_guard lk(sh->m);
+        sh->stop = true;
+        sh->timer = nullptr;
+      }
+      for (auto& x : t) x.join();
+    }
+  } join{sh, threads};
+  auto& io = s_->io;
+  for (auto* src : sources)
+    threads.emplace_back([sh, src, &io] {
+      drive_probes_epoll(*src, sh->stop);
+      std::lock_guard lk(sh->m);
+      // Once stop is set the io_context may be going away: post nothing into it.
+      if (--sh->running == 0 && !sh->stop)
+        asio::post(io, [sh] {
+          std::lock_guard lk(sh->m);
+          if (sh->timer) sh->timer->cancel();
+        });
+    });
+  co_await done.async_wait(nothrow);
 }
 
 task<bool> real_context::wait_reload() {

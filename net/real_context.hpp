@@ -36,6 +36,8 @@ class real_context final : public context {
   std::unique_ptr<child_process> spawn(const spawn_options& opts) override;
   void start(task<void> t) override;
   task<bool> wait_reload() override;
+  int probe_workers() const override;
+  task<void> run_probes(std::vector<probe_source*> sources) override;
 
   struct state;
 

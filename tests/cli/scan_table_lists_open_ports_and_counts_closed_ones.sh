@@ -8,9 +8,9 @@ port=$(url_port "$URL")
 lo=$((port > 100 ? port - 50 : 1))
 expect_exit 0 "$VITNET" scan -p "$lo-$((port + 50))" 127.0.0.1
 expect_contains "$OUT" "scan report for 127.0.0.1"
-expect_contains "$OUT" "PORT        STATE     SERVICE"
+expect_contains "$OUT" "PORT        STATE          SERVICE"
 grep -Eq "^$port/tcp +open " "$OUT" || fail "port $port is not listed as open"
 expect_contains "$OUT" "not shown: 100 closed ports"
-expect_contains "$ERR" "vitnet: scanned 1 host x 101 ports in"
+expect_contains "$ERR" "vitnet: scanned 1 host x 101 tcp ports in"
 expect_contains "$ERR" ": 1 open, 100 closed, 0 filtered"
 expect_diagnostic "$ERR"

@@ -11,8 +11,10 @@ packages=(
   # tests: real peers and tools the end-to-end tests drive
   ncat socat netcat-openbsd python3 util-linux coreutils procps curl
   openssl gnutls-bin faketime
+  # HTTP and WebSocket peers: load generators, a browser, client/server libraries
+  wrk apache2-utils chromium python3-websockets node-ws
   # benchmarks: anchors
-  iperf3 nmap
+  iperf3 nmap nginx-light
 )
 
 missing=()

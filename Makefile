@@ -49,10 +49,11 @@ clean:
 
 # Coverage-guided fuzzing of every parser with libFuzzer (clang), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITNET_FUZZ=ON
-	cmake --build build-fuzz --target fuzz_endpoint fuzz_units fuzz_cidr fuzz_x509
-	for t in endpoint units cidr x509; do \
+	cmake --build build-fuzz --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$t && \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

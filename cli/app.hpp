@@ -7,6 +7,7 @@
 
 #include "cli/command_table.hpp"
 #include "core/io.hpp"
+#include "core/text.hpp"
 
 namespace cli {
 
@@ -43,6 +44,6 @@ struct parse_result {
 parse_result parse_command_line(CLI::App& app, const std::vector<std::string>& args);
 
 /// Levenshtein distance, for did-you-mean suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b);
+using core::edit_distance;
 
 }  // namespace cli

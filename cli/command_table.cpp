@@ -22,7 +22,8 @@ constexpr std::string_view scenario_format = R"(A scenario is a TOML file. Top-l
   wall_timeout = "30s"    real time the run may take: a hang is a failure
   seed = 1                default seed (--seed, --seeds override)
   [vars]                  NAME = "value", used as ${NAME} in strings; --var NAME=VALUE
-                          overrides; ${addr.HOST} is a host's address
+                          overrides; ${addr.HOST} is a host's address, ${dir} the
+                          scenario file's directory
   [link]                  every link: latency, jitter, loss (0..1), bandwidth ("10Mbit")
 
 Each [[process]] is a vitnet command on a host:
@@ -71,10 +72,27 @@ const std::vector<command_info>& command_table() {
         {"vitnet serve --echo udp://127.0.0.1:5353", "answer every UDP datagram with itself"}},
        define_serve},
       {"connect",
-       "dial tcp, tls, udp or unix and pipe stdin and stdout through the connection",
+       "dial tcp, tls, udp or unix and pipe stdin and stdout through the connection; make http(s) "
+       "requests",
        "Dials URL and copies stdin to the peer and the peer to stdout, byte for byte. At the end "
        "of stdin it shuts down its sending side and keeps reading until the peer closes "
-       "(--close-on-eof closes at once). When the peer closes first, it exits 0.",
+       "(--close-on-eof closes at once). When the peer closes first, it exits 0. For an http:// "
+       "or https:// URL it makes one request with libcurl instead, over a connection vitnet dials "
+       "itself (so it runs on the mock network too), and prints the body on stdout byte for byte, "
+       "or with --json one document: url, method, status, reason, http_version, headers "
+       "(lowercase names, lists of values), timings (dns, connect, tls, first_byte and total, in "
+       "seconds since the start, each including those before it), size, body (body_encoding "
+       "utf-8 or base64), redirects and attempts. Redirects are followed (up to --max-redirs, "
+       "10); 303, and 301/302 after a POST, continue as GET; Authorization and Cookie headers "
+       "are not sent to another origin. The body is sent from --data (as is: curl's -d strips "
+       "newlines from files, vitnet does not) or --json-body (named so because --json is the "
+       "output document). --timeout bounds the whole request (no limit by default), "
+       "--connect-timeout name lookup and connecting (10s), --idle-timeout silence either way "
+       "(30s). --retry retries refused or timed-out connections, unknown hosts and the "
+       "statuses 408, 429, 500, 502, 503 and 504 (waiting as Retry-After says, up to a minute), "
+       "unless part of the body already went to stdout. Any status exits 0 unless --fail is "
+       "given. TLS options for https: --ca, --insecure, --cert, --key, --tls-min. Proxy "
+       "environment variables are ignored.",
        {{"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | vitnet connect example.com:80",
          "a raw HTTP request"},
         {"vitnet connect -z 127.0.0.1:22", "is the port open? (exit 0, 69 refused, 75 timeout)"},
@@ -83,7 +101,13 @@ const std::vector<command_info>& command_table() {
         {"vitnet connect --bench 10s tcp://127.0.0.1:5001",
          "throughput against 'vitnet serve --sink'"},
         {"echo ping | vitnet connect udp://127.0.0.1:5353",
-         "one datagram per line; answers on stdout"}},
+         "one datagram per line; answers on stdout"},
+        {"vitnet connect --fail -H 'Authorization: Bearer T' https://api.example.com/items",
+         "an HTTP request; exit 1 on a 4xx or 5xx status"},
+        {"vitnet --json connect --json-body '{\"name\":\"x\"}' http://localhost:8080/items",
+         "POST JSON; status, headers, timings and body as one document"},
+        {"vitnet connect --download file.iso --retry 3 https://example.com/file.iso",
+         "a download, whole or not at all, with a progress bar"}},
        define_connect},
       {"proxy",
        "relay tcp, udp or unix connections to an upstream, injecting faults (latency, resets, ...)",

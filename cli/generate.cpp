@@ -326,7 +326,8 @@ std::string complete(const CLI::App& app, const std::vector<std::string>& words)
   for (const auto* o : sub->get_options())
     if (!o->nonpositional() && o->get_type_name().find("FILE") != std::string::npos)
       return ":files\n";
-  for (const char* scheme : {"tcp://", "udp://", "unix://"}) out += fmt::format("{}\t\n", scheme);
+  for (const char* scheme : {"tcp://", "udp://", "unix://", "tls://", "http://", "https://"})
+    out += fmt::format("{}\t\n", scheme);
   return out;
 }
 

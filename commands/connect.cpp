@@ -330,6 +330,10 @@ class client {
 }  // namespace
 
 task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io) {
+  if (opts.where.is_http()) co_return co_await run_http(ctx, opts.where, opts.http, io);
+  if (opts.where.is_ws())
+    vitnet::fail(exit_code::usage, "connect: {}: ws and wss URLs are not supported yet",
+                 opts.where.to_string());
   client c(ctx, opts, io);
   co_return co_await c.run();
 }

@@ -1,8 +1,10 @@
 #pragma once
-// vitnet connect URL: dial TCP, UDP or a Unix socket and pipe stdin and stdout through it.
+// vitnet connect URL: dial TCP, UDP or a Unix socket and pipe stdin and stdout through it; or,
+// for http:// and https:// URLs, make one HTTP request (commands/http_client).
 #include <optional>
 #include <string>
 
+#include "commands/http_client.hpp"
 #include "core/io.hpp"
 #include "core/units.hpp"
 #include "net/context.hpp"
@@ -27,6 +29,7 @@ struct connect_options {
   bool raw = false;             ///< UDP: one datagram per read instead of per line
   net::tls_client_options tls;  ///< for tls:// URLs
   std::optional<core::duration> bench;
+  http_options http;  ///< for http:// and https:// URLs (timeouts, retries and TLS included)
 };
 
 net::task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io);

@@ -76,6 +76,11 @@ net::task<void> reload_loop(std::shared_ptr<state> st) {
 }  // namespace proxy
 
 net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io& io) {
+  for (const auto* e : {&opts.listen, &opts.upstream})
+    if (e->app != net::app_protocol::none)
+      vitnet::fail(core::exit_code::usage,
+                   "proxy: {}: {} URLs are not supported (the proxy relays tcp, tls, udp and unix)",
+                   e->to_string(), e->scheme());
   auto st = std::make_shared<proxy::state>(ctx, opts, io);
   st->upstream_url = opts.upstream.to_string();
   std::uint64_t seed = opts.seed.value_or(

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#define VITNET_SCAN_PARSERS_ONLY  // parsers only: the fuzz targets build these without asio
 #include "commands/scan.hpp"
 
 namespace commands {

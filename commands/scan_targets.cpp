@@ -7,6 +7,7 @@
 #include <charconv>
 #include <numeric>
 
+#define VITNET_SCAN_PARSERS_ONLY  // parsers only: the fuzz targets build these without asio
 #include "commands/scan.hpp"
 
 namespace commands {

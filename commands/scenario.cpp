@@ -70,7 +70,13 @@ namespace {
 class reader {
  public:
   reader(std::string file, std::map<std::string, std::string> vars)
-      : file_(std::move(file)), vars_(std::move(vars)) {}
+      : file_(std::move(file)), vars_(std::move(vars)) {
+    // ${dir}: the scenario file's directory, for files it names (routes, pages, certificates).
+    if (!vars_.contains("dir")) {
+      auto slash = file_.rfind('/');
+      vars_["dir"] = slash == std::string::npos ? "." : file_.substr(0, slash == 0 ? 1 : slash);
+    }
+  }
 
   [[noreturn]] void bad(const toml::node& n, std::string_view message) const {
     throw vitnet::error(core::exit_code::data,

@@ -101,8 +101,27 @@ class server {
   task<int> run() {
     if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
     if (o_.where.tls) tls_ = make_tls();
-    auto l = co_await ctx_.listen(o_.where);
+    if (o_.where.app != net::app_protocol::none) {
+      std::shared_ptr<ws_service> ws;
+      if (o_.where.is_ws()) ws = std::make_shared<ws_service>(ctx_, o_.ws, io_);
+      http_ = std::make_unique<http_service>(ctx_, o_.http, io_, o_.where.tls, ws);
+    }
+    // Static files keep no state between requests, so one process per core can answer them,
+    // each with its own listener on the port (SO_REUSEPORT), the kernel spreading connections.
+    int workers = 1;
+    if (http_) {
+      workers = o_.http.workers;
+      if (workers == 0) workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
+    }
+    net::listen_options lo;
+    lo.reuse_port = workers > 1;
+    auto l = co_await ctx_.listen(o_.where, lo);
     announce(l.local_endpoint());
+    if (workers > 1 && ctx_.fork_workers(workers - 1) > 0) {
+      auto own = l.local_endpoint();
+      l.close();
+      l = co_await ctx_.listen(own, lo);
+    }
     for (;;) {
       auto [ec, conn] = co_await l.accept();
       if (ec) {
@@ -119,7 +138,7 @@ class server {
         if (co_await session(std::move(conn), &l)) break;
         continue;
       }
-      if (o_.mode == serve_mode::stdio) {
+      if (uses_stdio()) {
         co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
       } else {
         ctx_.start([](server& self, net::stream c) -> task<void> {
@@ -131,12 +150,19 @@ class server {
   }
 
  private:
-  bool events_on_stderr() const { return o_.mode == serve_mode::stdio; }
+  // stdin and stdout carry a peer's data: in stdio mode, and for a ws:// server in stdio mode
+  // (an http:// server keeps the default mode but uses neither).
+  bool uses_stdio() const {
+    return o_.mode == serve_mode::stdio && o_.where.app != net::app_protocol::http;
+  }
+  bool events_on_stderr() const { return uses_stdio(); }
 
   void announce(const net::endpoint& local) {
     net::endpoint shown = local;
     if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
     std::string url = shown.to_string();
+    // "http://127.0.0.1:8080", so that scripts can write $URL/path.
+    if (shown.app != net::app_protocol::none && url.ends_with('/')) url.pop_back();
     io_.note("listening on {}", url);
     if (io_.json())
       io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(),
@@ -209,7 +235,8 @@ class server {
     if (single) single->close();
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
-    if (o_.idle_timeout)
+    // HTTP keeps its own time (keep-alive and header timeouts); WebSocket sessions go on.
+    if (o_.idle_timeout && !http_)
       idle = std::make_unique<net::watchdog>(ctx_, *o_.idle_timeout, [&] {
         idled = true;
         conn.close();
@@ -232,6 +259,7 @@ class server {
   }
 
   task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    if (http_) co_return co_await http_->serve(conn, st);
     switch (o_.mode) {
       case serve_mode::echo: {
         auto r = co_await net::copy(conn, conn, {.activity = idle, .counter = &st.bytes_in});
@@ -426,6 +454,7 @@ class server {
   const serve_options& o_;
   core::io& io_;
   std::unique_ptr<net::tls_server> tls_;
+  std::unique_ptr<http_service> http_;
   std::size_t active_ = 0;
   std::uint64_t next_id_ = 0;
   room room_;

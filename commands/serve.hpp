@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "commands/http_service.hpp"
+#include "commands/ws_service.hpp"
 #include "core/io.hpp"
 #include "core/units.hpp"
 #include "net/context.hpp"
@@ -27,7 +29,9 @@ struct serve_options {
   std::vector<net::cidr> allow, deny;
   std::optional<core::duration> idle_timeout;
   std::string ready_file;
-  net::tls_server_options tls;  ///< for tls:// URLs
+  net::tls_server_options tls;  ///< for tls://, https:// and wss:// URLs
+  http_serve_options http;            ///< for http:// and https:// (and ws:// for plain requests)
+  ws_options ws;                ///< for ws:// and wss://
 };
 
 net::task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io);

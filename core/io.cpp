@@ -22,6 +22,7 @@ io::io(output_options opts)
       err_([](std::string_view s) { write_fd_all(STDERR_FILENO, s); }) {
   // Colour never goes with --json: machine readers get plain text.
   color_ = !opts_.json && use_color(opts_.color, ::isatty(STDERR_FILENO) == 1);
+  progress_ = !opts_.json && !opts_.quiet && ::isatty(STDERR_FILENO) == 1;
 }
 
 io::io(output_options opts, sink out, sink err)

@@ -30,6 +30,9 @@ class io {
   const output_options& options() const { return opts_; }
   bool json() const { return opts_.json; }
   bool color_stderr() const { return color_; }
+  /// Whether progress bars may be drawn on stderr: it is this process's own stderr and a
+  /// terminal, and neither --json nor -q was given.
+  bool progress() const { return progress_; }
 
   /// "vitnet: <message>" on stderr, always printed.
   template <typename... A>
@@ -69,6 +72,7 @@ class io {
   sink out_;
   sink err_;
   bool color_ = false;
+  bool progress_ = false;
 };
 
 /// Whether colour should be used on a stream given the option, NO_COLOR and whether it is a

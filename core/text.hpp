@@ -16,4 +16,8 @@ std::string truncate_utf8(std::string_view s, std::size_t max);
 /// A word quoted for a POSIX shell when it needs it: shell_quote("a b") == "'a b'".
 std::string shell_quote(std::string_view word);
 
+/// Levenshtein distance, for "did you mean" suggestions.
+/// Example: edit_distance("sevre", "serve") == 2.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace core

@@ -12,6 +12,7 @@
 
 #include "net/datagram.hpp"
 #include "net/endpoint.hpp"
+#include "net/fd_watch.hpp"
 #include "net/ip.hpp"
 #include "net/listener.hpp"
 #include "net/stream.hpp"
@@ -26,6 +27,9 @@ using duration = std::chrono::nanoseconds;
 
 struct listen_options {
   int backlog = 4096;
+  /// SO_REUSEPORT: several processes listen on one port and the kernel spreads connections
+  /// among them (TCP only; ignored on the mock network).
+  bool reuse_port = false;
 };
 
 /// A child process with its stdin and stdout as streams; stderr is shared with vitnet's.
@@ -96,8 +100,18 @@ class context {
   /// Starts a child process. Throws vitnet::error.
   virtual std::unique_ptr<child_process> spawn(const spawn_options& opts) = 0;
 
+  /// Watches a descriptor that a library reads and writes itself (libcurl's sockets, which
+  /// net::hand_off gives it on either backend) for readiness on this context's event
+  /// loop. On the mock network the end of the process releases it, so its waits return.
+  virtual std::unique_ptr<fd_watch> watch_fd(int fd) = 0;
+
   /// Runs `t` concurrently; an exception escaping it is reported on stderr and ends nothing else.
   virtual void start(task<void> t) = 0;
+
+  /// Starts `extra` copies of this process that go on from here, sharing every open descriptor
+  /// (a listener: the copies accept from it too); returns 0 in the original and 1..extra in the
+  /// copies, which end when the original does. The mock network makes no copies (returns 0).
+  virtual int fork_workers(int extra) { return 0; }
 
   /// How many probe sources run_probes drives at once: a scan makes this many (threads on the
   /// real backend, one on the mock network).

@@ -279,3 +279,60 @@ task<copy_result> drain(stream& from, copy_options o) {
 }
 
 }  // namespace net
+
+namespace net {
+
+task<io_result> send_file(stream& to, int fd, std::uint64_t offset, std::uint64_t length) {
+  io_result r;
+  if (to.get().is_socket()) {
+    auto off = static_cast<off_t>(offset);
+    while (r.n < length) {
+      if (!to.is_open()) {
+        r.ec = asio::error::operation_aborted;
+        co_return r;
+      }
+      auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length - r.n, 1 << 20));
+      ssize_t n = ::sendfile(to.get().native_handle(), fd, &off, want);
+      if (n > 0) {
+        r.n += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n == 0) {
+        r.ec = asio::error::eof;  // the file is shorter than it was
+        co_return r;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        if (auto ec = co_await wait_writable(to.get()); ec) {
+          r.ec = ec;
+          co_return r;
+        }
+        continue;
+      }
+      if ((errno == EINVAL || errno == ENOSYS) && r.n == 0) break;  // no sendfile here: copy
+      r.ec = last_error();
+      co_return r;
+    }
+    if (r.n == length) co_return r;
+  }
+  // TLS, the mock network: through a buffer.
+  pooled_buffer buf;
+  while (r.n < length) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length - r.n, buf.size));
+    ssize_t n = ::pread(fd, buf.span().data(), want, static_cast<off_t>(offset + r.n));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      r.ec = n == 0 ? std::error_code(asio::error::eof) : last_error();
+      co_return r;
+    }
+    auto w = co_await to.write_all(std::span<const char>(buf.span().data(), static_cast<std::size_t>(n)));
+    r.n += w.n;
+    if (w.ec) {
+      r.ec = w.ec;
+      co_return r;
+    }
+  }
+  co_return r;
+}
+
+}  // namespace net

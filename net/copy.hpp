@@ -37,6 +37,10 @@ task<copy_result> copy(stream& from, stream& to, copy_options opts = {});
 /// Reads `from` to its end and throws the bytes away (as cheaply as the kernel allows).
 task<copy_result> drain(stream& from, copy_options opts = {});
 
+/// Writes `length` bytes of the open file `fd`, from `offset`, to `to`: sendfile(2) to a plain
+/// socket, else through a pooled buffer (TLS, the mock network). n says how much went.
+task<io_result> send_file(stream& to, int fd, std::uint64_t offset, std::uint64_t length);
+
 /// A buffer of at least 64 KiB lent from a pool; returned when destroyed.
 class pooled_buffer {
  public:

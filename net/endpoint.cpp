@@ -21,10 +21,33 @@ std::string_view transport_name(transport t) {
   return "?";
 }
 
+std::string_view endpoint::scheme() const {
+  switch (app) {
+    case app_protocol::http:
+      return tls ? "https" : "http";
+    case app_protocol::ws:
+      return tls ? "wss" : "ws";
+    case app_protocol::none:
+      break;
+  }
+  return tls ? "tls" : transport_name(transport);
+}
+
+std::uint16_t endpoint::default_port() const {
+  if (app == app_protocol::none) return 0;
+  return tls ? 443 : 80;
+}
+
 std::string endpoint::to_string() const {
   if (is_unix()) return abstract ? fmt::format("unix://@{}", path) : fmt::format("unix://{}", path);
-  return fmt::format("{}://{}", tls ? "tls" : transport_name(transport),
-                     join_host_port(host, port));
+  if (app != app_protocol::none) {
+    // The port is left out when it is the scheme's own, unless there is no host to carry it.
+    std::string authority = host.empty() || port != default_port()
+                                ? join_host_port(host, port)
+                                : (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+    return fmt::format("{}://{}{}", scheme(), authority, target.empty() ? "/" : target);
+  }
+  return fmt::format("{}://{}", scheme(), join_host_port(host, port));
 }
 
 std::string endpoint::display() const {
@@ -49,6 +72,43 @@ bool all_digits(std::string_view s) {
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
+}
+
+// Checks the host of "host:port", "[v6]:port" (or, when a default port is allowed, "host" and
+// "[v6]") and stores both in `ep`. Returns the reason when it is malformed.
+std::optional<std::string> parse_authority(std::string_view rest, bool port_optional,
+                                           endpoint& ep) {
+  std::optional<host_port> hp = split_host_port(rest);
+  bool bracketed = !rest.empty() && rest[0] == '[';
+  if (!hp && port_optional) {
+    if (bracketed && rest.back() == ']')
+      hp = host_port{std::string(rest.substr(1, rest.size() - 2)), ""};
+    else if (rest.find(':') == std::string_view::npos)
+      hp = host_port{std::string(rest), ""};
+  }
+  if (!hp) {
+    if (std::count(rest.begin(), rest.end(), ':') > 1)
+      return "IPv6 addresses need brackets, as in [::1]:8080";
+    return fmt::format("missing port (write {}:PORT)", rest);
+  }
+  if (hp->port.empty() && !(port_optional && rest.back() != ':')) return "missing port after ':'";
+  if (hp->port.empty()) {
+    ep.port = ep.default_port();
+  } else {
+    if (!all_digits(hp->port)) return fmt::format("port '{}' is not a number", hp->port);
+    auto port = parse_port(hp->port);
+    if (!port) return fmt::format("port {} is out of range 0-65535", hp->port);
+    ep.port = *port;
+  }
+  if (bracketed) {
+    auto ip = ip_address::parse(hp->host);
+    if (!ip || !ip->is_v6()) return fmt::format("'{}' is not an IPv6 address", hp->host);
+  } else if (!hp->host.empty() && !valid_hostname(hp->host)) {
+    return fmt::format("'{}' is not a valid host name", hp->host);
+  }
+  if (port_optional && hp->host.empty() && hp->port.empty()) return "missing host";
+  ep.host = hp->host;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -76,10 +136,15 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
     else if (scheme == "unix")
       ep.transport = transport::unix_stream;
     else if (scheme == "tls")
-      ep.transport = transport::tcp, ep.tls = true;
+      ep.tls = true;
+    else if (scheme == "http" || scheme == "https")
+      ep.app = app_protocol::http, ep.tls = scheme == "https";
+    else if (scheme == "ws" || scheme == "wss")
+      ep.app = app_protocol::ws, ep.tls = scheme == "wss";
     else {
-      message =
-          fmt::format("unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls)", scheme, url);
+      message = fmt::format(
+          "unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls, http, https, ws, wss)",
+          scheme, url);
       return std::nullopt;
     }
   } else if (url.starts_with("unix:")) {
@@ -102,6 +167,24 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
     return ep;
   }
 
+  if (ep.app != app_protocol::none) {
+    // scheme://authority[/path][?query][#fragment]: the fragment is never sent, so it is dropped.
+    if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+    auto end = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, end);
+    std::string_view target = end == std::string_view::npos ? "" : rest.substr(end);
+    if (authority.find('@') != std::string_view::npos)
+      return bad(
+          "user names and passwords in URLs are not supported (send an Authorization "
+          "header instead)");
+    if (authority.empty()) return bad("missing host");
+    if (auto why = parse_authority(authority, true, ep)) return bad(*why);
+    ep.target = target.empty()     ? "/"
+                : target[0] == '?' ? "/" + std::string(target)
+                                   : std::string(target);
+    return ep;
+  }
+
   if (rest.empty()) return bad("missing host and port");
   if (all_digits(rest)) {  // a bare port: "8080", "tcp://8080"
     auto port = parse_port(rest);
@@ -110,25 +193,10 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
     return ep;
   }
   if (rest.find('/') != std::string_view::npos || rest.find('?') != std::string_view::npos)
-    return bad("unexpected path or query after host:port");
-  auto hp = split_host_port(rest);
-  if (!hp) {
-    if (std::count(rest.begin(), rest.end(), ':') > 1)
-      return bad("IPv6 addresses need brackets, as in [::1]:8080");
-    return bad(fmt::format("missing port (write {}:PORT)", rest));
-  }
-  if (hp->port.empty()) return bad("missing port after ':'");
-  if (!all_digits(hp->port)) return bad(fmt::format("port '{}' is not a number", hp->port));
-  auto port = parse_port(hp->port);
-  if (!port) return bad(fmt::format("port {} is out of range 0-65535", hp->port));
-  ep.port = *port;
-  if (rest[0] == '[') {
-    auto ip = ip_address::parse(hp->host);
-    if (!ip || !ip->is_v6()) return bad(fmt::format("'{}' is not an IPv6 address", hp->host));
-  } else if (!hp->host.empty() && !valid_hostname(hp->host)) {
-    return bad(fmt::format("'{}' is not a valid host name", hp->host));
-  }
-  ep.host = hp->host;
+    return bad(
+        "unexpected path or query after host:port (only http, https, ws and wss URLs "
+        "have one)");
+  if (auto why = parse_authority(rest, false, ep)) return bad(*why);
   return ep;
 }
 

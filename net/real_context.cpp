@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -234,6 +235,24 @@ void real_context::start(task<void> t) {
       core::write_fd_all(2, fmt::format("vitnet: internal error: {}\n", x.what()));
     }
   });
+}
+
+int real_context::fork_workers(int extra) {
+  auto& io = s_->io;
+  io.notify_fork(asio::execution_context::fork_prepare);
+  for (int i = 1; i <= extra; ++i) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      // A copy ends with the original, whichever way the original goes.
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      s_->children.clear();  // the original's children are not this copy's
+      io.notify_fork(asio::execution_context::fork_child);
+      return i;
+    }
+    if (pid > 0) s_->children.insert(pid);
+  }
+  io.notify_fork(asio::execution_context::fork_parent);
+  return 0;
 }
 
 int real_context::probe_workers() const {
@@ -490,6 +509,11 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
   asio::ip::tcp::endpoint ep(addr, where.port);
   a.open(ep.protocol(), ec);
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec && opts.reuse_port) {
+    int one = 1;
+    if (::setsockopt(a.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+      ec = std::error_code(errno, std::generic_category());
+  }
   if (!ec && addr.is_v6() && addr.is_unspecified()) a.set_option(asio::ip::v6_only(false), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(opts.backlog, ec);
@@ -547,6 +571,10 @@ stream& real_context::standard_output() {
   return *s_->out;
 }
 
+std::unique_ptr<fd_watch> real_context::watch_fd(int fd) {
+  return make_fd_watch(s_->io, fd);
+}
+
 std::unique_ptr<child_process> real_context::spawn(const spawn_options& opts) {
   int in[2], out[2];
   if (::pipe2(in, O_CLOEXEC) != 0)
@@ -559,6 +587,9 @@ std::unique_ptr<child_process> real_context::spawn(const spawn_options& opts) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  // Nothing else of vitnet's: a child holding another peer's socket would keep that connection
+  // open after vitnet closed it (stderr, 2, is shared on purpose).
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t defaults;

@@ -34,9 +34,11 @@ class real_context final : public context {
   net::stream& standard_input() override;
   net::stream& standard_output() override;
   std::unique_ptr<child_process> spawn(const spawn_options& opts) override;
+  std::unique_ptr<fd_watch> watch_fd(int fd) override;
   void start(task<void> t) override;
   task<bool> wait_reload() override;
   int probe_workers() const override;
+  int fork_workers(int extra) override;
   task<void> run_probes(std::vector<probe_source*> sources) override;
 
   struct state;

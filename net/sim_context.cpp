@@ -153,6 +153,14 @@ std::unique_ptr<child_process> sim_context::spawn(const spawn_options& opts) {
                   opts.command));
 }
 
+std::unique_ptr<fd_watch> sim_context::watch_fd(int fd) {
+  auto serial = w_.next_serial++;
+  auto w = make_fd_watch(w_.io(), fd, [this, serial] { watches_.erase(serial); });
+  if (killed_) w->release();
+  watches_[serial] = w.get();
+  return w;
+}
+
 void sim_context::kill(bool crash) {
   if (killed_) return;
   killed_ = true;
@@ -165,6 +173,7 @@ void sim_context::kill(bool crash) {
   for (auto [serial, l] : std::map(listeners_)) l->close();
   for (auto [serial, d] : std::map(datagrams_)) d->close();
   for (auto [serial, t] : std::map(timers_)) t->cancel();
+  for (auto [serial, w] : std::map(watches_)) w->release();
   if (reload_) reload_->notify();
 }
 

@@ -48,6 +48,10 @@ class sim_context final : public context {
   net::stream& standard_input() override;
   net::stream& standard_output() override;
   std::unique_ptr<child_process> spawn(const spawn_options& opts) override;
+  /// Watches a real descriptor (libcurl's end of a bridge to a simulated connection) on the
+  /// world's io_context, which the world's loop polls: readiness is seen before virtual time
+  /// moves on, since a socketpair write is readable on the other end at once.
+  std::unique_ptr<fd_watch> watch_fd(int fd) override;
   void start(task<void> t) override;
   task<bool> wait_reload() override;
 
@@ -79,6 +83,7 @@ class sim_context final : public context {
   std::map<std::uint64_t, sim::listener_state*> listeners_;
   std::map<std::uint64_t, sim::datagram_state*> datagrams_;
   std::map<std::uint64_t, net::timer*> timers_;
+  std::map<std::uint64_t, fd_watch*> watches_;
   std::unique_ptr<net::stream> in_, out_stream_;
   std::unique_ptr<sim::waker> reload_;
   std::uint64_t shutdown_hook_ = 0;

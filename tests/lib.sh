@@ -356,3 +356,15 @@ for line in open(sys.argv[1]):
         assert isinstance(json.loads(line), dict)
 EOF
 }
+
+# start_http_server [CERT KEY] — the test HTTP server (tests/http_test_server.py: echo, status,
+# redirects, slow and chunked answers, flaky endpoints) on 127.0.0.1, HTTPS with CERT and KEY.
+# Sets HTTP_PORT and HTTP_PID.
+start_http_server() {
+  local src=${VITNET_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+  need python3
+  bg python3 "$src/tests/http_test_server.py" "$T/http.port" "$@"
+  HTTP_PID=$BG_PID
+  wait_until 10 test -s "$T/http.port" || fail "the python http server did not start"
+  HTTP_PORT=$(cat "$T/http.port")
+}

@@ -64,3 +64,69 @@ TEST_CASE("malformed endpoint urls are usage errors naming the problem") {
     }
   }
 }
+
+TEST_CASE("http, https, ws and wss urls carry a target and default ports") {
+  auto h = parse_endpoint("http://example.com");
+  CHECK(h.transport == transport::tcp);
+  CHECK(h.is_http());
+  CHECK(!h.tls);
+  CHECK(h.port == 80);
+  CHECK(h.target == "/");
+  CHECK(h.scheme() == "http");
+
+  auto s = parse_endpoint("https://example.com:8443/a/b?x=1&y=%20");
+  CHECK(s.is_http());
+  CHECK(s.tls);
+  CHECK(s.port == 8443);
+  CHECK(s.target == "/a/b?x=1&y=%20");
+  CHECK(s.display() == "example.com:8443");
+
+  CHECK(parse_endpoint("https://example.com/").port == 443);
+  CHECK(parse_endpoint("http://h?q=1").target == "/?q=1");
+  CHECK(parse_endpoint("http://h/p#fragment").target == "/p");
+  auto v6 = parse_endpoint("http://[::1]/x");
+  CHECK(v6.host == "::1");
+  CHECK(v6.port == 80);
+
+  auto w = parse_endpoint("wss://chat.example/socket");
+  CHECK(w.is_ws());
+  CHECK(w.tls);
+  CHECK(w.port == 443);
+  CHECK(w.scheme() == "wss");
+  CHECK(parse_endpoint("ws://h:9000").scheme() == "ws");
+
+  auto listen = parse_endpoint("http://:8080");
+  CHECK(listen.host.empty());
+  CHECK(listen.port == 8080);
+}
+
+TEST_CASE("http urls read back from their string form, default ports left out") {
+  for (const char* url : {"http://example.com/", "https://example.com/a?b=1", "ws://h:9000/chat",
+                          "wss://[::1]/x", "http://:0/", "http://:80/", "https://h:80/"})
+    CHECK(parse_endpoint(url).to_string() == url);
+  CHECK(parse_endpoint("http://h:80/x").to_string() == "http://h/x");
+  CHECK(parse_endpoint("https://[::1]:443").to_string() == "https://[::1]/");
+  CHECK(parse_endpoint("http://h?q").to_string() == "http://h/?q");
+}
+
+TEST_CASE("malformed http urls are usage errors naming the problem") {
+  struct bad_case {
+    const char* url;
+    const char* says;
+  };
+  for (auto [url, says] :
+       {bad_case{"http://", "missing host"}, bad_case{"http:///x", "missing host"},
+        bad_case{"http://user:pw@h/", "user names and passwords"},
+        bad_case{"https://h:99999/", "out of range"}, bad_case{"http://h:/", "missing port"},
+        bad_case{"ws://::1/", "brackets"}, bad_case{"http://a b/", "space"},
+        bad_case{"http://h_x!/", "not a valid host name"}, bad_case{"htp://h/", "unknown scheme"},
+        bad_case{"h:80/path", "unexpected path"}}) {
+    try {
+      parse_endpoint(url);
+      FAIL("accepted " << url);
+    } catch (const vitnet::error& e) {
+      CHECK(e.code() == core::exit_code::usage);
+      CHECK_MESSAGE(std::string(e.what()).find(says) != std::string::npos, url << ": " << e.what());
+    }
+  }
+}

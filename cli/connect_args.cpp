@@ -18,6 +18,7 @@ struct scoped_options {
   std::vector<CLI::Option*> http_only;    // http, https: the request
   std::vector<CLI::Option*> tls;          // tls, https (and http, whose redirects may lead there)
   std::vector<CLI::Option*> tls_stream;   // tls only: curl has no such settings
+  std::vector<CLI::Option*> ws_only;      // ws, wss: the message stream
 };
 
 void reject_given(const std::vector<CLI::Option*>& options, const std::string& why) {
@@ -161,6 +162,32 @@ void define_connect(CLI::App& sub, runner& chosen) {
                               "bar on a terminal")
                    ->type_name("FILE"));
 
+  // WebSocket (ws:// and wss:// URLs); -H and --raw apply too
+  auto ws_ping = std::make_shared<std::string>();
+  auto ws_max = std::make_shared<std::string>();
+  auto& wo = scoped->ws_only;
+  wo.push_back(sub.add_option("--protocol", o->ws.protocols,
+                              "ws: offer subprotocol NAME (repeatable, in order of preference)")
+                   ->type_name("NAME")
+                   ->allow_extra_args(false));
+  wo.push_back(sub.add_flag("--binary", o->ws.binary, "ws: send stdin as binary messages"));
+  wo.push_back(sub.add_option("--ping-interval", *ws_ping,
+                              "ws: send a ping every DURATION (keeps idle connections open "
+                              "through proxies)")
+                   ->type_name("DURATION"));
+  wo.push_back(sub.add_flag("--reconnect", o->ws.reconnect,
+                            "ws: dial again when the connection is lost (waiting --retry-delay, "
+                            "doubling), keeping what stdin sends meanwhile"));
+  auto ws_linger = std::make_shared<std::string>();
+  wo.push_back(sub.add_option("--linger", *ws_linger,
+                              "ws: after the end of stdin, close only once no message has come "
+                              "for DURATION (default: close at once)")
+                   ->type_name("DURATION"));
+  wo.push_back(sub.add_option("--max-message", *ws_max,
+                              "ws: the largest message accepted (default 16M); larger closes "
+                              "with 1009")
+                   ->type_name("SIZE"));
+
   // TLS (tls:// and https:// URLs)
   auto& t = scoped->tls;
   t.push_back(sub.add_option("--ca", o->tls.ca_file,
@@ -193,11 +220,44 @@ void define_connect(CLI::App& sub, runner& chosen) {
                   ->type_name("FILE"));
 
   sub.callback([o, url, send, snd, timeout, idle, retry_delay, bench, data, json_body,
-                connect_timeout, download, dat, jb, scoped, follow, &chosen] {
+                connect_timeout, download, dat, jb, scoped, follow, ws_ping, ws_max, ws_linger,
+                &chosen] {
     o->where = net::parse_endpoint(*url);
     if (o->retry < 0) throw CLI::ValidationError("--retry", "must not be negative");
     if (!retry_delay->empty()) o->retry_delay = duration_arg("--retry-delay", *retry_delay);
-    if (o->where.is_http()) {
+    if (!o->where.is_ws()) reject_given(scoped->ws_only, "needs a ws:// or wss:// URL");
+    if (o->where.is_ws()) {
+      // The upgrade is an HTTP request: -H adds to it; the rest of the HTTP options do not apply.
+      for (auto* opt : scoped->http_only)
+        if (opt->count() && opt->get_name() != "--header")
+          throw CLI::ValidationError(opt->get_name(), "is for http:// and https:// URLs");
+      for (auto* opt : scoped->stream_only)
+        if (opt->count() && opt->get_name() != "--raw")
+          throw CLI::ValidationError(opt->get_name(), "is for tcp, tls, udp and unix URLs");
+      if (!o->where.tls) {
+        reject_given(scoped->tls, "TLS options need a wss:// URL");
+        reject_given(scoped->tls_stream, "TLS options need a wss:// URL");
+      }
+      for (const auto& line : o->http.headers) {
+        check_header(line);
+        if (line.find(':') == std::string::npos)
+          throw CLI::ValidationError("--header", "ws: give 'Name: value'");
+      }
+      o->ws.headers = o->http.headers;
+      o->ws.raw = o->raw;
+      if (!ws_ping->empty()) {
+        o->ws.ping_interval = duration_arg("--ping-interval", *ws_ping);
+        if (*o->ws.ping_interval <= core::duration::zero())
+          throw CLI::ValidationError("--ping-interval", "must be more than 0");
+      }
+      if (!ws_linger->empty()) o->ws.linger = duration_arg("--linger", *ws_linger);
+      if (!ws_max->empty()) {
+        auto n = core::parse_size(*ws_max);
+        if (!n || *n == 0) throw CLI::ValidationError("--max-message", "'" + *ws_max + "' is not a size");
+        o->ws.max_message = static_cast<std::size_t>(*n);
+      }
+      if (!timeout->empty()) o->timeout = duration_arg("--timeout", *timeout);
+    } else if (o->where.is_http()) {
       reject_given(scoped->stream_only,
                    "is for tcp, tls, udp and unix URLs (http requests take --data, -H, ...)");
       reject_given(scoped->tls_stream,

@@ -331,9 +331,16 @@ class client {
 
 task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io) {
   if (opts.where.is_http()) co_return co_await run_http(ctx, opts.where, opts.http, io);
-  if (opts.where.is_ws())
-    vitnet::fail(exit_code::usage, "connect: {}: ws and wss URLs are not supported yet",
-                 opts.where.to_string());
+  if (opts.where.is_ws()) {
+    net::dial_options d;
+    d.timeout = opts.timeout;
+    d.retries = opts.retry;
+    d.retry_delay = opts.retry_delay;
+    d.on_retry = [&io](int, const std::string& why, net::duration wait) {
+      io.warn("{}; retrying in {}", why, core::format_duration(wait));
+    };
+    co_return co_await run_ws_connect(ctx, opts.where, opts.ws, opts.tls, d, io);
+  }
   client c(ctx, opts, io);
   co_return co_await c.run();
 }

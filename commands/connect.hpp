@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands/http_client.hpp"
+#include "commands/ws_client.hpp"
 #include "core/io.hpp"
 #include "core/units.hpp"
 #include "net/context.hpp"
@@ -30,6 +31,7 @@ struct connect_options {
   net::tls_client_options tls;  ///< for tls:// URLs
   std::optional<core::duration> bench;
   http_options http;  ///< for http:// and https:// URLs (timeouts, retries and TLS included)
+  ws_connect_options ws;  ///< for ws:// and wss:// URLs
 };
 
 net::task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io);

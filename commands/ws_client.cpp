@@ -16,22 +16,19 @@ using net::task;
 
 namespace {
 
-// Messages typed while a reconnecting client has no connection wait, up to this many.
-constexpr std::size_t max_backlog = 1000;
+// stdin is read only while a connection stands and has less than this queued for sending, so a
+// fast producer meets back-pressure instead of growing memory (or losing lines).
+constexpr std::size_t high_water = 4 << 20;
 
 struct client_state {
   ws_session* current = nullptr;
-  std::deque<std::pair<proto::ws::opcode, std::string>> backlog;
   bool stdin_done = false;
   bool user_closed = false;  ///< we closed because stdin ended
+  std::uint64_t received = 0;  ///< messages so far, for --linger
 };
 
 void deliver(client_state& c, proto::ws::opcode op, std::string msg) {
-  if (c.current && !c.current->closing()) {
-    c.current->send(op, msg);
-  } else if (c.backlog.size() < max_backlog) {
-    c.backlog.emplace_back(op, std::move(msg));
-  }
+  if (c.current && !c.current->closing()) c.current->send(op, msg);
 }
 
 task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_options& o,
@@ -41,6 +38,9 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
   std::string pending;
   char buf[16 * 1024];
   for (;;) {
+    while (*alive && (!c.current || c.current->closing() || c.current->queued() > high_water))
+      co_await ctx.sleep(std::chrono::milliseconds(2));
+    if (!*alive) co_return;
     auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
     if (!*alive) co_return;
     if (r.n && o.raw) {
@@ -62,6 +62,14 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
     if (!pending.empty()) deliver(c, op, std::move(pending));
     c.stdin_done = true;
     c.user_closed = true;
+    // --linger: answers may still be on their way; close once none has come for a while.
+    if (o.linger) {
+      for (auto seen = c.received - 1; seen != c.received && *alive;) {
+        seen = c.received;
+        co_await ctx.sleep(*o.linger);
+      }
+      if (!*alive) co_return;
+    }
     if (c.current) c.current->close();
     co_return;
   }
@@ -171,10 +179,6 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     delay = dial.retry_delay;
     ws_session s(ctx, conn, proto::ws::role::client, o.max_message);
     c.current = &s;
-    while (!c.backlog.empty()) {
-      s.send(c.backlog.front().first, c.backlog.front().second);
-      c.backlog.pop_front();
-    }
     if (c.stdin_done) s.close();
     if (o.ping_interval) ctx.start(pinger(ctx, s, *o.ping_interval, alive));
     // Messages to stdout in order; written inline (stdout is the one consumer).
@@ -185,11 +189,16 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
       while (!lines.empty()) {
         auto l = std::move(lines.front());
         lines.pop_front();
+        while (!lines.empty() && l.size() < 256 * 1024) {
+          l += lines.front();
+          lines.pop_front();
+        }
         co_await out.write_all(std::span<const char>(l.data(), l.size()));
       }
       writing = false;
     };
     auto code = co_await s.run(std::move(leftover), [&](proto::ws::event& ev) {
+      ++c.received;
       lines.push_back(o.raw ? std::move(ev.data) : ev.data + "\n");
       if (!writing) ctx.start(flush());
     });

@@ -19,6 +19,9 @@ struct ws_connect_options {
   bool raw = false;     ///< a message per read of stdin, and messages written without a newline
   std::optional<core::duration> ping_interval;
   bool reconnect = false;  ///< dial again (after --retry-delay) when the connection is lost
+  /// After the end of stdin, keep reading until no message has come for this long, then close
+  /// (for servers that drop replies still owed once the client closes).
+  std::optional<core::duration> linger;
   std::size_t max_message = 16 * 1024 * 1024;
 };
 

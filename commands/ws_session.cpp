@@ -8,6 +8,9 @@ namespace commands {
 using net::task;
 using namespace std::chrono_literals;
 
+// Queued frames are joined into writes of at most this many bytes.
+constexpr std::size_t coalesce_limit = 256 * 1024;
+
 // A closing handshake the peer does not finish within this is cut short.
 constexpr net::duration close_wait = 5s;
 
@@ -60,8 +63,14 @@ task<void> ws_session::writer() {
       co_await wake_->wait();
       continue;
     }
+    // Everything queued goes in one write (up to a bound): one system call for a burst of
+    // small messages rather than one each.
     std::string frame = std::move(queue_.front());
     queue_.pop_front();
+    while (!queue_.empty() && frame.size() + queue_.front().size() <= coalesce_limit) {
+      frame += queue_.front();
+      queue_.pop_front();
+    }
     queued_ -= frame.size();
     auto w = co_await conn_.write_all(std::span<const char>(frame.data(), frame.size()));
     bytes_out_ += w.n;

@@ -18,5 +18,5 @@ expect_contains "$ERR" "needs an http:// or https:// URL"
 expect_exit 64 "$VITNET" connect -H 'no colon' http://127.0.0.1:9/
 expect_contains "$ERR" "is not 'Name: value'"
 
-expect_exit 64 "$VITNET" connect ws://127.0.0.1:9/
-expect_contains "$ERR" "ws and wss URLs are not supported yet"
+expect_exit 64 "$VITNET" connect --json-body '{}' ws://127.0.0.1:9/
+expect_contains "$ERR" "is for http:// and https:// URLs"

@@ -3,7 +3,7 @@
 # and against nginx with 2 workers (access log off on both), alternating, after one warm-up each.
 #
 # Usage: bench/http.sh VITNET_BINARY
-# Env:   PAIRS (default 3)   vitnet/nginx pairs
+# Env:   PAIRS (default 5)   vitnet/nginx pairs
 #        SECONDS_EACH        wrk duration per run (default 5)
 # Last line: ratio=<median vitnet_rps/nginx_rps> (higher is better; target >= 1.0)
 # shellcheck source=bench/lib.sh
@@ -13,7 +13,7 @@ bench_init http
 V="$(vitnet_binary "${1:-}")"
 need wrk
 need nginx
-PAIRS="$(bench_pairs 3)"
+PAIRS="$(bench_pairs 5)"
 SECS="${SECONDS_EACH:-5}"
 
 mkdir -p "$BENCH_TMP/www" "$BENCH_TMP/nginx/tmp" "$BENCH_TMP/nginx/logs"

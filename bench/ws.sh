@@ -4,7 +4,7 @@
 # out, checked), alternating, after one warm-up each.
 #
 # Usage: bench/ws.sh VITNET_BINARY
-# Env:   PAIRS (default 3), MESSAGES (default 200000)
+# Env:   PAIRS (default 5), MESSAGES (default 200000)
 # Last line: ratio=<median vitnet_rate/python_rate> (higher is better)
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,7 +13,7 @@ bench_init ws
 V="$(vitnet_binary "${1:-}")"
 PY=/usr/bin/python3
 $PY -c 'import websockets' 2>/dev/null || skip "python3-websockets is not installed"
-PAIRS="$(bench_pairs 3)"
+PAIRS="$(bench_pairs 5)"
 N="${MESSAGES:-200000}"
 
 spawn "$V" -q serve -k --echo "ws://127.0.0.1:0" --ready-file "$BENCH_TMP/serve.ready"

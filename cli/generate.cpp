@@ -51,7 +51,7 @@ void roff_options(std::string& out, const CLI::App& app) {
     if (!o->nonpositional() || (o->get_lnames().empty() && o->get_snames().empty())) continue;
     if (o->get_name() == "--help" || o->get_name() == "--version") continue;
     out += ".TP\n.B " + roff(option_names(o));
-    if (!is_flag(o)) out += " \" \\fI" + roff(value_name(o)) + "\\fR";
+    if (!is_flag(o) && !value_name(o).empty()) out += " \" \\fI" + roff(value_name(o)) + "\\fR";
     out += "\n" + roff(o->get_description()) + "\n";
   }
 }

@@ -138,11 +138,13 @@ json certs_json(const std::vector<x509::cert_info>& certs) {
   return a;
 }
 
-// A target that is no file but reads as HOST:PORT (or tls://HOST:PORT) is a live endpoint.
+// A target that is no file but reads as HOST:PORT (or tls://HOST:PORT, https://HOST[:PORT]/,
+// wss://...) is a live endpoint.
 std::optional<net::endpoint> endpoint_of(const std::string& target) {
   struct stat st {};
   if (::stat(target.c_str(), &st) == 0) return std::nullopt;
-  bool url = target.starts_with("tls://") || target.starts_with("tcp://");
+  bool url = target.starts_with("tls://") || target.starts_with("tcp://") ||
+             target.starts_with("https://") || target.starts_with("wss://");
   auto hp = net::split_host_port(target);
   if (!url && (!hp || hp->host.empty() || !net::parse_port(hp->port))) return std::nullopt;
   std::string message;

@@ -15,7 +15,7 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
   using commands::serve_mode;
   bool http_opts = !o.http.dir.empty() || !o.http.routes_file.empty() || !o.http.backends.empty() ||
                    o.http.cors || !o.http.basic_auth.empty() || !o.http.bearer.empty() ||
-                   !h.headers.empty() || !o.http.health_path.empty();
+                   !h.headers.empty() || !o.http.health_path.empty() || !h.ping_interval.empty();
   if (o.where.app == net::app_protocol::none) {
     if (http_opts || !o.ws.protocols.empty())
       throw CLI::ValidationError("--dir/--routes/--backend/--protocol",
@@ -47,6 +47,12 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
   }
   if (!o.where.target.empty() && o.where.target != "/")
     throw CLI::ValidationError("url", "a server listens on HOST:PORT; give no path");
+  if (!h.ping_interval.empty()) {
+    if (!o.where.is_ws()) throw CLI::ValidationError("--ping-interval", "needs a ws:// or wss:// URL");
+    o.ws.ping_interval = duration_arg("--ping-interval", h.ping_interval);
+    if (*o.ws.ping_interval <= core::duration::zero())
+      throw CLI::ValidationError("--ping-interval", "must be more than 0");
+  }
   if (!h.lb.empty())
     o.http.lb = h.lb == "least-conn" ? commands::lb_policy::least_connections
                 : h.lb == "random"   ? commands::lb_policy::random
@@ -156,6 +162,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
   // HTTP (http:// and https:// URLs) and WebSocket (ws:// and wss://)
   struct http_texts {
     std::string lb, health_interval, backend_timeout, max_body, header_timeout, max_message;
+    std::string ping_interval;
     std::vector<std::string> headers;
     bool no_listing = false;
   };
@@ -167,7 +174,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
                "http: follow symlinks that lead outside --dir (refused otherwise)");
   sub.add_flag("--no-listing", h->no_listing, "http: answer 403 for directories without index.html");
   auto* routes = sub.add_option("--routes", o->http.routes_file,
-                                "http: answer from the mock API routes in FILE (TOML)")
+                                "http: answer from the mock API routes in FILE (TOML; reloaded on SIGHUP)")
                      ->type_name("FILE");
   auto* backend = sub.add_option("--backend", o->http.backends,
                                  "http: proxy to this backend URL (repeat to balance the load)")
@@ -214,6 +221,10 @@ void define_serve(CLI::App& sub, runner& chosen) {
       ->type_name("NAME")
       ->allow_extra_args(false);
   sub.add_flag("--binary", o->ws.binary, "ws: send lines (stdin, --exec output) as binary messages");
+  sub.add_option("--ping-interval", h->ping_interval,
+                              "ws: ping each peer every DURATION (keeps idle connections open "
+                              "through proxies)")
+                   ->type_name("DURATION");
   sub.add_option("--max-message", h->max_message,
                  "ws: the largest message accepted (default 16M); larger closes with 1009")
       ->type_name("SIZE");

@@ -69,7 +69,7 @@ http_service::http_service(net::context& ctx, const http_serve_options& o, core:
   if (!o.backends.empty())
     handler_ = make_proxy_handler(ctx, o, io, tls);
   else if (!o.routes_file.empty())
-    handler_ = make_mock_handler(ctx, o);
+    handler_ = make_mock_handler(ctx, o, io);
   else if (!o.dir.empty())
     handler_ = make_file_handler(ctx, o);
 }

@@ -107,7 +107,8 @@ class http_service {
 
 /// Handlers, each in its own file.
 std::unique_ptr<http_handler> make_file_handler(net::context& ctx, const http_serve_options& o);
-std::unique_ptr<http_handler> make_mock_handler(net::context& ctx, const http_serve_options& o);
+std::unique_ptr<http_handler> make_mock_handler(net::context& ctx, const http_serve_options& o,
+                                                core::io& io);
 std::unique_ptr<http_handler> make_proxy_handler(net::context& ctx, const http_serve_options& o,
                                                  core::io& io, bool tls);
 

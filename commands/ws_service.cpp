@@ -131,6 +131,21 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
               hs.protocol.empty() ? "" : " (" + hs.protocol + ")");
 
   ws_session s(ctx_, conn, proto::ws::role::server, o_.max_message);
+  // Pings at an interval, while the session lives (the flag outlives it).
+  auto pinging = std::make_shared<bool>(true);
+  struct stop_pings {
+    std::shared_ptr<bool> p;
+    ~stop_pings() { *p = false; }
+  } stop{pinging};
+  if (o_.ping_interval)
+    ctx_.start([](net::context& ctx, ws_session& s, net::duration every,
+                  std::shared_ptr<bool> on) -> task<void> {
+      for (;;) {
+        co_await ctx.sleep(every);
+        if (!*on || s.closing()) co_return;
+        s.ping("vitnet");
+      }
+    }(ctx_, s, *o_.ping_interval, pinging));
   std::uint16_t code = 0;
   switch (o_.mode) {
     case ws_mode::echo:

@@ -4,12 +4,14 @@
 // lines on its stdin and its stdout lines as messages) and stdio (messages as lines on stdout,
 // stdin lines as messages).
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands/session.hpp"
 #include "core/io.hpp"
+#include "core/units.hpp"
 #include "net/context.hpp"
 #include "proto/http_types.hpp"
 
@@ -23,6 +25,7 @@ struct ws_options {
   std::vector<std::string> protocols;  ///< --protocol: subprotocols the server speaks, preferred first
   bool binary = false;                 ///< messages made from lines go as binary frames
   std::size_t max_message = 16 * 1024 * 1024;
+  std::optional<core::duration> ping_interval;  ///< --ping-interval: keep idle peers alive
 };
 
 class ws_session;

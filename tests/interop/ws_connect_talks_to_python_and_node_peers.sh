@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect ws:// against servers nobody here wrote: python3-websockets (stdin lines become
 # messages, messages become lines, -H reaches the server, the subprotocol is negotiated) and
-# node's ws (binary messages); and node's ws as a client of serve ws:// --echo.
+# node's ws (binary messages); node's ws as a client of serve ws:// --echo, and of its pings.
 source "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3
 $PY -c 'import websockets' 2>/dev/null || skip "python3-websockets is not installed"
@@ -56,3 +56,15 @@ ws.on("close", (code) => { console.log(got.join("|"), code); process.exit(0); })
 setTimeout(() => { console.log("timeout"); process.exit(1); }, 5000);
 ' "$URL" >"$T/node.out" || fail "node client: $(cat "$T/node.out")"
 [[ $(cat "$T/node.out") == "from node|bin:0,255 1000" ]] || fail "node client got: $(cat "$T/node.out")"
+
+# serve --ping-interval: node's client sees the pings (and answers them itself).
+start_serve -k --echo --ping-interval 100ms "ws://127.0.0.1:0"
+node -e '
+const WebSocket = require("ws");
+const ws = new WebSocket(process.argv[1]);
+let pings = 0;
+ws.on("ping", (data) => { if (++pings === 2) { console.log("pings", data.toString()); ws.close(1000); } });
+ws.on("close", () => process.exit(0));
+setTimeout(() => { console.log("only", pings); process.exit(1); }, 5000);
+' "$URL" >"$T/ping.out" || fail "no pings: $(cat "$T/ping.out")"
+[[ $(cat "$T/ping.out") == "pings vitnet" ]] || fail "pings: $(cat "$T/ping.out")"

@@ -35,8 +35,7 @@ struct backend {
 };
 
 bool idempotent(std::string_view m) {
-  return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" ||
-         m == "TRACE";
+  return m == "GET" || m == "HEAD" || m == "PUT" || m == "DELETE" || m == "OPTIONS" || m == "TRACE";
 }
 
 bool hop_by_hop(std::string_view name) {
@@ -106,14 +105,14 @@ class proxy_handler final : public http_handler {
     out.version_minor = 1;
     out.body = req.body;
     for (auto& [name, value] : req.headers.fields())
-      if (!hop_by_hop(name) && !proto::iequals(name, "Content-Length")) out.headers.add(name, value);
-    std::string client = st.peer;
-    if (auto colon = client.rfind(':'); colon != std::string::npos) client.resize(colon);
-    if (client.size() > 2 && client.front() == '[') client = client.substr(1, client.size() - 2);
+      if (!hop_by_hop(name) && !proto::iequals(name, "Content-Length"))
+        out.headers.add(name, value);
+    std::string client = peer_host(st.peer);
     auto prior = req.headers.get("X-Forwarded-For");
     out.headers.set("X-Forwarded-For", prior ? fmt::format("{}, {}", *prior, client) : client);
     out.headers.set("X-Forwarded-Proto", scheme_);
-    if (auto host = req.headers.get("Host")) out.headers.set("X-Forwarded-Host", std::string(*host));
+    if (auto host = req.headers.get("Host"))
+      out.headers.set("X-Forwarded-Host", std::string(*host));
     return out;
   }
 

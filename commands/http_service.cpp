@@ -1,9 +1,8 @@
 #include "commands/http_service.hpp"
 
+#include <fmt/chrono.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-
-#include <fmt/chrono.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,7 +10,6 @@
 #include "commands/ws_service.hpp"
 #include "core/error.hpp"
 #include "net/copy.hpp"
-#include "net/deadline.hpp"
 #include "proto/http_date.hpp"
 
 namespace commands {
@@ -22,6 +20,12 @@ std::uint64_t http_reply::body_length() const {
   std::uint64_t n = resp.body.size() + (shared_body ? shared_body->size() : 0);
   for (auto& [text, file] : parts) n += text.size() + file.length;
   return n;
+}
+
+std::string peer_host(std::string_view peer) {
+  if (auto colon = peer.rfind(':'); colon != std::string_view::npos) peer = peer.substr(0, colon);
+  if (peer.size() > 2 && peer.front() == '[') peer = peer.substr(1, peer.size() - 2);
+  return std::string(peer);
 }
 
 http_reply text_reply(int status, std::string body, std::string_view type) {
@@ -42,7 +46,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
   std::string out((in.size() + 3) / 4 * 3, '\0');
   if (in.size() % 4 != 0) return std::nullopt;
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
   if (n < 0) return std::nullopt;
   std::size_t pad = 0;
   if (!in.empty() && in.back() == '=') ++pad;
@@ -118,7 +123,7 @@ void http_service::log(const proto::request& req, const conn_stats& st, int stat
   if (!o_.log || io_.options().quiet) return;
   double ms = std::chrono::duration<double, std::milli>(took).count();
   if (io_.json()) {
-    nlohmann::ordered_json j = {{"event", "request"}, {"conn", st.id},    {"peer", st.peer},
+    nlohmann::ordered_json j = {{"event", "request"},   {"conn", st.id},    {"peer", st.peer},
                                 {"method", req.method}, {"path", req.path}, {"query", req.query},
                                 {"status", status},     {"bytes", bytes},   {"duration_ms", ms}};
     io_.event(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
@@ -126,14 +131,12 @@ void http_service::log(const proto::request& req, const conn_stats& st, int stat
   }
   // Common Log Format, with the duration in milliseconds after it.
   auto t = std::chrono::floor<std::chrono::seconds>(ctx_.calendar_now());
-  std::string host = st.peer;
-  if (auto colon = host.rfind(':'); colon != std::string::npos) host.resize(colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  std::string host = peer_host(st.peer);
   std::string line = req.target;
   for (auto& c : line)
     if (static_cast<unsigned char>(c) < 0x20 || c == '"') c = '?';
-  io_.out(fmt::format("{} - - [{:%d/%b/%Y:%H:%M:%S} +0000] \"{} {} HTTP/1.{}\" {} {} {:.3f}\n", host,
-                      t, req.method, line, req.version_minor, status, bytes, ms));
+  io_.out(fmt::format("{} - - [{:%d/%b/%Y:%H:%M:%S} +0000] \"{} {} HTTP/1.{}\" {} {} {:.3f}\n",
+                      host, t, req.method, line, req.version_minor, status, bytes, ms));
 }
 
 task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
@@ -144,7 +147,8 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
   // body within it too.
   bool timed_out = false, mid_request = false;
   // One sweeper checks every connection's deadline, so a request costs no timer operations.
-  auto clock = clocks_.insert(clocks_.end(), conn_clock{net::clock::time_point::max(), &conn, &timed_out});
+  auto clock =
+      clocks_.insert(clocks_.end(), conn_clock{net::clock::time_point::max(), &conn, &timed_out});
   struct unregister {
     std::list<conn_clock>& l;
     std::list<conn_clock>::iterator i;
@@ -154,12 +158,8 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
     sweeping_ = true;
     ctx_.start(sweep());
   }
-  struct {
-    std::list<conn_clock>::iterator c;
-    net::context& ctx;
-    void reset() { c->deadline = net::clock::time_point::max(); }
-  } deadline{clock, ctx_};
   auto arm = [&](net::duration d) { clock->deadline = ctx_.now() + d; };
+  auto disarm = [&] { clock->deadline = net::clock::time_point::max(); };
   arm(o_.keepalive_timeout);
   for (;;) {
     auto ev = parser.poll();
@@ -176,7 +176,7 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
       }
       if (timed_out && mid_request) {
         // Too slow: 408, as a courtesy to a client that is merely slow.
-        deadline.reset();
+        disarm();
         http_reply reply = text_reply(408, "request timeout: the request did not arrive in time\n");
         proto::request none;
         none.method = "GET";
@@ -196,7 +196,7 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
       continue;
     }
     if (ev == proto::http_event::error) {
-      deadline.reset();
+      disarm();
       auto& e = parser.error();
       http_reply reply = text_reply(e.status, fmt::format("{}\n", e.message));
       proto::request none;
@@ -209,7 +209,7 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
     }
     if (ev == proto::http_event::message) {
       auto started = ctx_.now();
-      deadline.reset();
+      disarm();
       proto::request req = parser.take();
       mid_request = false;
       if (proto::is_upgrade(req) && ws_) {
@@ -228,6 +228,19 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
     }
     co_return "eof";
   }
+}
+
+void http_service::turn_away(net::stream conn) {
+  ctx_.start([](http_service& self, net::stream c) -> task<void> {
+    http_reply reply = text_reply(503, "too many connections: try again soon\n");
+    reply.resp.headers.set("Retry-After", "1");
+    proto::request none;
+    none.method = "GET";
+    conn_stats st;
+    co_await self.write_reply(c, none, reply, false, st);
+    c.shutdown_send();
+    c.close();
+  }(*this, std::move(conn)));
 }
 
 task<void> http_service::sweep() {
@@ -264,8 +277,8 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
                                                    ? std::string("Bearer")
                                                    : std::string("Basic realm=\"vitnet\""));
   } else if (!handler_) {
-    reply = ws_ ? text_reply(426, "this is a WebSocket endpoint\n")
-                : text_reply(404, "not found\n");
+    reply =
+        ws_ ? text_reply(426, "this is a WebSocket endpoint\n") : text_reply(404, "not found\n");
     if (ws_) {
       reply.resp.headers.set("Upgrade", "websocket");
       reply.resp.headers.set("Connection", "Upgrade");
@@ -282,7 +295,7 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
   bool ok = co_await write_reply(conn, req, reply, keep, st);
   log(req, st, reply.resp.status, has_body(reply.resp.status, req.method) ? reply.body_length() : 0,
       ctx_.now() - started);
-  co_return ok && keep;
+  co_return ok&& keep;
 }
 
 task<bool> http_service::write_reply(net::stream& conn, const proto::request& req,

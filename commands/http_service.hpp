@@ -25,16 +25,16 @@ enum class lb_policy { round_robin, least_connections, random };
 struct http_serve_options {
   std::string dir;  ///< --dir: static files
   bool follow_symlinks = false;
-  bool listing = true;  ///< directory listings (--no-listing turns them off)
-  std::string routes_file;             ///< --routes: the mock API
-  std::vector<std::string> backends;   ///< --backend URLs: the reverse proxy
+  bool listing = true;                ///< directory listings (--no-listing turns them off)
+  std::string routes_file;            ///< --routes: the mock API
+  std::vector<std::string> backends;  ///< --backend URLs: the reverse proxy
   lb_policy lb = lb_policy::round_robin;
-  std::string health_path;             ///< --health PATH: active checks; empty: none
+  std::string health_path;  ///< --health PATH: active checks; empty: none
   core::duration health_interval = std::chrono::seconds(2);
   core::duration backend_timeout = std::chrono::seconds(30);
   bool cors = false;
-  std::string basic_auth;  ///< "user:pass"
-  std::string bearer;      ///< a token
+  std::string basic_auth;                                    ///< "user:pass"
+  std::string bearer;                                        ///< a token
   std::vector<std::pair<std::string, std::string>> headers;  ///< --header, on every response
   proto::http_limits limits;
   core::duration header_timeout = std::chrono::seconds(10);
@@ -74,6 +74,8 @@ class http_service {
 
   /// Serves one connection until it closes; returns why it ended (for the close event).
   net::task<std::string> serve(net::stream& conn, conn_stats& st);
+  /// Answers a connection the server has no room for with 503 and Retry-After, then closes it.
+  void turn_away(net::stream conn);
 
  private:
   net::task<bool> respond(net::stream& conn, const proto::request& req, conn_stats& st,
@@ -112,7 +114,11 @@ std::unique_ptr<http_handler> make_mock_handler(net::context& ctx, const http_se
 std::unique_ptr<http_handler> make_proxy_handler(net::context& ctx, const http_serve_options& o,
                                                  core::io& io, bool tls);
 
+/// The address part of a peer name: "127.0.0.1" of "127.0.0.1:5000", "::1" of "[::1]:5000".
+std::string peer_host(std::string_view peer);
+
 /// A plain response with a text body.
-http_reply text_reply(int status, std::string body, std::string_view type = "text/plain; charset=utf-8");
+http_reply text_reply(int status, std::string body,
+                      std::string_view type = "text/plain; charset=utf-8");
 
 }  // namespace commands

@@ -186,16 +186,7 @@ class server {
     if (o_.max_conns > 0 && active_ >= o_.max_conns) {
       report_reject(io_, peer, "max_conns", events_on_stderr());
       if (http_ && !o_.where.tls) {
-        // An HTTP client is told why, in the time a write takes; then the connection closes.
-        ctx_.start([](net::stream c) -> task<void> {
-          static constexpr std::string_view busy =
-              "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-              "Retry-After: 1\r\nConnection: close\r\nContent-Length: 37\r\n\r\n"
-              "too many connections: try again soon\n";
-          co_await c.write_all(std::span<const char>(busy.data(), busy.size()));
-          c.shutdown_send();
-          c.close();
-        }(std::move(conn)));
+        http_->turn_away(std::move(conn));  // told why (503) before it closes
         return false;
       }
       conn.close();

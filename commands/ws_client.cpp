@@ -23,7 +23,7 @@ constexpr std::size_t high_water = 4 << 20;
 struct client_state {
   ws_session* current = nullptr;
   bool stdin_done = false;
-  bool user_closed = false;  ///< we closed because stdin ended
+  bool user_closed = false;    ///< we closed because stdin ended
   std::uint64_t received = 0;  ///< messages so far, for --linger
 };
 
@@ -49,14 +49,8 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
     }
     if (r.n) {
       pending.append(buf, r.n);
-      std::size_t start = 0;
-      for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
-        std::string line = pending.substr(start, nl - start);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        deliver(c, op, std::move(line));
-        start = nl + 1;
-      }
-      pending.erase(0, start);
+      split_lines(pending, false,
+                  [&](std::string_view line) { deliver(c, op, std::string(line)); });
       continue;
     }
     if (!pending.empty()) deliver(c, op, std::move(pending));
@@ -104,11 +98,9 @@ task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::end
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     extra.add(h.substr(0, colon), value);
   }
-  std::string host = where.port == where.default_port()
-                         ? net::join_host_port(where.host, where.port).substr(0, 0) + where.host
-                         : net::join_host_port(where.host, where.port);
-  if (where.port == where.default_port() && where.host.find(':') != std::string::npos)
-    host = "[" + where.host + "]";
+  // The Host field: the port only when it is not the scheme's own, IPv6 literals bracketed.
+  std::string host = net::join_host_port(where.host, where.port);
+  if (where.port == where.default_port()) host.resize(host.rfind(':'));
   auto req = proto::ws::make_upgrade_request(host, where.target, nonce, o.protocols, extra);
   auto bytes = proto::serialize_request(req);
   bool expired = false;
@@ -171,7 +163,6 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     }
   } guard{alive, ctx};
   ctx.start(pump_stdin(ctx, c, o, alive));
-  auto& out = ctx.standard_output();
   auto delay = dial.retry_delay;
   for (int round = 0;; ++round) {
     auto [conn, leftover] = co_await open(ctx, where, o, tls, dial);
@@ -181,35 +172,17 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     c.current = &s;
     if (c.stdin_done) s.close();
     if (o.ping_interval) ctx.start(pinger(ctx, s, *o.ping_interval, alive));
-    // Messages to stdout in order; written inline (stdout is the one consumer).
-    std::deque<std::string> lines;
-    bool writing = false;
-    auto flush = [&]() -> task<void> {
-      writing = true;
-      while (!lines.empty()) {
-        auto l = std::move(lines.front());
-        lines.pop_front();
-        while (!lines.empty() && l.size() < 256 * 1024) {
-          l += lines.front();
-          lines.pop_front();
-        }
-        co_await out.write_all(std::span<const char>(l.data(), l.size()));
-      }
-      writing = false;
-    };
+    ordered_writer out(ctx, ctx.standard_output());  // messages to stdout in order
     auto code = co_await s.run(std::move(leftover), [&](proto::ws::event& ev) {
       ++c.received;
-      lines.push_back(o.raw ? std::move(ev.data) : ev.data + "\n");
-      if (!writing) ctx.start(flush());
+      out.push(o.raw ? std::move(ev.data) : ev.data + "\n");
     });
-    while (writing || !lines.empty()) {
-      if (!writing) ctx.start(flush());
-      co_await ctx.sleep(std::chrono::milliseconds(1));
-    }
+    co_await out.drain();
     c.current = nullptr;
     io.verbose(1, "ws: {}", s.reason());
     if (c.user_closed) co_return 0;
-    bool normal = code == proto::ws::close_code::normal || code == proto::ws::close_code::going_away;
+    bool normal =
+        code == proto::ws::close_code::normal || code == proto::ws::close_code::going_away;
     if (o.reconnect) {
       io.warn("ws: {}: {}; reconnecting in {}", where.display(), s.reason(),
               core::format_duration(delay));

@@ -41,63 +41,10 @@ proto::ws::opcode line_opcode(bool binary) {
   return binary ? proto::ws::opcode::binary : proto::ws::opcode::text;
 }
 
-// Splits `pending` into lines, sending each (without its newline) as a message.
+// Sends each complete line of `pending` (all of it with `flush`) as a message.
 void send_lines(ws_session& s, std::string& pending, bool binary, bool flush) {
-  std::size_t start = 0;
-  for (;;) {
-    auto nl = pending.find('\n', start);
-    if (nl == std::string::npos) break;
-    std::string_view line(pending.data() + start, nl - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    s.send(line_opcode(binary), line);
-    start = nl + 1;
-  }
-  pending.erase(0, start);
-  if (flush && !pending.empty()) {
-    s.send(line_opcode(binary), pending);
-    pending.clear();
-  }
+  split_lines(pending, flush, [&](std::string_view line) { s.send(line_opcode(binary), line); });
 }
-
-// Writes chunks to a stream in the order they were pushed; drain() waits until all are written.
-class queued_writer {
- public:
-  queued_writer(net::context& ctx, net::stream& to) : ctx_(ctx), to_(to), idle_(ctx.make_timer()) {}
-  void push(std::string chunk) {
-    if (failed_) return;
-    q_.push_back(std::move(chunk));
-    if (!busy_) {
-      busy_ = true;
-      ctx_.start(run());
-    }
-  }
-  task<void> drain() {
-    while (busy_) {
-      idle_->expires_after(std::chrono::hours(24));
-      co_await idle_->wait();
-    }
-  }
-
- private:
-  task<void> run() {
-    while (!q_.empty()) {
-      std::string c = std::move(q_.front());
-      q_.pop_front();
-      auto w = co_await to_.write_all(std::span<const char>(c.data(), c.size()));
-      if (w.ec) {
-        failed_ = true;
-        q_.clear();
-      }
-    }
-    busy_ = false;
-    idle_->cancel();
-  }
-  net::context& ctx_;
-  net::stream& to_;
-  std::deque<std::string> q_;
-  bool busy_ = false, failed_ = false;
-  std::unique_ptr<net::timer> idle_;
-};
 
 }  // namespace
 
@@ -173,10 +120,11 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
       co_return co_await exec_session(s, conn, std::move(buffered), st);
     case ws_mode::stdio: {
       // Messages go to stdout in order, a line each; stdin lines become messages.
-      queued_writer out(ctx_, ctx_.standard_output());
+      ordered_writer out(ctx_, ctx_.standard_output());
       auto alive = std::make_shared<bool>(true);
       ctx_.start(stdin_to_session(s, alive));
-      code = co_await s.run(std::move(buffered), [&](proto::ws::event& ev) { out.push(ev.data + "\n"); });
+      code = co_await s.run(std::move(buffered),
+                            [&](proto::ws::event& ev) { out.push(ev.data + "\n"); });
       *alive = false;
       ctx_.standard_input().cancel();
       co_await out.drain();
@@ -215,7 +163,7 @@ task<std::string> ws_service::exec_session(ws_session& s, net::stream& conn, std
   };
   ctx_.start(from_child(s, child->stdout_stream(), o_.binary, alive));
   // Messages in order to the child's stdin, one line each.
-  queued_writer in(ctx_, child->stdin_stream());
+  ordered_writer in(ctx_, child->stdin_stream());
   co_await s.run(std::move(buffered), [&](proto::ws::event& ev) { in.push(ev.data + "\n"); });
   *alive = false;
   child->stdin_stream().close();  // a pending write to a child that reads no more ends too

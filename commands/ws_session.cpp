@@ -135,7 +135,8 @@ task<std::uint16_t> ws_session::run(std::string initial,
       continue;
     }
     if (reason_.empty())
-      reason_ = close_sent_ ? "closed (peer did not answer the close)" : "closed without a close frame";
+      reason_ =
+          close_sent_ ? "closed (peer did not answer the close)" : "closed without a close frame";
     break;
   }
   // Flush what is queued (the answering close among it), then end the writer.
@@ -157,6 +158,43 @@ task<std::uint16_t> ws_session::run(std::string initial,
     }
   }
   co_return code;
+}
+
+ordered_writer::ordered_writer(net::context& ctx, net::stream& to)
+    : ctx_(ctx), to_(to), idle_(ctx.make_timer()) {}
+
+void ordered_writer::push(std::string chunk) {
+  if (failed_) return;
+  q_.push_back(std::move(chunk));
+  if (!busy_) {
+    busy_ = true;
+    ctx_.start(run());
+  }
+}
+
+task<void> ordered_writer::drain() {
+  while (busy_) {
+    idle_->expires_after(std::chrono::hours(24));
+    co_await idle_->wait();
+  }
+}
+
+task<void> ordered_writer::run() {
+  while (!q_.empty()) {
+    std::string c = std::move(q_.front());
+    q_.pop_front();
+    while (!q_.empty() && c.size() + q_.front().size() <= coalesce_limit) {
+      c += q_.front();
+      q_.pop_front();
+    }
+    auto w = co_await to_.write_all(std::span<const char>(c.data(), c.size()));
+    if (w.ec) {
+      failed_ = true;
+      q_.clear();
+    }
+  }
+  busy_ = false;
+  idle_->cancel();
 }
 
 }  // namespace commands

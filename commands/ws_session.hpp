@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "net/context.hpp"
 #include "net/deadline.hpp"
@@ -55,6 +56,41 @@ class ws_session {
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
   std::string reason_;
+};
+
+/// Cuts `pending` into lines, calling `each` with every complete one (without its "\n" or
+/// "\r\n") and keeping the unfinished rest; with `flush`, the rest goes too, as a last line.
+template <typename F>
+void split_lines(std::string& pending, bool flush, F&& each) {
+  std::size_t start = 0;
+  for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
+    std::string_view line(pending.data() + start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    each(line);
+    start = nl + 1;
+  }
+  pending.erase(0, start);
+  if (flush && !pending.empty()) {
+    each(std::string_view(pending));
+    pending.clear();
+  }
+}
+
+/// Writes chunks to a stream in the order they were pushed, joining what has queued up into one
+/// write; drain() waits until everything is written (or writing failed).
+class ordered_writer {
+ public:
+  ordered_writer(net::context& ctx, net::stream& to);
+  void push(std::string chunk);
+  net::task<void> drain();
+
+ private:
+  net::task<void> run();
+  net::context& ctx_;
+  net::stream& to_;
+  std::deque<std::string> q_;
+  bool busy_ = false, failed_ = false;
+  std::unique_ptr<net::timer> idle_;
 };
 
 }  // namespace commands

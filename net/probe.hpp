@@ -35,6 +35,10 @@ struct probe_report {
   duration rtt{};
 };
 
+/// The verdict an errno from socket(), bind() or connect() stands for (ECONNREFUSED: refused,
+/// EMFILE: no_resources, EHOSTUNREACH: unreachable...).
+probe_verdict verdict_of(int error);
+
 /// What a driver asks of a source. Each call comes from the one driver that owns the source.
 class probe_source {
  public:

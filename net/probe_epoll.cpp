@@ -34,18 +34,6 @@ socklen_t to_sockaddr(const ip_address& ip, std::uint16_t port, sockaddr_storage
   return sizeof(sockaddr_in6);
 }
 
-bool is_resource_error(int e) {
-  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM || e == EADDRNOTAVAIL ||
-         e == EAGAIN || e == EADDRINUSE;
-}
-
-probe_verdict verdict_of(int e) {
-  if (e == ECONNREFUSED || e == ECONNRESET) return probe_verdict::refused;
-  if (e == ETIMEDOUT) return probe_verdict::timed_out;
-  if (is_resource_error(e)) return probe_verdict::no_resources;
-  return probe_verdict::unreachable;
-}
-
 // A connect in flight. Slots are indexed by descriptor; `generation` tells a deadline in the heap
 // that outlived its probe from one that belongs to the current occupant of the slot.
 struct slot {
@@ -121,8 +109,7 @@ class epoll_driver {
         return finish(t, t0, verdict_of(e), e);
       }
     }
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), to_len) == 0)
-      return connected(fd, t, t0);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), to_len) == 0) return connected(fd, t, t0);
     int e = errno;
     if (e != EINPROGRESS) {
       ::close(fd);
@@ -217,6 +204,16 @@ class epoll_driver {
 };
 
 }  // namespace
+
+probe_verdict verdict_of(int e) {
+  if (e == ECONNREFUSED || e == ECONNRESET) return probe_verdict::refused;
+  if (e == ETIMEDOUT) return probe_verdict::timed_out;
+  // Out of descriptors, buffers or local ports: not the probe's fault.
+  if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM || e == EADDRNOTAVAIL ||
+      e == EAGAIN || e == EADDRINUSE)
+    return probe_verdict::no_resources;
+  return probe_verdict::unreachable;
+}
 
 void drive_probes_epoll(probe_source& src, const std::atomic<bool>& stop) {
   epoll_driver d(src, stop);

@@ -1,6 +1,5 @@
 // The probe driver for any context (the mock network's): one coroutine per probe in flight, over
 // connect_once, with a timer that wakes the dispatcher when a probe ends or a paced one is due.
-#include <cerrno>
 
 #include "core/exit_code.hpp"
 #include "net/probe.hpp"
@@ -29,17 +28,9 @@ struct generic_driver {
       r.verdict = probe_verdict::open;
       s.abort();  // RST: no TIME_WAIT
     } else {
-      int e = core::errno_of(ec);
-      r.error = e;
-      if (e == ECONNREFUSED || e == ECONNRESET)
-        r.verdict = probe_verdict::refused;
-      else if (ec == std::errc::timed_out)
-        r.verdict = probe_verdict::timed_out, r.error = 0;
-      else if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM || e == EADDRNOTAVAIL ||
-               e == EAGAIN)
-        r.verdict = probe_verdict::no_resources;
-      else
-        r.verdict = probe_verdict::unreachable;
+      r.error = core::errno_of(ec);
+      r.verdict = verdict_of(r.error);
+      if (r.verdict == probe_verdict::timed_out) r.error = 0;
     }
     --in_flight;
     src.done(t, r, ctx.now());

@@ -5,7 +5,7 @@
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "core/io.hpp"
-#include "net/real_context.hpp"
+#include "net/real/context.hpp"
 
 int main(int argc, char** argv) {
   using core::exit_code;

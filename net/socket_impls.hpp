@@ -8,7 +8,7 @@
 
 #include "net/datagram.hpp"
 #include "net/listener.hpp"
-#include "net/sim_objects.hpp"
+#include "net/sim/objects.hpp"
 
 namespace net {
 

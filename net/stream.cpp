@@ -11,7 +11,7 @@
 #include "core/exit_code.hpp"
 #include "net/nothrow.hpp"
 #include "net/stream_impl.hpp"
-#include "net/tls_impl.hpp"
+#include "net/tls/impl.hpp"
 
 namespace net {
 

@@ -5,7 +5,7 @@
 #include <asio/posix/stream_descriptor.hpp>
 #include <variant>
 
-#include "net/sim_objects.hpp"
+#include "net/sim/objects.hpp"
 #include "net/stream.hpp"
 
 namespace net {

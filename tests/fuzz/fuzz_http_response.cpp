@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "proto/http1.hpp"
+#include "proto/http1/parser.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "core/error.hpp"
-#include "proto/http_routes.hpp"
-#include "proto/http_static.hpp"
+#include "commands/serve/http/routes/routes.hpp"
+#include "commands/serve/http/static/static.hpp"
 
 namespace {
 
@@ -26,7 +26,7 @@ proto::request make(const char* method, const char* path, const char* query, con
   return r;
 }
 
-void check_response(const proto::mock_result& m) {
+void check_response(const commands::http::mock_result& m) {
   if (m.resp.status < 200 || m.resp.status > 599) std::abort();
   for (const auto& [k, v] : m.resp.headers.fields())
     if (k.empty() || v.find_first_of("\r\n") != std::string::npos) std::abort();
@@ -35,16 +35,16 @@ void check_response(const proto::mock_result& m) {
 }
 
 void fuzz_routes(std::string_view text) {
-  proto::route_table table;
+  commands::http::route_table table;
   try {
-    table = proto::parse_routes(text, "fuzz.toml", "", [](const std::string& p) {
+    table = commands::http::parse_routes(text, "fuzz.toml", "", [](const std::string& p) {
       return p == "data.json" ? std::optional<std::string>("{\"a\": 1}") : std::nullopt;
     });
   } catch (const vitnet::error& e) {
     if (e.code() != core::exit_code::data || std::string_view(e.what()).empty()) std::abort();
     return;
   }
-  proto::mock_api api(table, 4);
+  commands::http::mock_api api(table, 4);
   const proto::request requests[] = {
       make("GET", "/", "", ""),
       make("GET", "/users/7", "verbose=1&q=a%20b", ""),
@@ -62,12 +62,12 @@ void fuzz_routes(std::string_view text) {
 
 void fuzz_ranges(std::string_view text) {
   for (std::uint64_t size : {0ull, 1ull, 100ull, 1ull << 40}) {
-    auto r = proto::parse_range(text, size);
-    if (r.k != proto::range_request::kind::satisfiable) {
+    auto r = commands::http::parse_range(text, size);
+    if (r.k != commands::http::range_request::kind::satisfiable) {
       if (!r.ranges.empty()) std::abort();
       continue;
     }
-    if (r.ranges.empty() || r.ranges.size() > proto::max_ranges) std::abort();
+    if (r.ranges.empty() || r.ranges.size() > commands::http::max_ranges) std::abort();
     for (std::size_t i = 0; i < r.ranges.size(); ++i) {
       const auto& b = r.ranges[i];
       if (b.first > b.last || b.last >= size) std::abort();
@@ -75,15 +75,15 @@ void fuzz_ranges(std::string_view text) {
     }
     if (size <= 100) {
       std::string content(size, 'x');
-      auto body = proto::multipart_byteranges_body(content, r.ranges, "text/plain", "B");
-      if (body.size() != proto::multipart_byteranges(r.ranges, size, "text/plain", "B").length)
+      auto body = commands::http::multipart_byteranges_body(content, r.ranges, "text/plain", "B");
+      if (body.size() != commands::http::multipart_byteranges(r.ranges, size, "text/plain", "B").length)
         std::abort();
     }
   }
 }
 
 void fuzz_path(std::string_view text) {
-  auto p = proto::safe_relative_path(text);
+  auto p = commands::http::safe_relative_path(text);
   if (!p) return;
   if (p->find('\\') != std::string::npos || p->find('\0') != std::string::npos) std::abort();
   if (*p == ".." || p->starts_with("../") || p->ends_with("/..") ||

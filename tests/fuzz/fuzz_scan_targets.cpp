@@ -7,7 +7,7 @@
 #include <vector>
 
 #define VITNET_SCAN_PARSERS_ONLY
-#include "commands/scan.hpp"
+#include "commands/scan/scan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

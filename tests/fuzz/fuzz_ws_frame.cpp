@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "proto/ws.hpp"
+#include "proto/ws/frame.hpp"
 
 namespace ws = proto::ws;
 

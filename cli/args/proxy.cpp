@@ -1,0 +1,174 @@
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "cli/command_table.hpp"
+#include "commands/proxy/proxy.hpp"
+#include "commands/proxy/faults.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace cli {
+
+namespace {
+
+double probability_arg(const std::string& option, const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+    throw CLI::ValidationError(option, "'" + text + "' is not a probability from 0 to 1");
+  return v;
+}
+
+}  // namespace
+
+void define_proxy(CLI::App& sub, runner& chosen) {
+  auto o = std::make_shared<commands::proxy_options>();
+  struct texts {
+    std::string listen, to, connect_timeout, idle, latency, jitter, bandwidth, reset_after,
+        slow_close, loss, probability, seed;
+    bool up = false, down = false;
+  };
+  auto x = std::make_shared<texts>();
+
+  sub.add_option("listen", x->listen,
+                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
+                 "unix:///PATH, unix://@NAME, "
+                 "HOST:PORT, :PORT")
+      ->required()
+      ->type_name("LISTEN");
+  sub.add_option("--to", x->to,
+                 "the upstream to relay to: a stream (tcp, unix) for a stream listener, udp for "
+                 "udp")
+      ->required()
+      ->type_name("URL");
+  sub.add_option("--connect-timeout", x->connect_timeout,
+                 "give up dialling the upstream after DURATION and close the client (default "
+                 "10s)")
+      ->type_name("DURATION");
+  sub.add_option("--idle-timeout", x->idle,
+                 "close a connection after DURATION without data; udp: forget a client after "
+                 "DURATION without datagrams (default 60s)")
+      ->type_name("DURATION");
+  sub.add_option("--ready-file", o->ready_file,
+                 "once listening, write the URL (with the real port) to PATH atomically")
+      ->type_name("PATH");
+
+  sub.add_flag("--keep-source", o->keep_source,
+               "dial the upstream from the client's own address, so that it sees who connected "
+               "(tcp only; where that address is local, as any 127.0.0.0/8 address is on "
+               "loopback)");
+  sub.add_option("--latency", x->latency,
+                 "deliver each chunk (or datagram) DURATION later, in each direction (a round "
+                 "trip pays it twice)")
+      ->type_name("DURATION");
+  sub.add_option("--jitter", x->jitter,
+                 "add a random delay from 0 to DURATION (a stream keeps its order)")
+      ->type_name("DURATION");
+  sub.add_option("--bandwidth", x->bandwidth,
+                 "carry at most RATE per direction: bytes per second, or 10Mbit, 1MB, 500K")
+      ->type_name("RATE");
+  sub.add_option("--reset-after", x->reset_after,
+                 "after BYTES (such as 64K) have passed, close both sides abruptly")
+      ->type_name("BYTES");
+  sub.add_flag("--blackhole", o->blackhole,
+               "accept, but forward nothing and answer nothing; hold connections open");
+  sub.add_option("--slow-close", x->slow_close,
+                 "when one side closes, pass the close on DURATION later")
+      ->type_name("DURATION");
+  sub.add_option("--loss", x->loss,
+                 "udp: drop each datagram with probability P; streams: delay a chunk by a "
+                 "retransmission (200ms) with probability P")
+      ->type_name("P");
+  sub.add_option("--probability", x->probability,
+                 "apply each fault to a connection (udp: a datagram) with probability P "
+                 "(default 1)")
+      ->type_name("P");
+  sub.add_flag("--up", x->up, "faults only from the client to the upstream");
+  sub.add_flag("--down", x->down, "faults only from the upstream to the client");
+  sub.add_option("--faults", o->faults_file,
+                 "more faults from FILE ([[fault]] tables, as in 'vitnet test net' scenarios); "
+                 "SIGHUP re-reads it")
+      ->type_name("FILE");
+  sub.add_option("--seed", x->seed,
+                 "seed of the random choices (default: from the clock), to repeat a run")
+      ->type_name("N");
+
+  // TLS on either side: a tls:// listener ends TLS here, a tls:// upstream starts it again.
+  sub.add_option("--cert", o->listen_tls.cert_file,
+                 "tls listener: the certificate chain (default: an ephemeral self-signed one)")
+      ->type_name("FILE");
+  sub.add_option("--key", o->listen_tls.key_file, "tls listener: the private key of --cert")
+      ->type_name("FILE");
+  sub.add_option("--client-ca", o->listen_tls.client_ca_file,
+                 "tls listener: require client certificates issued by these CAs")
+      ->type_name("FILE");
+  sub.add_option("--ca", o->upstream_tls.ca_file,
+                 "tls upstream: trust the certificates in FILE instead of the system store")
+      ->type_name("FILE");
+  sub.add_flag("--insecure", o->upstream_tls.insecure,
+               "tls upstream: do not verify its certificate");
+  sub.add_option("--pin", o->upstream_tls.pin,
+                 "tls upstream: accept only a certificate with this SHA-256 fingerprint")
+      ->type_name("SHA256");
+  sub.add_option("--sni", o->upstream_tls.sni, "tls upstream: the server name to send and verify")
+      ->type_name("NAME");
+
+  sub.callback([o, x, &chosen] {
+    o->listen = net::parse_endpoint(x->listen);
+    o->upstream = net::parse_endpoint(x->to);
+    if (!o->upstream_tls.sni.empty()) o->upstream_tls.server_name = o->upstream_tls.sni;
+    if (!o->listen.tls && (!o->listen_tls.cert_file.empty() || !o->listen_tls.key_file.empty() ||
+                           !o->listen_tls.client_ca_file.empty()))
+      throw CLI::ValidationError("--cert/--key/--client-ca", "they configure a tls:// listener");
+    if (!o->upstream.tls && (!o->upstream_tls.ca_file.empty() || o->upstream_tls.insecure ||
+                             !o->upstream_tls.pin.empty() || !o->upstream_tls.sni.empty()))
+      throw CLI::ValidationError("--ca/--insecure/--pin/--sni",
+                                 "they configure a tls:// upstream (--to)");
+    if (o->listen.is_stream() != o->upstream.is_stream())
+      vitnet::fail(core::exit_code::usage,
+                   "proxy: cannot relay between {} and {}: both ends must be streams (tcp, unix) "
+                   "or both udp",
+                   o->listen.to_string(), o->upstream.to_string());
+    if (!o->upstream.is_unix() && o->upstream.port == 0)
+      vitnet::fail(core::exit_code::usage, "proxy: --to {}: port 0 cannot be dialled",
+                   o->upstream.to_string());
+    if (!x->connect_timeout.empty())
+      o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
+    if (!x->idle.empty()) o->idle_timeout = duration_arg("--idle-timeout", x->idle);
+    if (!x->latency.empty()) o->latency = duration_arg("--latency", x->latency);
+    if (!x->jitter.empty()) o->jitter = duration_arg("--jitter", x->jitter);
+    if (!x->slow_close.empty()) o->slow_close = duration_arg("--slow-close", x->slow_close);
+    if (!x->bandwidth.empty()) {
+      auto r = commands::proxy::parse_rate(x->bandwidth);
+      if (!r)
+        throw CLI::ValidationError("--bandwidth",
+                                   "'" + x->bandwidth + "' is not a rate (try 10Mbit, 1MB, 500K)");
+      o->bandwidth = *r;
+    }
+    if (!x->reset_after.empty()) {
+      auto n = core::parse_size(x->reset_after);
+      if (!n)
+        throw CLI::ValidationError("--reset-after",
+                                   "'" + x->reset_after + "' is not a size (try 1000, 64K, 1M)");
+      o->reset_after = *n;
+    }
+    if (!x->loss.empty()) o->loss = probability_arg("--loss", x->loss);
+    if (!x->probability.empty()) o->probability = probability_arg("--probability", x->probability);
+    if (!x->seed.empty()) {
+      char* end = nullptr;
+      errno = 0;
+      auto v = std::strtoull(x->seed.c_str(), &end, 10);
+      if (*end != '\0' || errno != 0 || x->seed.front() == '-')
+        throw CLI::ValidationError("--seed", "'" + x->seed + "' is not a non-negative number");
+      o->seed = v;
+    }
+    o->direction = x->up == x->down ? "both" : x->up ? "up" : "down";
+    if (!o->listen.is_stream() && (o->reset_after || o->slow_close))
+      vitnet::fail(core::exit_code::usage, "proxy: --{} needs a stream (tcp or unix), not udp",
+                   o->reset_after ? "reset-after" : "slow-close");
+    chosen = [o](net::context& ctx, core::io& io) { return commands::run_proxy(ctx, *o, io); };
+  });
+}
+
+}  // namespace cli

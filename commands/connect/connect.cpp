@@ -1,0 +1,348 @@
+#include "commands/connect/connect.hpp"
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "commands/serve/session.hpp"
+#include "core/error.hpp"
+#include "core/hexdump.hpp"
+#include "net/copy.hpp"
+#include "net/deadline.hpp"
+
+namespace commands {
+
+namespace {
+
+using core::exit_code;
+using net::task;
+
+class client {
+ public:
+  client(net::context& ctx, const connect_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
+
+  task<int> run() {
+    if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    if (o_.where.port == 0 && !o_.where.is_unix())
+      vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
+    net::dial_options d{o_.timeout, o_.retry, o_.retry_delay,
+                        [this](int attempt, const std::string& why, net::duration wait) {
+                          io_.warn("{} (retry {}/{} in {})", why, attempt, o_.retry,
+                                   core::format_duration(wait));
+                        }};
+    auto started = ctx_.now();
+    auto conn = co_await net::dial(ctx_, o_.where, d);
+    if (o_.where.tls) {
+      auto opts = o_.tls;
+      if (opts.server_name.empty())
+        opts.server_name = o_.where.host.empty() ? "localhost" : o_.where.host;
+      if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
+      net::tls_info info;
+      conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
+      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher,
+                  info.alpn.empty() ? "" : ", alpn " + info.alpn,
+                  info.peer_subject.empty() ? "" : ", peer " + info.peer_subject);
+    }
+    if (o_.check) {
+      auto took = ctx_.now() - started;
+      if (io_.json())
+        io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()},
+                                       {"open", true},
+                                       {"connect_s", core::seconds(took)}}
+                    .dump() +
+                "\n");
+      else
+        io_.verbose(1, "{} is open", o_.where.display());
+      co_return 0;
+    }
+    io_.verbose(1, "connected to {}", conn.peer_name());
+    if (o_.bench) co_return co_await bench(conn);
+    // With --json, the connection's events go to stderr: stdout carries the peer's data.
+    conn_stats st{1, conn.peer_name(), ctx_.now()};
+    if (io_.json()) report_open(io_, st, true);
+    std::string reason = "eof";
+    try {
+      co_return co_await relay(conn, st);
+    } catch (const vitnet::error& e) {
+      reason = std::string("error: ") + e.what();
+      if (io_.json()) report_close(io_, ctx_, st, reason, true);
+      throw;
+    }
+  }
+
+ private:
+  net::copy_options hex_options(char direction, std::uint64_t& offset) {
+    net::copy_options c;
+    c.crlf = direction == '>' && o_.crlf;
+    if (o_.hex)
+      c.observe = [this, direction, &offset](std::span<const char> chunk) {
+        io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(chunk.data()), chunk.size()},
+                              offset, direction));
+        offset += chunk.size();
+      };
+    return c;
+  }
+
+  task<int> relay(net::stream& conn, conn_stats& st) {
+    std::unique_ptr<net::watchdog> idle;
+    bool idled = false;
+    if (o_.idle_timeout)
+      idle = std::make_unique<net::watchdog>(ctx_, *o_.idle_timeout, [&] {
+        idled = true;
+        conn.close();
+        ctx_.standard_input().cancel();
+      });
+    std::uint64_t up_off = 0, down_off = 0;
+    net::copy_result up, down;
+    bool peer_done = false;
+
+    auto upload = [&]() -> task<void> {
+      if (o_.recv_only) co_return;
+      if (o_.send) {
+        std::string data = *o_.send;
+        if (o_.crlf) {
+          std::string converted;
+          for (std::size_t i = 0; i < data.size(); ++i) {
+            if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) converted.push_back('\r');
+            converted.push_back(data[i]);
+          }
+          data = std::move(converted);
+        }
+        if (o_.hex)
+          io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(data.data()), data.size()},
+                                0, '>'));
+        auto wr = co_await conn.write_all(data);
+        up.bytes = wr.n;
+        up.write_ec = wr.ec;
+      } else {
+        auto opts = hex_options('>', up_off);
+        opts.activity = idle.get();
+        opts.shutdown_after = false;
+        up = co_await net::copy(ctx_.standard_input(), conn, opts);
+      }
+      if (peer_done) co_return;
+      if (o_.close_on_eof || o_.send_only) {
+        closed_by_us_ = true;
+        conn.close();
+      } else if (!up.write_ec) {
+        conn.shutdown_send();  // half-close: the peer sees the end, and may still answer
+      }
+    };
+    auto download = [&]() -> task<void> {
+      auto opts = hex_options('<', down_off);
+      opts.activity = idle.get();
+      opts.shutdown_after = false;
+      if (o_.send_only) {
+        down = co_await net::drain(conn, opts);
+      } else {
+        down = co_await net::copy(conn, ctx_.standard_output(), opts);
+      }
+      peer_done = true;
+      ctx_.standard_input().cancel();  // the peer is done: stop waiting for stdin
+    };
+    co_await net::both(ctx_, upload(), download());
+    if (idle) idle->disarm();
+    st.bytes_out = up.bytes;
+    st.bytes_in = down.bytes;
+
+    if (idled)
+      vitnet::fail(exit_code::timeout, "connect: {}: idle for {}, closing", conn.peer_name(),
+                   core::format_duration(*o_.idle_timeout));
+    bool send_failed = up.write_ec && !peer_done && !is_closed_by_us(up.write_ec);
+    bool receive_failed =
+        down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec);
+    if ((send_failed || receive_failed) && !conn.failure_detail().empty()) {
+      // What TLS said beats "protocol error".
+      std::string detail = conn.failure_detail();
+      std::string advice = detail.find("certificate required") != std::string::npos
+                               ? "; the server wants a client certificate: pass --cert and --key"
+                               : "";
+      vitnet::fail(exit_code::protocol, "tls: {}: {}{}", conn.peer_name(), detail, advice);
+    }
+    if (send_failed) vitnet::fail_os("send", conn.peer_name(), up.write_ec);
+    if (receive_failed) vitnet::fail_os("receive", conn.peer_name(), down.read_ec);
+    // A reader of stdout that went away (| head) ends the relay; that is not a failure.
+    if (io_.json()) report_close(io_, ctx_, st, "eof", true);
+    co_return 0;
+  }
+
+  bool is_closed_by_us(const std::error_code& ec) const {
+    return net::is_cancelled(ec) || closed_by_us_;
+  }
+
+  // Memory-to-memory throughput, against `serve --sink`: send for a while, half-close, and count
+  // the time until the peer has read everything and closed.
+  task<int> bench(net::stream& conn) {
+    constexpr std::size_t chunk = 1 << 20;
+    std::vector<char> buf(chunk, 0);
+    auto start = ctx_.now();
+    auto until = start + *o_.bench;
+    auto next_report = start + std::chrono::seconds(1);
+    std::uint64_t total = 0, interval_bytes = 0;
+    auto interval_start = start;
+    nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
+    if (!io_.json()) io_.out("[ ID] Interval           Transfer     Bitrate\n");
+    auto report = [&](net::clock::time_point from, net::clock::time_point to, std::uint64_t bytes,
+                      const char* tail) {
+      double a = core::seconds(from - start), b = core::seconds(to - start);
+      double bps = bytes * 8.0 / std::max(1e-9, b - a);
+      if (io_.json()) {
+        intervals.push_back(
+            {{"start_s", a}, {"end_s", b}, {"bytes", bytes}, {"bits_per_second", bps}});
+      } else {
+        io_.out(fmt::format("[  1] {:6.2f}-{:<6.2f} sec  {:>10}  {}{}\n", a, b,
+                            core::format_size(bytes), core::format_bitrate(bps), tail));
+      }
+    };
+    while (ctx_.now() < until) {
+      auto wr = co_await conn.write_all(buf);
+      total += wr.n;
+      interval_bytes += wr.n;
+      if (wr.ec) vitnet::fail_os("send", conn.peer_name(), wr.ec);
+      auto now = ctx_.now();
+      if (now >= next_report) {
+        report(interval_start, now, interval_bytes, "");
+        interval_start = now;
+        interval_bytes = 0;
+        next_report = now + std::chrono::seconds(1);
+      }
+    }
+    if (interval_bytes > 0) report(interval_start, ctx_.now(), interval_bytes, "");
+    conn.shutdown_send();
+    // The sink closes once it has read everything: only then is every byte known to have arrived.
+    auto rest = co_await net::drain(conn);
+    if (!net::is_eof(rest.read_ec)) vitnet::fail_os("receive", conn.peer_name(), rest.read_ec);
+    auto end = ctx_.now();
+    double secs = core::seconds(end - start);
+    double bps = total * 8.0 / secs;
+    if (io_.json()) {
+      io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()},
+                                     {"bytes", total},
+                                     {"seconds", secs},
+                                     {"bits_per_second", bps},
+                                     {"intervals", intervals}}
+                  .dump() +
+              "\n");
+    } else {
+      io_.out("- - - - - - - - - - - - - - - - - - - - - - - - -\n");
+      report(start, end, total, "  sender, all received");
+    }
+    co_return 0;
+  }
+
+  // ---- UDP
+  // ----------------------------------------------------------------------------------------
+
+  task<int> run_udp() {
+    if (o_.where.tls) vitnet::fail(exit_code::usage, "connect: tls runs over tcp, not udp");
+    if (o_.where.port == 0)
+      vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
+    std::string host = o_.where.host.empty() ? "localhost" : o_.where.host;
+    auto addrs = co_await ctx_.resolve(host, o_.timeout);
+    net::socket_address peer{addrs.front(), o_.where.port};
+    for (auto& a : addrs)  // prefer IPv4, which "localhost" servers most often listen on
+      if (a.is_v4()) {
+        peer.ip = a;
+        break;
+      }
+    auto sock = co_await ctx_.connect_datagram(peer);
+    io_.verbose(1, "sending to {}", peer.to_string());
+    // After the last datagram, answers are awaited this long before exiting.
+    net::duration linger = o_.idle_timeout.value_or(std::chrono::seconds(1));
+    bool sending_done = false, failed = false;
+    std::error_code recv_error;
+    std::unique_ptr<net::watchdog> quiet;
+
+    auto send = [&](std::span<const char> d) -> task<void> {
+      if (o_.hex)
+        io_.err(
+            core::hexdump({reinterpret_cast<const unsigned char*>(d.data()), d.size()}, 0, '>'));
+      if (auto ec = co_await sock.send(d); ec) {
+        recv_error = ec;
+        failed = true;
+      }
+    };
+    auto sender = [&]() -> task<void> {
+      if (o_.check) {
+        co_await send({});
+      } else if (o_.send) {
+        co_await send(*o_.send);
+      } else if (!o_.recv_only) {
+        auto& in = ctx_.standard_input();
+        std::string pending;
+        net::pooled_buffer buf;
+        while (!failed) {
+          auto rd = co_await in.read_some(buf.span());
+          if (rd.ec) break;
+          if (o_.raw) {
+            co_await send({buf.span().data(), rd.n});
+            continue;
+          }
+          pending.append(buf.span().data(), rd.n);
+          std::size_t nl;
+          while ((nl = pending.find('\n')) != std::string::npos) {
+            co_await send({pending.data(), nl + 1});
+            pending.erase(0, nl + 1);
+          }
+        }
+        if (!pending.empty() && !failed) co_await send(pending);
+      }
+      sending_done = true;
+      if (!o_.recv_only)
+        quiet = std::make_unique<net::watchdog>(ctx_, linger, [&] { sock.cancel(); });
+    };
+    auto receiver = [&]() -> task<void> {
+      std::vector<char> buf(65536);
+      auto& out = ctx_.standard_output();
+      for (;;) {
+        auto r = co_await sock.receive_from(buf);
+        if (r.ec) {
+          if (!net::is_cancelled(r.ec)) recv_error = r.ec, failed = true;
+          break;
+        }
+        if (quiet) quiet->touch();
+        if (o_.hex)
+          io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(buf.data()), r.n}, 0, '<'));
+        if (o_.check) continue;
+        auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
+        if (wr.ec) break;
+      }
+      ctx_.standard_input().cancel();
+    };
+    co_await net::both(ctx_, sender(), receiver());
+    if (quiet) quiet->disarm();
+    if (failed) {
+      if (core::errno_of(recv_error) == ECONNREFUSED)
+        vitnet::fail(exit_code::unavailable,
+                     "connect: {}: connection refused (nothing listens on that UDP port)",
+                     peer.to_string());
+      vitnet::fail_os("connect", peer.to_string(), recv_error);
+    }
+    co_return 0;
+  }
+
+  net::context& ctx_;
+  const connect_options& o_;
+  core::io& io_;
+  bool closed_by_us_ = false;  // errors after our own close are not the peer's doing
+};
+
+}  // namespace
+
+task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io) {
+  if (opts.where.is_http()) co_return co_await run_http(ctx, opts.where, opts.http, io);
+  if (opts.where.is_ws()) {
+    net::dial_options d;
+    d.timeout = opts.timeout;
+    d.retries = opts.retry;
+    d.retry_delay = opts.retry_delay;
+    d.on_retry = [&io](int, const std::string& why, net::duration wait) {
+      io.warn("{}; retrying in {}", why, core::format_duration(wait));
+    };
+    co_return co_await run_ws_connect(ctx, opts.where, opts.ws, opts.tls, d, io);
+  }
+  client c(ctx, opts, io);
+  co_return co_await c.run();
+}
+
+}  // namespace commands

@@ -1,0 +1,200 @@
+#include "commands/connect/ws/client.hpp"
+
+#include <openssl/rand.h>
+
+#include <deque>
+
+#include "commands/ws/session.hpp"
+#include "core/error.hpp"
+#include "net/deadline.hpp"
+#include "proto/http1/parser.hpp"
+#include "proto/ws/handshake.hpp"
+
+namespace commands {
+
+using net::task;
+
+namespace {
+
+// stdin is read only while a connection stands and has less than this queued for sending, so a
+// fast producer meets back-pressure instead of growing memory (or losing lines).
+constexpr std::size_t high_water = 4 << 20;
+
+struct client_state {
+  ws_session* current = nullptr;
+  bool stdin_done = false;
+  bool user_closed = false;    ///< we closed because stdin ended
+  std::uint64_t received = 0;  ///< messages so far, for --linger
+};
+
+void deliver(client_state& c, proto::ws::opcode op, std::string msg) {
+  if (c.current && !c.current->closing()) c.current->send(op, msg);
+}
+
+task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_options& o,
+                      std::shared_ptr<bool> alive) {
+  auto& in = ctx.standard_input();
+  auto op = o.binary ? proto::ws::opcode::binary : proto::ws::opcode::text;
+  std::string pending;
+  char buf[16 * 1024];
+  for (;;) {
+    while (*alive && (!c.current || c.current->closing() || c.current->queued() > high_water))
+      co_await ctx.sleep(std::chrono::milliseconds(2));
+    if (!*alive) co_return;
+    auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
+    if (!*alive) co_return;
+    if (r.n && o.raw) {
+      deliver(c, op, std::string(buf, r.n));
+      continue;
+    }
+    if (r.n) {
+      pending.append(buf, r.n);
+      split_lines(pending, false,
+                  [&](std::string_view line) { deliver(c, op, std::string(line)); });
+      continue;
+    }
+    if (!pending.empty()) deliver(c, op, std::move(pending));
+    c.stdin_done = true;
+    c.user_closed = true;
+    // --linger: answers may still be on their way; close once none has come for a while.
+    if (o.linger) {
+      for (auto seen = c.received - 1; seen != c.received && *alive;) {
+        seen = c.received;
+        co_await ctx.sleep(*o.linger);
+      }
+      if (!*alive) co_return;
+    }
+    if (c.current) c.current->close();
+    co_return;
+  }
+}
+
+task<void> pinger(net::context& ctx, ws_session& s, net::duration every,
+                  std::shared_ptr<bool> alive) {
+  for (;;) {
+    co_await ctx.sleep(every);
+    if (!*alive || s.closing()) co_return;
+    s.ping("vitnet");
+  }
+}
+
+// Dials, upgrades, and returns the connection with the bytes that followed the 101.
+task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::endpoint& where,
+                                               const ws_connect_options& o,
+                                               const net::tls_client_options& tls,
+                                               const net::dial_options& dial) {
+  auto conn = co_await net::dial(ctx, where, dial);
+  if (where.tls) {
+    auto t = tls;
+    if (t.server_name.empty()) t.server_name = where.host;
+    conn = co_await net::tls_connect(ctx, std::move(conn), t, dial.timeout);
+  }
+  std::array<std::uint8_t, 16> nonce{};
+  RAND_bytes(nonce.data(), static_cast<int>(nonce.size()));
+  proto::header_list extra;
+  for (auto& h : o.headers) {
+    auto colon = h.find(':');
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    extra.add(h.substr(0, colon), value);
+  }
+  // The Host field: the port only when it is not the scheme's own, IPv6 literals bracketed.
+  std::string host = net::join_host_port(where.host, where.port);
+  if (where.port == where.default_port()) host.resize(host.rfind(':'));
+  auto req = proto::ws::make_upgrade_request(host, where.target, nonce, o.protocols, extra);
+  auto bytes = proto::serialize_request(req);
+  bool expired = false;
+  net::watchdog wd(ctx, dial.timeout, [&] {
+    expired = true;
+    conn.cancel();
+  });
+  auto w = co_await conn.write_all(std::span<const char>(bytes.data(), bytes.size()));
+  if (w.ec)
+    vitnet::fail(core::exit_code::io, "ws: {}: sending the handshake: {}", where.display(),
+                 vitnet::describe(w.ec));
+  proto::response_parser p;
+  std::string buf(16 * 1024, '\0');
+  for (;;) {
+    auto ev = p.poll();
+    if (ev == proto::http_event::message || ev == proto::http_event::paused) break;
+    if (ev == proto::http_event::error)
+      vitnet::fail(core::exit_code::protocol, "ws: {}: bad handshake response: {}", where.display(),
+                   p.error().message);
+    if (ev == proto::http_event::end)
+      vitnet::fail(core::exit_code::protocol, "ws: {}: the server closed during the handshake",
+                   where.display());
+    if (ev == proto::http_event::head) continue;
+    auto r = co_await conn.read_some(std::span<char>(buf.data(), buf.size()));
+    if (r.n) {
+      p.feed(std::string_view(buf.data(), r.n));
+      continue;
+    }
+    if (expired)
+      vitnet::fail(core::exit_code::timeout, "ws: {}: no handshake response within {}",
+                   where.display(), core::format_duration(dial.timeout));
+    if (net::is_eof(r.ec)) {
+      p.feed_eof();
+      continue;
+    }
+    vitnet::fail(core::exit_code::io, "ws: {}: {}", where.display(), vitnet::describe(r.ec));
+  }
+  wd.disarm();
+  auto resp = p.take();
+  auto check = proto::ws::check_upgrade_response(req, resp);
+  if (!check.ok)
+    vitnet::fail(core::exit_code::protocol, "ws: {}: handshake refused: {}", where.display(),
+                 check.error);
+  co_return std::pair{std::move(conn), p.take_buffered()};
+}
+
+}  // namespace
+
+task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws_connect_options& o,
+                         const net::tls_client_options& tls, const net::dial_options& dial,
+                         core::io& io) {
+  client_state c;
+  auto alive = std::make_shared<bool>(true);
+  struct stop_guard {
+    std::shared_ptr<bool> a;
+    net::context& ctx;
+    ~stop_guard() {
+      *a = false;
+      ctx.standard_input().cancel();
+    }
+  } guard{alive, ctx};
+  ctx.start(pump_stdin(ctx, c, o, alive));
+  auto delay = dial.retry_delay;
+  for (int round = 0;; ++round) {
+    auto [conn, leftover] = co_await open(ctx, where, o, tls, dial);
+    io.verbose(1, "ws: connected to {}", where.to_string());
+    delay = dial.retry_delay;
+    ws_session s(ctx, conn, proto::ws::role::client, o.max_message);
+    c.current = &s;
+    if (c.stdin_done) s.close();
+    if (o.ping_interval) ctx.start(pinger(ctx, s, *o.ping_interval, alive));
+    ordered_writer out(ctx, ctx.standard_output());  // messages to stdout in order
+    auto code = co_await s.run(std::move(leftover), [&](proto::ws::event& ev) {
+      ++c.received;
+      out.push(o.raw ? std::move(ev.data) : ev.data + "\n");
+    });
+    co_await out.drain();
+    c.current = nullptr;
+    io.verbose(1, "ws: {}", s.reason());
+    if (c.user_closed) co_return 0;
+    bool normal =
+        code == proto::ws::close_code::normal || code == proto::ws::close_code::going_away;
+    if (o.reconnect) {
+      io.warn("ws: {}: {}; reconnecting in {}", where.display(), s.reason(),
+              core::format_duration(delay));
+      co_await ctx.sleep(delay);
+      delay = std::min<net::duration>(delay * 2, std::chrono::seconds(30));
+      continue;
+    }
+    if (normal) co_return 0;
+    if (code == proto::ws::close_code::abnormal)
+      vitnet::fail(core::exit_code::io, "ws: {}: connection lost: {}", where.display(), s.reason());
+    vitnet::fail(core::exit_code::protocol, "ws: {}: {}", where.display(), s.reason());
+  }
+}
+
+}  // namespace commands

@@ -1,0 +1,131 @@
+// The stream proxy's front door: accept connections and start a session for each. While a refuse
+// fault turns every connection away, the listener is closed, so clients are refused by the kernel
+// (ECONNREFUSED), as by a host where nothing listens; it listens again on the same address when
+// the refusal ends. A refusal of only some connections (a probability, a count) is realised in
+// the session instead, by closing the connection at once.
+#include "commands/proxy/state.hpp"
+#include "core/error.hpp"
+#include "net/deadline.hpp"
+
+namespace commands::proxy {
+
+namespace {
+
+using net::task;
+using namespace std::chrono_literals;
+
+constexpr net::duration a_long_time = std::chrono::hours(24);
+
+class front {
+ public:
+  explicit front(std::shared_ptr<state> st)
+      : st_(std::move(st)), ctx_(st_->ctx), wake_(ctx_.make_timer()) {}
+  ~front() { st_->faults_changed = nullptr; }
+
+  task<int> run() {
+    listener_ = co_await ctx_.listen(st_->opts.listen);
+    open_ = true;
+    where_ = listener_.local_endpoint();  // with the real port, to listen again on the same one
+    announce(*st_, where_);
+    st_->faults_changed = [this] { rearm(); };
+    for (;;) {
+      if (auto* f = refusing_all(*st_->faults, st_->elapsed())) {
+        co_await refuse(*f);
+        continue;
+      }
+      if (!open_) {
+        co_await reopen();
+        continue;
+      }
+      rearm();
+      auto [ec, conn] = co_await listener_.accept();
+      if (ec) {
+        if (!open_) continue;  // closed for a refusal
+        // Out of descriptors or a transient failure: say so, breathe, go on accepting.
+        st_->io.warn("accept: {}: {}", where_.display(), vitnet::describe(ec));
+        co_await ctx_.sleep(100ms);
+        continue;
+      }
+      auto id = ++st_->next_id;
+      auto draw = fault_draw::choose(*st_->faults, id, st_->elapsed(), st_->random);
+      ctx_.start(stream_session(st_, std::move(conn), id, std::move(draw)));
+    }
+  }
+
+ private:
+  void shut() {
+    if (!open_) return;
+    open_ = false;
+    listener_.close();
+  }
+
+  // After each accept and each reload: close now if a refusal is in force, else be ready to close
+  // when the next one begins.
+  void rearm() {
+    next_.reset();
+    wake_->cancel();  // a refusal being waited out is looked at again
+    auto t = st_->elapsed();
+    if (refusing_all(*st_->faults, t)) {
+      shut();
+      return;
+    }
+    if (auto at = next_refusal(*st_->faults, t))
+      next_ = std::make_unique<net::watchdog>(ctx_, *at - t, [this] { shut(); });
+  }
+
+  task<void> refuse(const net::fault_spec& f) {
+    auto t = st_->elapsed();
+    net::duration left = f.lasts ? f.at + *f.lasts - t : a_long_time;
+    if (!refusing_) {
+      refusing_ = true;
+      shut();
+      if (st_->io.json())
+        st_->event(
+            {{"event", "fault"}, {"kind", "refuse"}, {"origin", f.origin}, {"listening", false}});
+      else
+        st_->io.verbose(1, "proxy: refusing connections: {} is closed ({})", where_.display(),
+                        f.origin);
+    }
+    // Until the refusal ends, or a reload changes the faults.
+    wake_->expires_after(left);
+    co_await wake_->wait();
+  }
+
+  task<void> reopen() {
+    std::string failure;
+    try {
+      listener_ = co_await ctx_.listen(where_);
+      open_ = true;
+    } catch (const vitnet::error& e) {
+      failure = e.what();
+    }
+    if (!failure.empty()) {
+      st_->io.warn("proxy: listen again: {}; trying again in 1s", failure);
+      co_await ctx_.sleep(1s);
+      co_return;
+    }
+    if (!std::exchange(refusing_, false)) co_return;
+    if (st_->io.json())
+      st_->event({{"event", "fault_end"}, {"kind", "refuse"}, {"listening", true}});
+    else
+      st_->io.verbose(1, "proxy: listening again on {}", where_.display());
+  }
+
+  std::shared_ptr<state> st_;
+  net::context& ctx_;
+  net::listener listener_;
+  bool open_ = false;
+  bool refusing_ = false;
+  net::endpoint where_;
+  std::unique_ptr<net::timer> wake_;
+  std::unique_ptr<net::watchdog> next_;  // closes the listener when the next refusal begins
+};
+
+}  // namespace
+
+task<int> run_stream(std::shared_ptr<state> st) {
+  front f(std::move(st));
+  co_return co_await f.run();
+}
+
+}  // namespace commands::proxy

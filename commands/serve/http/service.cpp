@@ -1,0 +1,322 @@
+#include "commands/serve/http/service.hpp"
+
+#include <fmt/chrono.h>
+#include <openssl/crypto.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "commands/serve/ws/service.hpp"
+#include "core/base64.hpp"
+#include "core/error.hpp"
+#include "net/copy.hpp"
+#include "proto/http1/date.hpp"
+
+namespace commands {
+
+using net::task;
+
+std::uint64_t http_reply::body_length() const {
+  std::uint64_t n = resp.body.size() + (shared_body ? shared_body->size() : 0);
+  for (auto& [text, file] : parts) n += text.size() + file.length;
+  return n;
+}
+
+std::string peer_host(std::string_view peer) {
+  if (auto colon = peer.rfind(':'); colon != std::string_view::npos) peer = peer.substr(0, colon);
+  if (peer.size() > 2 && peer.front() == '[') peer = peer.substr(1, peer.size() - 2);
+  return std::string(peer);
+}
+
+http_reply text_reply(int status, std::string body, std::string_view type) {
+  http_reply r;
+  r.resp.status = status;
+  r.resp.headers.set("Content-Type", std::string(type));
+  r.resp.body = std::move(body);
+  return r;
+}
+
+namespace {
+
+// How often connection deadlines are checked: the granularity of the header and keep-alive
+// timeouts.
+constexpr net::duration sweep_every = std::chrono::milliseconds(100);
+
+// Equal lengths compared in constant time, so a wrong password's timing says nothing of the
+// right one.
+bool same_secret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool has_body(int status, const std::string& method) {
+  return !(status < 200 || status == 204 || status == 304 || method == "HEAD");
+}
+
+}  // namespace
+
+http_service::http_service(net::context& ctx, const http_serve_options& o, core::io& io, bool tls,
+                           std::shared_ptr<ws_service> ws)
+    : ctx_(ctx), o_(o), io_(io), tls_(tls), ws_(std::move(ws)) {
+  if (!o.backends.empty())
+    handler_ = make_proxy_handler(ctx, o, io, tls);
+  else if (!o.routes_file.empty())
+    handler_ = make_mock_handler(ctx, o, io);
+  else if (!o.dir.empty())
+    handler_ = make_file_handler(ctx, o);
+}
+
+http_service::~http_service() = default;
+
+const std::string& http_service::date_now() {
+  auto now = ctx_.calendar_now();
+  auto sec = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (sec != date_second_) {
+    date_second_ = sec;
+    date_ = proto::format_http_date(now);
+  }
+  return date_;
+}
+
+bool http_service::authorized(const proto::request& req) const {
+  if (o_.basic_auth.empty() && o_.bearer.empty()) return true;
+  auto h = req.headers.get("Authorization");
+  if (!h) return false;
+  auto space = h->find(' ');
+  if (space == std::string_view::npos) return false;
+  auto scheme = h->substr(0, space), value = h->substr(space + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (!o_.basic_auth.empty() && proto::iequals(scheme, "Basic")) {
+    auto decoded = core::base64_decode(value);
+    if (decoded && same_secret(*decoded, o_.basic_auth)) return true;
+  }
+  if (!o_.bearer.empty() && proto::iequals(scheme, "Bearer") && same_secret(value, o_.bearer))
+    return true;
+  return false;
+}
+
+void http_service::decorate(const proto::request& req, proto::response& resp) const {
+  if (o_.cors) {
+    auto origin = req.headers.get("Origin");
+    resp.headers.set("Access-Control-Allow-Origin", origin ? std::string(*origin) : "*");
+    if (origin) resp.headers.add("Vary", "Origin");
+    resp.headers.set("Access-Control-Expose-Headers", "*");
+  }
+  for (auto& [name, value] : o_.headers) resp.headers.set(name, value);
+}
+
+void http_service::log(const proto::request& req, const conn_stats& st, int status,
+                       std::uint64_t bytes, net::duration took) {
+  if (!o_.log || io_.options().quiet) return;
+  double ms = std::chrono::duration<double, std::milli>(took).count();
+  if (io_.json()) {
+    nlohmann::ordered_json j = {{"event", "request"},   {"conn", st.id},    {"peer", st.peer},
+                                {"method", req.method}, {"path", req.path}, {"query", req.query},
+                                {"status", status},     {"bytes", bytes},   {"duration_ms", ms}};
+    io_.event(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    return;
+  }
+  // Common Log Format, with the duration in milliseconds after it.
+  auto t = std::chrono::floor<std::chrono::seconds>(ctx_.calendar_now());
+  std::string host = peer_host(st.peer);
+  std::string line = req.target;
+  for (auto& c : line)
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"') c = '?';
+  io_.out(fmt::format("{} - - [{:%d/%b/%Y:%H:%M:%S} +0000] \"{} {} HTTP/1.{}\" {} {} {:.3f}\n",
+                      host, t, req.method, line, req.version_minor, status, bytes, ms));
+}
+
+task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
+  proto::request_parser parser(o_.limits);
+  std::string buf(16 * 1024, '\0');
+  // Waiting for a request: the keep-alive timeout; once its first byte is in, the whole head
+  // must arrive within the header timeout (a slowloris client is cut off), and each read of a
+  // body within it too.
+  bool timed_out = false, mid_request = false;
+  // One sweeper checks every connection's deadline, so a request costs no timer operations.
+  auto clock =
+      clocks_.insert(clocks_.end(), conn_clock{net::clock::time_point::max(), &conn, &timed_out});
+  struct unregister {
+    std::list<conn_clock>& l;
+    std::list<conn_clock>::iterator i;
+    ~unregister() { l.erase(i); }
+  } unreg{clocks_, clock};
+  if (!sweeping_) {
+    sweeping_ = true;
+    ctx_.start(sweep());
+  }
+  auto arm = [&](net::duration d) { clock->deadline = ctx_.now() + d; };
+  auto disarm = [&] { clock->deadline = net::clock::time_point::max(); };
+  arm(o_.keepalive_timeout);
+  for (;;) {
+    auto ev = parser.poll();
+    if (ev == proto::http_event::need_more) {
+      auto r = co_await conn.read_some(std::span<char>(buf.data(), buf.size()));
+      if (r.n) {
+        st.bytes_in += r.n;
+        if (!mid_request) {
+          mid_request = true;
+          arm(o_.header_timeout);
+        }
+        parser.feed(std::string_view(buf.data(), r.n));
+        continue;
+      }
+      if (timed_out && mid_request) {
+        // Too slow: 408, as a courtesy to a client that is merely slow.
+        disarm();
+        http_reply reply = text_reply(408, "request timeout: the request did not arrive in time\n");
+        proto::request none;
+        none.method = "GET";
+        co_await write_reply(conn, none, reply, false, st);
+        co_return "header_timeout";
+      }
+      if (timed_out) co_return "idle_timeout";
+      co_return net::is_eof(r.ec) ? "eof" : "error: " + vitnet::describe(r.ec);
+    }
+    if (ev == proto::http_event::head) {
+      if (proto::expects_continue(parser.current())) {
+        static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto w = co_await conn.write_all(std::span<const char>(cont.data(), cont.size()));
+        if (w.ec) co_return "error: " + vitnet::describe(w.ec);
+        st.bytes_out += w.n;
+      }
+      continue;
+    }
+    if (ev == proto::http_event::error) {
+      disarm();
+      auto& e = parser.error();
+      http_reply reply = text_reply(e.status, fmt::format("{}\n", e.message));
+      proto::request none;
+      none.method = "GET";
+      auto t0 = ctx_.now();
+      co_await write_reply(conn, none, reply, false, st);
+      none.target = "-";
+      log(none, st, e.status, reply.body_length(), ctx_.now() - t0);
+      co_return fmt::format("bad_request: {}", e.message);
+    }
+    if (ev == proto::http_event::message) {
+      auto started = ctx_.now();
+      disarm();
+      proto::request req = parser.take();
+      mid_request = false;
+      if (proto::is_upgrade(req) && ws_) {
+        // The rest of the connection is the WebSocket's, with whatever followed the request.
+        co_return co_await ws_->serve(conn, req, parser.take_buffered(), st);
+      }
+      if (parser.poll() == proto::http_event::paused) parser.resume();
+      if (!co_await respond(conn, req, st, started)) co_return "close";
+      arm(o_.keepalive_timeout);
+      continue;
+    }
+    // paused without an upgrade we serve, or an unexpected state: answer as HTTP and go on.
+    if (ev == proto::http_event::paused) {
+      parser.resume();
+      continue;
+    }
+    co_return "eof";
+  }
+}
+
+void http_service::turn_away(net::stream conn) {
+  ctx_.start([](http_service& self, net::stream c) -> task<void> {
+    http_reply reply = text_reply(503, "too many connections: try again soon\n");
+    reply.resp.headers.set("Retry-After", "1");
+    proto::request none;
+    none.method = "GET";
+    conn_stats st;
+    co_await self.write_reply(c, none, reply, false, st);
+    c.shutdown_send();
+    c.close();
+  }(*this, std::move(conn)));
+}
+
+task<void> http_service::sweep() {
+  // Runs while there are connections; a connection whose deadline passed is cancelled, and its
+  // loop sees timed_out.
+  while (!clocks_.empty()) {
+    co_await ctx_.sleep(sweep_every);
+    auto now = ctx_.now();
+    for (auto& c : clocks_)
+      if (c.deadline <= now) {
+        c.deadline = net::clock::time_point::max();
+        *c.timed_out = true;
+        c.conn->cancel();
+      }
+  }
+  sweeping_ = false;
+}
+
+task<bool> http_service::respond(net::stream& conn, const proto::request& req, conn_stats& st,
+                                 net::clock::time_point started) {
+  http_reply reply;
+  if (o_.cors && req.method == "OPTIONS" && req.headers.contains("Origin") &&
+      req.headers.contains("Access-Control-Request-Method")) {
+    // A CORS preflight: allowed as asked, without authentication (browsers send none here).
+    reply.resp.status = 204;
+    reply.resp.headers.set("Access-Control-Allow-Methods",
+                           "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    if (auto h = req.headers.get("Access-Control-Request-Headers"))
+      reply.resp.headers.set("Access-Control-Allow-Headers", std::string(*h));
+    reply.resp.headers.set("Access-Control-Max-Age", "600");
+  } else if (!authorized(req)) {
+    reply = text_reply(401, "unauthorized\n");
+    reply.resp.headers.set("WWW-Authenticate", o_.basic_auth.empty()
+                                                   ? std::string("Bearer")
+                                                   : std::string("Basic realm=\"vitnet\""));
+  } else if (!handler_) {
+    reply =
+        ws_ ? text_reply(426, "this is a WebSocket endpoint\n") : text_reply(404, "not found\n");
+    if (ws_) {
+      reply.resp.headers.set("Upgrade", "websocket");
+      reply.resp.headers.set("Connection", "Upgrade");
+    }
+  } else {
+    try {
+      reply = co_await handler_->handle(req, st);
+    } catch (const vitnet::error& e) {
+      reply = text_reply(500, fmt::format("{}\n", e.what()));
+    }
+  }
+  decorate(req, reply.resp);
+  bool keep = req.keep_alive() && !reply.resp.headers.has_token("Connection", "close");
+  bool ok = co_await write_reply(conn, req, reply, keep, st);
+  log(req, st, reply.resp.status, has_body(reply.resp.status, req.method) ? reply.body_length() : 0,
+      ctx_.now() - started);
+  co_return ok&& keep;
+}
+
+task<bool> http_service::write_reply(net::stream& conn, const proto::request& req,
+                                     http_reply& reply, bool keep_alive, conn_stats& st) {
+  auto& resp = reply.resp;
+  resp.headers.set("Date", date_now());
+  if (!keep_alive)
+    resp.headers.set("Connection", "close");
+  else if (req.version_minor == 0)
+    resp.headers.set("Connection", "keep-alive");
+  bool body = has_body(resp.status, req.method);
+  std::optional<std::uint64_t> length;
+  if (resp.status >= 200 && resp.status != 204 && resp.status != 304) length = reply.body_length();
+  std::string out = proto::serialize_response_head(resp, length);
+  if (body) {
+    out += resp.body;
+    if (reply.shared_body) out += *reply.shared_body;
+  }
+  auto w = co_await conn.write_all(std::span<const char>(out.data(), out.size()));
+  st.bytes_out += w.n;
+  if (w.ec) co_return false;
+  if (!body) co_return true;
+  for (auto& [text, file] : reply.parts) {
+    if (!text.empty()) {
+      auto wt = co_await conn.write_all(std::span<const char>(text.data(), text.size()));
+      st.bytes_out += wt.n;
+      if (wt.ec) co_return false;
+    }
+    if (file.length) {
+      auto wf = co_await net::send_file(conn, *file.fd, file.offset, file.length);
+      st.bytes_out += wf.n;
+      if (wf.ec) co_return false;
+    }
+  }
+  co_return true;
+}
+
+}  // namespace commands

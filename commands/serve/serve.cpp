@@ -1,0 +1,474 @@
+#include "commands/serve/serve.hpp"
+
+#include <deque>
+#include <list>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands/serve/session.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "net/copy.hpp"
+#include "net/deadline.hpp"
+
+namespace commands {
+
+namespace {
+
+using net::task;
+
+// ---- broadcast: what one member sends reaches every other -------------------------------------
+
+struct member {
+  net::stream* conn;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued = 0;
+  std::unique_ptr<net::timer> wake;
+  bool closing = false;
+  std::uint64_t* bytes_out;
+};
+
+// A member whose backlog passes this is too slow to keep up and is dropped, so one stalled reader
+// cannot make the server hold unbounded memory.
+constexpr std::size_t max_backlog = 8 << 20;
+
+struct room {
+  std::list<member*> members;
+
+  void publish(member* from, std::shared_ptr<const std::string> msg) {
+    for (auto* m : members) {
+      if (m == from || m->closing) continue;
+      if (m->queued + msg->size() > max_backlog) {
+        m->closing = true;
+        m->conn->close();
+        m->wake->cancel();
+        continue;
+      }
+      m->queued += msg->size();
+      m->queue.push_back(msg);
+      m->wake->cancel();
+    }
+  }
+};
+
+task<void> broadcast_writer(member& m) {
+  while (!m.closing) {
+    if (m.queue.empty()) {
+      m.wake->expires_after(std::chrono::hours(24));
+      co_await m.wake->wait();
+      continue;
+    }
+    auto msg = m.queue.front();
+    m.queue.pop_front();
+    m.queued -= msg->size();
+    auto wr = co_await m.conn->write_all(*msg);
+    *m.bytes_out += wr.n;
+    if (wr.ec) {
+      m.closing = true;
+      m.conn->close();
+    }
+  }
+}
+
+task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog* idle,
+                            std::uint64_t& bytes_in) {
+  for (bool open = true; open;) {
+    if (auto ec = co_await conn.wait_readable(); ec) break;
+    net::pooled_buffer buf;
+    for (;;) {
+      auto rd = conn.try_read_some(buf.span());
+      if (net::is_would_block(rd.ec)) break;
+      if (rd.ec) {
+        open = false;
+        break;
+      }
+      bytes_in += rd.n;
+      if (idle) idle->touch();
+      r.publish(&m, std::make_shared<const std::string>(buf.span().data(), rd.n));
+    }
+  }
+  m.closing = true;
+  m.wake->cancel();
+}
+
+// ---- the server
+// ----------------------------------------------------------------------------------
+
+class server {
+ public:
+  server(net::context& ctx, const serve_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
+
+  task<int> run() {
+    if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    if (o_.where.tls) tls_ = make_tls();
+    if (o_.where.app != net::app_protocol::none) {
+      std::shared_ptr<ws_service> ws;
+      if (o_.where.is_ws()) ws = std::make_shared<ws_service>(ctx_, o_.ws, io_);
+      http_ = std::make_unique<http_service>(ctx_, o_.http, io_, o_.where.tls, ws);
+    }
+    // Static files keep no state between requests, so one process per core can answer them,
+    // each with its own listener on the port (SO_REUSEPORT), the kernel spreading connections.
+    int workers = 1;
+    if (http_) {
+      workers = o_.http.workers;
+      if (workers == 0) workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
+    }
+    net::listen_options lo;
+    lo.reuse_port = workers > 1;
+    auto l = co_await ctx_.listen(o_.where, lo);
+    announce(l.local_endpoint());
+    if (workers > 1 && ctx_.fork_workers(workers - 1) > 0) {
+      auto own = l.local_endpoint();
+      l.close();
+      l = co_await ctx_.listen(own, lo);
+    }
+    for (;;) {
+      auto [ec, conn] = co_await l.accept();
+      if (ec) {
+        if (net::is_cancelled(ec)) break;
+        // Out of descriptors or a transient failure: say so, breathe, go on accepting.
+        io_.warn("accept: {}: {}", l.local_endpoint().display(), vitnet::describe(ec));
+        co_await ctx_.sleep(std::chrono::milliseconds(100));
+        continue;
+      }
+      if (!admit(conn)) continue;
+      if (!o_.keep_open) {
+        // netcat's way: one connection, and nobody else is let in meanwhile; a client whose TLS
+        // handshake fails does not count, and the next one is waited for.
+        if (co_await session(std::move(conn), &l)) break;
+        continue;
+      }
+      if (uses_stdio()) {
+        co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
+      } else {
+        ctx_.start([](server& self, net::stream c) -> task<void> {
+          co_await self.session(std::move(c));
+        }(*this, std::move(conn)));
+      }
+    }
+    co_return 0;
+  }
+
+ private:
+  // stdin and stdout carry a peer's data: in stdio mode, and for a ws:// server in stdio mode
+  // (an http:// server keeps the default mode but uses neither).
+  bool uses_stdio() const {
+    return o_.mode == serve_mode::stdio && o_.where.app != net::app_protocol::http;
+  }
+  bool events_on_stderr() const { return uses_stdio(); }
+
+  void announce(const net::endpoint& local) {
+    net::endpoint shown = local;
+    if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
+    std::string url = shown.to_string();
+    // "http://127.0.0.1:8080", so that scripts can write $URL/path.
+    if (shown.app != net::app_protocol::none && url.ends_with('/')) url.pop_back();
+    io_.note("listening on {}", url);
+    if (io_.json())
+      io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(),
+                events_on_stderr());
+    if (!o_.ready_file.empty()) core::write_file_atomic(o_.ready_file, url + "\n");
+  }
+
+  bool admit(net::stream& conn) {
+    const std::string& peer = conn.peer_name();
+    if (auto addr = conn.peer_address(); addr && !(o_.allow.empty() && o_.deny.empty())) {
+      bool denied = false;
+      for (auto& c : o_.deny) denied = denied || c.contains(addr->ip);
+      bool allowed = o_.allow.empty();
+      for (auto& c : o_.allow) allowed = allowed || c.contains(addr->ip);
+      if (denied || !allowed) {
+        report_reject(io_, peer, denied ? "denied" : "not_allowed", events_on_stderr());
+        conn.close();
+        return false;
+      }
+    }
+    if (o_.max_conns > 0 && active_ >= o_.max_conns) {
+      report_reject(io_, peer, "max_conns", events_on_stderr());
+      if (http_ && !o_.where.tls) {
+        http_->turn_away(std::move(conn));  // told why (503) before it closes
+        return false;
+      }
+      conn.close();
+      return false;
+    }
+    return true;
+  }
+
+  std::unique_ptr<net::tls_server> make_tls() {
+    auto opts = o_.tls;
+    if (opts.names.empty()) {
+      for (std::string n :
+           {o_.where.host, std::string("localhost"), std::string("127.0.0.1"), std::string("::1")})
+        if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end())
+          opts.names.push_back(n);
+    }
+    auto s = std::make_unique<net::tls_server>(opts);
+    if (s->ephemeral())
+      io_.note(
+          "tls: ephemeral self-signed certificate for {} (sha256 {}); clients can trust it with "
+          "--pin sha256:{}",
+          fmt::join(opts.names, ", "), s->fingerprint(), s->fingerprint());
+    return s;
+  }
+
+  // Serves one connection; false when its TLS handshake failed. `single` is the listener to close
+  // once the connection is established (netcat's one-connection mode).
+  task<bool> session(net::stream conn, net::listener* single = nullptr) {
+    ++active_;
+    conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
+    report_open(io_, st, events_on_stderr());
+    if (tls_) {
+      std::optional<std::string> failed;
+      try {
+        net::tls_info info;
+        conn =
+            co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
+        io_.verbose(1, "tls: {} {} with {}{}", info.version, info.cipher, st.peer,
+                    info.peer_subject.empty() ? "" : ", client " + info.peer_subject);
+      } catch (const vitnet::error& e) {
+        failed = e.what();
+      }
+      if (failed) {
+        if (!io_.json()) io_.warn("{}", *failed);
+        report_close(io_, ctx_, st, "error: " + *failed, events_on_stderr());
+        --active_;
+        co_return false;
+      }
+    }
+    if (single) single->close();
+    std::unique_ptr<net::watchdog> idle;
+    bool idled = false;
+    // HTTP keeps its own time (keep-alive and header timeouts); WebSocket sessions go on.
+    if (o_.idle_timeout && !http_)
+      idle = std::make_unique<net::watchdog>(ctx_, *o_.idle_timeout, [&] {
+        idled = true;
+        conn.close();
+        // In stdio mode the relay may be waiting for stdin, which must not keep the session.
+        if (o_.mode == serve_mode::stdio) ctx_.standard_input().cancel();
+      });
+    std::string reason = co_await dispatch(conn, st, idle.get());
+    if (idled) reason = "idle_timeout";
+    if (idle) idle->disarm();
+    conn.close();
+    report_close(io_, ctx_, st, reason, events_on_stderr());
+    --active_;
+    co_return true;
+  }
+
+  static std::string reason_of(const net::copy_result& r) {
+    if (r.write_ec) return "error: " + vitnet::describe(r.write_ec);
+    if (net::is_eof(r.read_ec) || net::is_cancelled(r.read_ec)) return "eof";
+    return "error: " + vitnet::describe(r.read_ec);
+  }
+
+  task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    if (http_) co_return co_await http_->serve(conn, st);
+    switch (o_.mode) {
+      case serve_mode::echo: {
+        auto r = co_await net::copy(conn, conn, {.activity = idle, .counter = &st.bytes_in});
+        st.bytes_out = r.bytes;
+        co_return reason_of(r);
+      }
+      case serve_mode::sink: {
+        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+        co_return reason_of(r);
+      }
+      case serve_mode::reply: {
+        auto wr = co_await conn.write_all(o_.reply);
+        st.bytes_out = wr.n;
+        if (wr.ec) co_return "error: " + vitnet::describe(wr.ec);
+        conn.shutdown_send();
+        // Read until the peer closes, so it gets the whole reply and no reset.
+        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+        co_return reason_of(r);
+      }
+      case serve_mode::exec:
+        co_return co_await exec(conn, st, idle);
+      case serve_mode::broadcast: {
+        member m{&conn, {}, 0, ctx_.make_timer(), false, &st.bytes_out};
+        room_.members.push_back(&m);
+        co_await net::both(ctx_, broadcast_reader(conn, m, room_, idle, st.bytes_in),
+                           broadcast_writer(m));
+        room_.members.remove(&m);
+        co_return "eof";
+      }
+      case serve_mode::stdio:
+        co_return co_await stdio(conn, st, idle);
+    }
+    co_return "eof";
+  }
+
+  task<std::string> exec(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    net::spawn_options so{o_.exec, {}};
+    if (auto a = conn.peer_address()) {
+      so.env["VITNET_PEER_ADDR"] = a->ip.to_string();
+      so.env["VITNET_PEER_PORT"] = std::to_string(a->port);
+    } else {
+      so.env["VITNET_PEER_ADDR"] = conn.peer_name();
+      so.env["VITNET_PEER_PORT"] = "";
+    }
+    auto child = ctx_.spawn(so);
+    net::copy_result up, down;
+    co_await net::both(
+        ctx_,
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& out) -> task<void> {
+          out = co_await net::copy(from, to, {.activity = w});
+        }(conn, child->stdin_stream(), idle, up),
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& out) -> task<void> {
+          out = co_await net::copy(from, to, {.activity = w});
+        }(child->stdout_stream(), conn, idle, down));
+    st.bytes_in = up.bytes;
+    st.bytes_out = down.bytes;
+    child->stdin_stream().close();
+    int status = co_await child->wait();
+    if (status != 0) co_return fmt::format("exit {}", status);
+    co_return "eof";
+  }
+
+  task<std::string> stdio(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    auto& in = ctx_.standard_input();
+    auto& out = ctx_.standard_output();
+    net::copy_result up, down;
+    co_await net::both(
+        ctx_,
+        [](net::stream& from, net::stream& to, net::watchdog* w,
+           net::copy_result& r) -> task<void> {
+          r = co_await net::copy(from, to, {.activity = w});
+        }(in, conn, idle, up),
+        [](net::stream& from, net::stream& to, net::stream& in, net::watchdog* w, bool many,
+           net::copy_result& r) -> task<void> {
+          r = co_await net::copy(from, to, {.activity = w, .shutdown_after = false});
+          // The peer's end of stream may be a half-close, after which it still reads: a single
+          // connection keeps sending stdin to it. With -k the next client is waiting, so the
+          // session ends here.
+          if (many || !net::is_eof(r.read_ec)) in.cancel();
+        }(conn, out, in, idle, o_.keep_open, down));
+    st.bytes_out = up.bytes;
+    st.bytes_in = down.bytes;
+    co_return reason_of(down);
+  }
+
+  // ---- UDP
+  // ----------------------------------------------------------------------------------------
+
+  task<int> run_udp() {
+    if (o_.where.tls) vitnet::fail(core::exit_code::usage, "serve: tls runs over tcp, not udp");
+    if (o_.mode == serve_mode::exec || o_.mode == serve_mode::broadcast)
+      vitnet::fail(core::exit_code::usage,
+                   "serve: --{} needs a stream transport (tcp or unix), not udp",
+                   o_.mode == serve_mode::exec ? "exec" : "broadcast");
+    auto sock = co_await ctx_.bind_datagram(o_.where);
+    announce(sock.local_endpoint());
+    if (o_.mode == serve_mode::stdio) co_return co_await udp_stdio(sock);
+    std::vector<char> buf(65536);
+    for (;;) {
+      auto r = co_await sock.receive_from(buf);
+      if (r.ec) {
+        if (net::is_cancelled(r.ec)) break;
+        io_.verbose(1, "receive: {}", vitnet::describe(r.ec));  // ICMP errors from earlier sends
+        continue;
+      }
+      if (!allowed(r.from.ip)) continue;
+      std::size_t sent = 0;
+      if (o_.mode == serve_mode::echo || o_.mode == serve_mode::reply) {
+        std::span<const char> answer =
+            o_.mode == serve_mode::echo ? std::span<const char>(buf.data(), r.n)
+                                        : std::span<const char>(o_.reply.data(), o_.reply.size());
+        if (auto ec = co_await sock.send_to(answer, r.from); !ec) sent = answer.size();
+      }
+      if (io_.json())
+        io_.event(nlohmann::ordered_json{
+            {"event", "datagram"},
+            {"peer", r.from.to_string()},
+            {"bytes_in", r.n},
+            {"bytes_out",
+             sent}}.dump());
+      else
+        io_.verbose(1, "datagram from {}: {} bytes", r.from.to_string(), r.n);
+      if (o_.once) break;
+    }
+    co_return 0;
+  }
+
+  bool allowed(const net::ip_address& ip) const {
+    for (auto& c : o_.deny)
+      if (c.contains(ip)) return false;
+    if (o_.allow.empty()) return true;
+    for (auto& c : o_.allow)
+      if (c.contains(ip)) return true;
+    return false;
+  }
+
+  // Datagrams go to stdout as they are; stdin lines go to the last peer heard from.
+  task<int> udp_stdio(net::datagram_socket& sock) {
+    std::optional<net::socket_address> last;
+    bool done = false;
+    auto receiver = [&]() -> task<void> {
+      std::vector<char> buf(65536);
+      auto& out = ctx_.standard_output();
+      while (!done) {
+        auto r = co_await sock.receive_from(buf);
+        if (r.ec) {
+          if (net::is_cancelled(r.ec)) break;
+          continue;
+        }
+        if (!allowed(r.from.ip)) continue;
+        last = r.from;
+        if (io_.json())
+          io_.event(
+              nlohmann::ordered_json{
+                  {"event", "datagram"}, {"peer", r.from.to_string()}, {"bytes_in", r.n}}
+                  .dump(),
+              true);
+        auto wr = co_await out.write_all(std::span<const char>(buf.data(), r.n));
+        if (wr.ec || o_.once) break;
+      }
+      done = true;
+      ctx_.standard_input().cancel();
+    };
+    auto sender = [&]() -> task<void> {
+      auto& in = ctx_.standard_input();
+      std::string pending;
+      net::pooled_buffer buf;
+      while (!done) {
+        auto rd = co_await in.read_some(buf.span());
+        if (rd.ec) break;
+        pending.append(buf.span().data(), rd.n);
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+          std::string line = pending.substr(0, nl + 1);
+          pending.erase(0, nl + 1);
+          if (!last) {
+            io_.warn("no peer has sent a datagram yet; dropped {} bytes from stdin", line.size());
+            continue;
+          }
+          co_await sock.send_to(line, *last);
+        }
+      }
+      if (!pending.empty() && last) co_await sock.send_to(pending, *last);
+    };
+    co_await net::both(ctx_, receiver(), sender());
+    co_return 0;
+  }
+
+  net::context& ctx_;
+  const serve_options& o_;
+  core::io& io_;
+  std::unique_ptr<net::tls_server> tls_;
+  std::unique_ptr<http_service> http_;
+  std::size_t active_ = 0;
+  std::uint64_t next_id_ = 0;
+  room room_;
+};
+
+}  // namespace
+
+task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io) {
+  server s(ctx, opts, io);
+  co_return co_await s.run();
+}
+
+}  // namespace commands

@@ -1,0 +1,200 @@
+#include "commands/ws/session.hpp"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+namespace commands {
+
+using net::task;
+using namespace std::chrono_literals;
+
+// Queued frames are joined into writes of at most this many bytes.
+constexpr std::size_t coalesce_limit = 256 * 1024;
+
+// A closing handshake the peer does not finish within this is cut short.
+constexpr net::duration close_wait = 5s;
+
+ws_session::ws_session(net::context& ctx, net::stream& conn, proto::ws::role side,
+                       std::size_t max_message)
+    : ctx_(ctx),
+      conn_(conn),
+      side_(side),
+      dec_(side, max_message),
+      wake_(ctx.make_timer()),
+      done_(ctx.make_timer()) {}
+
+std::optional<proto::ws::mask_key> ws_session::mask() {
+  if (side_ == proto::ws::role::server) return std::nullopt;
+  // Client frames are masked with unpredictable keys (RFC 6455 10.3), so they come from the
+  // cryptographic generator.
+  proto::ws::mask_key k{};
+  RAND_bytes(k.data(), static_cast<int>(k.size()));
+  return k;
+}
+
+void ws_session::enqueue(std::string frame) {
+  queued_ += frame.size();
+  queue_.push_back(std::move(frame));
+  wake_->cancel();
+}
+
+bool ws_session::send(proto::ws::opcode op, std::string_view payload) {
+  if (closing_) return false;
+  enqueue(proto::ws::encode_frame(op, payload, true, mask()));
+  return true;
+}
+
+void ws_session::ping(std::string_view payload) {
+  if (!closing_) enqueue(proto::ws::encode_frame(proto::ws::opcode::ping, payload, true, mask()));
+}
+
+void ws_session::close(std::uint16_t code, std::string_view reason) {
+  if (close_sent_) return;
+  close_sent_ = true;
+  closing_ = true;
+  enqueue(proto::ws::encode_close(code, reason, mask()));
+}
+
+task<void> ws_session::writer() {
+  for (;;) {
+    if (queue_.empty()) {
+      if (stop_writer_) break;
+      wake_->expires_after(std::chrono::hours(24));
+      co_await wake_->wait();
+      continue;
+    }
+    // Everything queued goes in one write (up to a bound): one system call for a burst of
+    // small messages rather than one each.
+    std::string frame = std::move(queue_.front());
+    queue_.pop_front();
+    while (!queue_.empty() && frame.size() + queue_.front().size() <= coalesce_limit) {
+      frame += queue_.front();
+      queue_.pop_front();
+    }
+    queued_ -= frame.size();
+    auto w = co_await conn_.write_all(std::span<const char>(frame.data(), frame.size()));
+    bytes_out_ += w.n;
+    if (w.ec) {
+      queue_.clear();
+      queued_ = 0;
+      closing_ = true;
+      conn_.cancel();  // the reader learns the connection is gone
+      break;
+    }
+  }
+  writer_done_ = true;
+  done_->cancel();
+}
+
+task<std::uint16_t> ws_session::run(std::string initial,
+                                    std::function<void(proto::ws::event&)> on_message) {
+  ctx_.start(writer());
+  std::uint16_t code = proto::ws::close_code::abnormal;
+  std::optional<net::watchdog> closing_deadline;
+  bool peer_closed = false;
+  dec_.feed(initial);
+  std::string buf(64 * 1024, '\0');
+  for (bool reading = true; reading;) {
+    while (auto ev = dec_.next()) {
+      using k = proto::ws::event::kind;
+      switch (ev->type) {
+        case k::text:
+        case k::binary:
+          on_message(*ev);
+          break;
+        case k::ping:
+          if (!close_sent_)
+            enqueue(proto::ws::encode_frame(proto::ws::opcode::pong, ev->data, true, mask()));
+          break;
+        case k::pong:
+          break;
+        case k::close:
+          code = ev->code;
+          peer_closed = true;
+          reason_ = fmt::format("closed {}", code);
+          // Answer with the same code (1000 when the peer gave none).
+          close(code == proto::ws::close_code::no_status ? proto::ws::close_code::normal : code);
+          reading = false;
+          break;
+        case k::error:
+          code = ev->code;
+          reason_ = fmt::format("error: {} {}", ev->code, ev->data);
+          close(ev->code, ev->data);
+          reading = false;
+          break;
+      }
+      if (!reading) break;
+    }
+    if (!reading) break;
+    if (close_sent_ && !closing_deadline)
+      closing_deadline.emplace(ctx_, close_wait, [this] { conn_.cancel(); });
+    auto r = co_await conn_.read_some(std::span<char>(buf.data(), buf.size()));
+    if (r.n) {
+      bytes_in_ += r.n;
+      dec_.feed(std::string_view(buf.data(), r.n));
+      continue;
+    }
+    if (reason_.empty())
+      reason_ =
+          close_sent_ ? "closed (peer did not answer the close)" : "closed without a close frame";
+    break;
+  }
+  // Flush what is queued (the answering close among it), then end the writer.
+  stop_writer_ = true;
+  closing_ = true;
+  wake_->cancel();
+  while (!writer_done_) {
+    done_->expires_after(close_wait);
+    // A peer that reads nothing must not hold the session: cut the write short.
+    if (co_await done_->wait() && !writer_done_) conn_.cancel();
+  }
+  // The server closes the TCP connection first; a client waits (briefly) for it to do so.
+  if (side_ == proto::ws::role::client && peer_closed) {
+    net::watchdog wd(ctx_, 1s, [this] { conn_.cancel(); });
+    char b[512];
+    for (;;) {
+      auto r = co_await conn_.read_some(std::span<char>(b, sizeof b));
+      if (!r.n) break;
+    }
+  }
+  co_return code;
+}
+
+ordered_writer::ordered_writer(net::context& ctx, net::stream& to)
+    : ctx_(ctx), to_(to), idle_(ctx.make_timer()) {}
+
+void ordered_writer::push(std::string chunk) {
+  if (failed_) return;
+  q_.push_back(std::move(chunk));
+  if (!busy_) {
+    busy_ = true;
+    ctx_.start(run());
+  }
+}
+
+task<void> ordered_writer::drain() {
+  while (busy_) {
+    idle_->expires_after(std::chrono::hours(24));
+    co_await idle_->wait();
+  }
+}
+
+task<void> ordered_writer::run() {
+  while (!q_.empty()) {
+    std::string c = std::move(q_.front());
+    q_.pop_front();
+    while (!q_.empty() && c.size() + q_.front().size() <= coalesce_limit) {
+      c += q_.front();
+      q_.pop_front();
+    }
+    auto w = co_await to_.write_all(std::span<const char>(c.data(), c.size()));
+    if (w.ec) {
+      failed_ = true;
+      q_.clear();
+    }
+  }
+  busy_ = false;
+  idle_->cancel();
+}
+
+}  // namespace commands

@@ -1,0 +1,96 @@
+#pragma once
+// One WebSocket connection after its handshake, for either side: a reader that decodes frames
+// and answers pings and closes, and a writer that sends queued frames one at a time, so that any
+// number of producers (a broadcast room, a child process, stdin) can send.
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "net/context.hpp"
+#include "net/deadline.hpp"
+#include "proto/ws/frame.hpp"
+
+namespace commands {
+
+class ws_session {
+ public:
+  /// `on_message(kind, data)` sees each text or binary message.
+  ws_session(net::context& ctx, net::stream& conn, proto::ws::role side, std::size_t max_message);
+
+  /// Queues a message (masked when this side is the client). False once closing.
+  bool send(proto::ws::opcode op, std::string_view payload);
+  /// Queues a ping.
+  void ping(std::string_view payload = {});
+  /// Starts the closing handshake with `code` (once).
+  void close(std::uint16_t code = proto::ws::close_code::normal, std::string_view reason = {});
+
+  /// Runs until the connection ends: reads (feeding `initial` bytes first), answers pings,
+  /// completes a close, calls on_message for each message. Returns the close code seen.
+  net::task<std::uint16_t> run(std::string initial,
+                               std::function<void(proto::ws::event&)> on_message);
+
+  bool closing() const { return closing_; }
+  std::uint64_t bytes_in() const { return bytes_in_; }
+  std::uint64_t bytes_out() const { return bytes_out_; }
+  /// How much is queued and not yet written (a slow peer's backlog).
+  std::size_t queued() const { return queued_; }
+  /// Why the session ended, in words ("closed 1000", "error: 1007 invalid utf-8").
+  const std::string& reason() const { return reason_; }
+
+ private:
+  void enqueue(std::string frame);
+  net::task<void> writer();
+  std::optional<proto::ws::mask_key> mask();
+
+  net::context& ctx_;
+  net::stream& conn_;
+  proto::ws::role side_;
+  proto::ws::decoder dec_;
+  std::deque<std::string> queue_;
+  std::size_t queued_ = 0;
+  std::unique_ptr<net::timer> wake_;  ///< the writer waits here for frames
+  std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
+  bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
+  std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  std::string reason_;
+};
+
+/// Cuts `pending` into lines, calling `each` with every complete one (without its "\n" or
+/// "\r\n") and keeping the unfinished rest; with `flush`, the rest goes too, as a last line.
+template <typename F>
+void split_lines(std::string& pending, bool flush, F&& each) {
+  std::size_t start = 0;
+  for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
+    std::string_view line(pending.data() + start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    each(line);
+    start = nl + 1;
+  }
+  pending.erase(0, start);
+  if (flush && !pending.empty()) {
+    each(std::string_view(pending));
+    pending.clear();
+  }
+}
+
+/// Writes chunks to a stream in the order they were pushed, joining what has queued up into one
+/// write; drain() waits until everything is written (or writing failed).
+class ordered_writer {
+ public:
+  ordered_writer(net::context& ctx, net::stream& to);
+  void push(std::string chunk);
+  net::task<void> drain();
+
+ private:
+  net::task<void> run();
+  net::context& ctx_;
+  net::stream& to_;
+  std::deque<std::string> q_;
+  bool busy_ = false, failed_ = false;
+  std::unique_ptr<net::timer> idle_;
+};
+
+}  // namespace commands

@@ -1,0 +1,18 @@
+#pragma once
+// Text placed inside HTML or XML: directory listings (HTML) and JUnit reports (XML) share one
+// escaper. They differ where the two languages do: XML 1.0 cannot carry most control characters
+// at all (even escaped), and &apos; is not an HTML 4 entity, so HTML gets &#39;.
+#include <string>
+#include <string_view>
+
+namespace core {
+
+enum class markup { html, xml };
+
+/// `text` safe as element content or a quoted attribute value in `lang`: & < > " ' escaped; for
+/// XML, bytes that are not valid UTF-8 become U+FFFD and control characters other than tab, line
+/// feed and carriage return are shown as \xNN.
+/// Example: escape_markup("a<b 'c'", markup::html) == "a&lt;b &#39;c&#39;".
+std::string escape_markup(std::string_view text, markup lang);
+
+}  // namespace core

@@ -1,0 +1,463 @@
+#include "net/tls/tls.hpp"
+
+#include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <climits>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/units.hpp"
+#include "net/deadline.hpp"
+#include "net/ip.hpp"
+#include "net/stream_impl.hpp"
+#include "net/tls/impl.hpp"
+#include "net/x509/x509.hpp"
+
+namespace net {
+
+namespace {
+
+using core::exit_code;
+
+std::string openssl_reason() {
+  unsigned long e = ERR_peek_last_error();
+  if (!e) return "handshake failed";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  // "error:0A000086:SSL routines::certificate verify failed" -> "certificate verify failed"
+  std::string s = buf;
+  auto colon = s.rfind(':');
+  return colon == std::string::npos ? s : s.substr(colon + 1);
+}
+
+std::error_code tls_error() {
+  return std::make_error_code(std::errc::protocol_error);
+}
+
+// Moves what OpenSSL wrote into the inner stream, one flush at a time.
+task<std::error_code> flush(tls_layer& t) {
+  while (t.flushing) {
+    if (!t.flush_done) t.flush_done = t.ctx->make_timer();
+    t.flush_done->expires_after(std::chrono::hours(24));
+    co_await t.flush_done->wait();
+  }
+  t.flushing = true;
+  std::error_code ec;
+  for (;;) {
+    int n = BIO_read(t.wbio, t.wbuf.get(), static_cast<int>(tls_layer::buf_size));
+    if (n <= 0) break;
+    auto r = co_await t.inner.write_all({t.wbuf.get(), static_cast<std::size_t>(n)});
+    if (r.ec) {
+      ec = r.ec;
+      break;
+    }
+  }
+  t.flushing = false;
+  if (t.flush_done) t.flush_done->cancel();
+  co_return ec;
+}
+
+// Reads what the network has for OpenSSL, waiting for it.
+task<std::error_code> fill(tls_layer& t) {
+  auto r = co_await t.inner.read_some({t.rbuf.get(), tls_layer::buf_size});
+  if (r.ec) co_return r.ec;
+  BIO_write(t.rbio, t.rbuf.get(), static_cast<int>(r.n));
+  co_return std::error_code{};
+}
+
+int min_version(const std::string& v) {
+  if (v.empty() || v == "1.2") return TLS1_2_VERSION;
+  if (v == "1.3") return TLS1_3_VERSION;
+  throw vitnet::error(exit_code::usage, fmt::format("--tls-min: '{}' is not 1.2 or 1.3", v));
+}
+
+std::vector<unsigned char> alpn_wire(const std::vector<std::string>& protos) {
+  std::vector<unsigned char> out;
+  for (const auto& p : protos) {
+    if (p.empty() || p.size() > 255)
+      throw vitnet::error(exit_code::usage, fmt::format("--alpn: '{}' is not a protocol name", p));
+    out.push_back(static_cast<unsigned char>(p.size()));
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+// Reads a file the way TLS options need it: 66 missing, 77 unreadable.
+void must_exist(const std::string& path, std::string_view option) {
+  if (path.empty()) return;
+  try {
+    (void)core::read_file(path);
+  } catch (const vitnet::error& e) {
+    throw vitnet::error(e.code(), fmt::format("{}: {}", option, e.what()));
+  }
+}
+
+std::string normalise_pin(std::string pin) {
+  if (pin.starts_with("sha256:")) pin.erase(0, 7);
+  std::string hex;
+  for (char c : pin)
+    if (c != ':') hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return hex;
+}
+
+void fill_info(SSL* ssl, tls_info& info) {
+  info.version = SSL_get_version(ssl);
+  info.cipher = SSL_get_cipher_name(ssl);
+  const unsigned char* proto = nullptr;
+  unsigned len = 0;
+  SSL_get0_alpn_selected(ssl, &proto, &len);
+  if (proto) info.alpn.assign(reinterpret_cast<const char*>(proto), len);
+  if (X509* peer = SSL_get0_peer_certificate(ssl)) {
+    char buf[512];
+    X509_NAME_oneline(X509_get_subject_name(peer), buf, sizeof buf);
+    info.peer_subject = buf;
+    unsigned char* der = nullptr;
+    int n = i2d_X509(peer, &der);
+    if (n > 0) {
+      info.peer_sha256 =
+          x509::fingerprint_sha256_der({reinterpret_cast<char*>(der), static_cast<std::size_t>(n)});
+      OPENSSL_free(der);
+    }
+  }
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+      BIO* b = BIO_new(BIO_s_mem());
+      PEM_write_bio_X509(b, sk_X509_value(chain, i));
+      char* data = nullptr;
+      long n = BIO_get_mem_data(b, &data);
+      info.peer_chain_pem.emplace_back(data, static_cast<std::size_t>(n));
+      BIO_free(b);
+    }
+  }
+}
+
+std::shared_ptr<tls_layer> make_layer(context& ctx, SSL_CTX* sctx, stream inner) {
+  auto t = std::make_shared<tls_layer>();
+  t->ssl = SSL_new(sctx);
+  if (!t->ssl) throw vitnet::error(exit_code::protocol, "tls: " + openssl_reason());
+  t->rbio = BIO_new(BIO_s_mem());
+  t->wbio = BIO_new(BIO_s_mem());
+  BIO_set_mem_eof_return(t->rbio, -1);  // an empty read buffer means "more to come", not EOF
+  SSL_set_bio(t->ssl, t->rbio, t->wbio);
+  t->inner = std::move(inner);
+  t->ctx = &ctx;
+  return t;
+}
+
+// Runs the handshake; returns an error message, or nothing on success.
+task<std::optional<std::string>> handshake(context& ctx, tls_layer& t, bool client,
+                                           duration timeout) {
+  bool timed_out = false;
+  watchdog wd(ctx, timeout, [&] {
+    timed_out = true;
+    t.inner.close();
+  });
+  for (;;) {
+    ERR_clear_error();
+    int r = client ? SSL_connect(t.ssl) : SSL_accept(t.ssl);
+    auto ec = co_await flush(t);
+    if (r == 1 && !ec) co_return std::nullopt;
+    int err = SSL_get_error(t.ssl, r);
+    if (!ec && err == SSL_ERROR_WANT_READ)
+      ec = co_await fill(t);
+    else if (!ec && err == SSL_ERROR_WANT_WRITE)
+      continue;
+    else if (!ec) {
+      long v = SSL_get_verify_result(t.ssl);
+      if (v != X509_V_OK)
+        co_return std::string("certificate verify failed: ") + X509_verify_cert_error_string(v);
+      co_return openssl_reason();
+    }
+    if (ec) {
+      wd.disarm();
+      if (timed_out)
+        co_return fmt::format("no TLS handshake within {}", core::format_duration(timeout));
+      if (is_eof(ec))
+        co_return std::string("the peer closed the connection during the TLS handshake");
+      co_return vitnet::describe(ec);
+    }
+  }
+}
+
+}  // namespace
+
+// ---- reading and writing
+// ---------------------------------------------------------------------------
+
+task<io_result> tls_read_some(tls_layer& t, std::span<char> buf) {
+  for (;;) {
+    ERR_clear_error();
+    int n =
+        SSL_read(t.ssl, buf.data(), static_cast<int>(std::min<std::size_t>(buf.size(), INT_MAX)));
+    if (n > 0) co_return io_result{{}, static_cast<std::size_t>(n)};
+    int err = SSL_get_error(t.ssl, n);
+    if (err == SSL_ERROR_ZERO_RETURN) co_return io_result{asio::error::eof, 0};
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      if (auto ec = co_await flush(t); ec) co_return io_result{ec, 0};
+      if (err == SSL_ERROR_WANT_READ)
+        if (auto ec = co_await fill(t); ec)
+          co_return io_result{ec, 0};  // end of the inner stream: the end
+      continue;
+    }
+    t.failure = openssl_reason();
+    co_return io_result{tls_error(), 0};
+  }
+}
+
+io_result tls_try_read_some(tls_layer& t, std::span<char> buf) {
+  for (;;) {
+    ERR_clear_error();
+    int n =
+        SSL_read(t.ssl, buf.data(), static_cast<int>(std::min<std::size_t>(buf.size(), INT_MAX)));
+    if (n > 0) return {{}, static_cast<std::size_t>(n)};
+    int err = SSL_get_error(t.ssl, n);
+    if (err == SSL_ERROR_ZERO_RETURN) return {asio::error::eof, 0};
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+      t.failure = openssl_reason();
+      return {tls_error(), 0};
+    }
+    auto r = t.inner.try_read_some({t.rbuf.get(), tls_layer::buf_size});
+    if (r.ec) {  // would block, the end, or an error
+      t.stalled = BIO_ctrl_pending(t.rbio);
+      return {r.ec, 0};
+    }
+    BIO_write(t.rbio, t.rbuf.get(), static_cast<int>(r.n));
+  }
+}
+
+task<std::error_code> tls_wait_readable(tls_layer& t) {
+  // Records may already wait in rbio: read together with the end of the handshake, or more than
+  // one read took. Only a partial record there means waiting for the network.
+  if (SSL_pending(t.ssl) > 0 || BIO_ctrl_pending(t.rbio) != t.stalled) co_return std::error_code{};
+  co_return co_await t.inner.wait_readable();
+}
+
+task<io_result> tls_write_all(tls_layer& t, std::span<const char> data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ERR_clear_error();
+    int chunk = static_cast<int>(std::min<std::size_t>(data.size() - done, 256 * 1024));
+    int n = SSL_write(t.ssl, data.data() + done, chunk);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      if (auto ec = co_await flush(t); ec) co_return io_result{ec, done};
+      continue;
+    }
+    int err = SSL_get_error(t.ssl, n);
+    if (err == SSL_ERROR_WANT_READ) {
+      if (auto ec = co_await fill(t); ec) co_return io_result{ec, done};
+      continue;
+    }
+    if (err == SSL_ERROR_WANT_WRITE) {
+      if (auto ec = co_await flush(t); ec) co_return io_result{ec, done};
+      continue;
+    }
+    t.failure = openssl_reason();
+    co_return io_result{tls_error(), done};
+  }
+  co_return io_result{{}, done};
+}
+
+std::error_code tls_shutdown_send(const std::shared_ptr<tls_layer>& t) {
+  if (t->close_notify_sent) return {};
+  t->close_notify_sent = true;
+  SSL_shutdown(t->ssl);  // queues close_notify
+  // Sending it takes a write, which may wait: it goes on by itself, holding the session.
+  t->ctx->start([](std::shared_ptr<tls_layer> t) -> task<void> {
+    co_await flush(*t);
+    t->inner.shutdown_send();
+  }(t));
+  return {};
+}
+
+// ---- servers
+// ---------------------------------------------------------------------------------------
+
+tls_server::tls_server(const tls_server_options& o) {
+  must_exist(o.cert_file, "--cert");
+  must_exist(o.key_file, "--key");
+  must_exist(o.client_ca_file, "--client-ca");
+  if (o.cert_file.empty() != o.key_file.empty())
+    throw vitnet::error(
+        exit_code::usage,
+        "tls: --cert and --key go together (or give neither for an ephemeral certificate)");
+  SSL_CTX* c = SSL_CTX_new(TLS_server_method());
+  ctx_ = c;
+  SSL_CTX_set_min_proto_version(c, min_version(o.min_version));
+  std::string cert_pem;
+  if (o.cert_file.empty()) {
+    std::vector<std::string> names =
+        o.names.empty() ? std::vector<std::string>{"localhost", "127.0.0.1", "::1"} : o.names;
+    auto issued = x509::self_signed_server(names);
+    ephemeral_ = true;
+    fingerprint_ = issued.sha256;
+    BIO* cb = BIO_new_mem_buf(issued.cert_pem.data(), static_cast<int>(issued.cert_pem.size()));
+    BIO* kb = BIO_new_mem_buf(issued.key_pem.data(), static_cast<int>(issued.key_pem.size()));
+    X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
+    bool ok =
+        cert && key && SSL_CTX_use_certificate(c, cert) == 1 && SSL_CTX_use_PrivateKey(c, key) == 1;
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cb);
+    BIO_free(kb);
+    if (!ok)
+      throw vitnet::error(exit_code::protocol,
+                          "tls: cannot use the ephemeral certificate: " + openssl_reason());
+  } else {
+    if (SSL_CTX_use_certificate_chain_file(c, o.cert_file.c_str()) != 1)
+      throw vitnet::error(exit_code::protocol,
+                          fmt::format("tls: --cert {}: not a PEM certificate chain ({})",
+                                      o.cert_file, openssl_reason()));
+    if (SSL_CTX_use_PrivateKey_file(c, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+      throw vitnet::error(
+          exit_code::protocol,
+          fmt::format("tls: --key {}: not a PEM private key ({})", o.key_file, openssl_reason()));
+    if (SSL_CTX_check_private_key(c) != 1)
+      throw vitnet::error(exit_code::protocol,
+                          fmt::format("tls: --key {} does not belong to the certificate in {}",
+                                      o.key_file, o.cert_file));
+    fingerprint_ = x509::fingerprint_sha256(core::read_file(o.cert_file));
+  }
+  if (!o.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(c, o.client_ca_file.c_str(), nullptr) != 1)
+      throw vitnet::error(exit_code::protocol,
+                          fmt::format("tls: --client-ca {}: no certificates in it ({})",
+                                      o.client_ca_file, openssl_reason()));
+    SSL_CTX_set_client_CA_list(c, SSL_load_client_CA_file(o.client_ca_file.c_str()));
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  if (!o.alpn.empty()) {
+    alpn_ = alpn_wire(o.alpn);
+    SSL_CTX_set_alpn_select_cb(
+        c,
+        [](SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+           unsigned inlen, void* arg) -> int {
+          auto* ours = static_cast<std::vector<unsigned char>*>(arg);
+          unsigned char* chosen = nullptr;
+          // Our preference order, among what the client offers.
+          if (SSL_select_next_proto(&chosen, outlen, ours->data(),
+                                    static_cast<unsigned>(ours->size()), in,
+                                    inlen) != OPENSSL_NPN_NEGOTIATED)
+            return SSL_TLSEXT_ERR_ALERT_FATAL;
+          *out = chosen;
+          return SSL_TLSEXT_ERR_OK;
+        },
+        &alpn_);
+  }
+}
+
+tls_server::~tls_server() {
+  SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+}
+
+// ---- connecting and accepting
+// ---------------------------------------------------------------------
+
+task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o, duration timeout,
+                         tls_info* info) {
+  must_exist(o.ca_file, "--ca");
+  must_exist(o.cert_file, "--cert");
+  must_exist(o.key_file, "--key");
+  std::string peer = inner.peer_name();
+  SSL_CTX* c = SSL_CTX_new(TLS_client_method());
+  struct ctx_guard {
+    SSL_CTX* c;
+    ~ctx_guard() { SSL_CTX_free(c); }
+  } guard{c};
+  SSL_CTX_set_min_proto_version(c, min_version(o.min_version));
+  bool pinned = !o.pin.empty();
+  bool verify = !o.insecure && !(pinned && o.ca_file.empty());
+  if (verify) {
+    if (!o.ca_file.empty()) {
+      if (SSL_CTX_load_verify_locations(c, o.ca_file.c_str(), nullptr) != 1)
+        vitnet::fail(exit_code::data, "tls: --ca {}: no certificates in it ({})", o.ca_file,
+                     openssl_reason());
+    } else {
+      SSL_CTX_set_default_verify_paths(c);
+    }
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+  }
+  if (!o.cert_file.empty() || !o.key_file.empty()) {
+    if (o.cert_file.empty() || o.key_file.empty())
+      vitnet::fail(exit_code::usage, "tls: --cert and --key go together");
+    if (SSL_CTX_use_certificate_chain_file(c, o.cert_file.c_str()) != 1)
+      vitnet::fail(exit_code::protocol, "tls: --cert {}: not a PEM certificate chain ({})",
+                   o.cert_file, openssl_reason());
+    if (SSL_CTX_use_PrivateKey_file(c, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(c) != 1)
+      vitnet::fail(exit_code::protocol, "tls: --key {} is not the key of {}", o.key_file,
+                   o.cert_file);
+  }
+  auto t = make_layer(ctx, c, std::move(inner));
+  bool is_ip = ip_address::parse(o.server_name).has_value();
+  std::string sni = !o.sni.empty() ? o.sni : (is_ip ? "" : o.server_name);
+  if (!sni.empty()) SSL_set_tlsext_host_name(t->ssl, sni.c_str());
+  if (verify && !o.server_name.empty()) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(t->ssl);
+    if (is_ip)
+      X509_VERIFY_PARAM_set1_ip_asc(param, o.server_name.c_str());
+    else
+      SSL_set1_host(t->ssl, o.server_name.c_str());
+    X509_VERIFY_PARAM_set_time(param, std::chrono::system_clock::to_time_t(ctx.calendar_now()));
+  }
+  if (!o.alpn.empty()) {
+    auto wire = alpn_wire(o.alpn);
+    SSL_set_alpn_protos(t->ssl, wire.data(), static_cast<unsigned>(wire.size()));
+  }
+  auto failure = co_await handshake(ctx, *t, true, timeout);
+  if (failure) {
+    std::string advice;
+    if (failure->find("expired") != std::string::npos)
+      advice = "; the server's certificate has expired: renew it (or check this machine's clock)";
+    else if (failure->find("not yet valid") != std::string::npos)
+      advice = "; the server's certificate is not valid yet: check the clocks";
+    else if (failure->find("verify") != std::string::npos)
+      advice = o.ca_file.empty()
+                   ? "; pass --ca with the issuer's certificate, or --insecure to skip verification"
+                   : "; check --ca and the name in the URL (--sni), or --insecure";
+    auto code =
+        failure->starts_with("no TLS handshake within") ? exit_code::timeout : exit_code::protocol;
+    throw vitnet::error(code, fmt::format("tls: {}: {}{}", peer, *failure, advice));
+  }
+  tls_info got;
+  fill_info(t->ssl, got);
+  if (pinned && normalise_pin(got.peer_sha256) != normalise_pin(o.pin))
+    vitnet::fail(exit_code::protocol,
+                 "tls: {}: certificate sha256 {} does not match --pin; the server's certificate "
+                 "changed, or the pin is wrong",
+                 peer, got.peer_sha256);
+  if (info) *info = got;
+  std::string name = t->inner.peer_name();
+  auto peer_addr = t->inner.peer_address();
+  auto i = std::make_unique<stream::impl>(std::move(t), std::move(name));
+  i->peer = peer_addr;
+  co_return stream(std::move(i));
+}
+
+task<stream> tls_accept(context& ctx, stream inner, const tls_server& s, duration timeout,
+                        tls_info* info) {
+  std::string peer = inner.peer_name();
+  auto* c = static_cast<SSL_CTX*>(s.native());
+  auto t = make_layer(ctx, c, std::move(inner));
+  X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl),
+                             std::chrono::system_clock::to_time_t(ctx.calendar_now()));
+  auto failure = co_await handshake(ctx, *t, false, timeout);
+  if (failure) {
+    auto code =
+        failure->starts_with("no TLS handshake within") ? exit_code::timeout : exit_code::protocol;
+    throw vitnet::error(code, fmt::format("tls: {}: {}", peer, *failure));
+  }
+  if (info) fill_info(t->ssl, *info);
+  std::string name = t->inner.peer_name();
+  auto peer_addr = t->inner.peer_address();
+  auto i = std::make_unique<stream::impl>(std::move(t), std::move(name));
+  i->peer = peer_addr;
+  co_return stream(std::move(i));
+}
+
+}  // namespace net

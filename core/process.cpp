@@ -16,15 +16,12 @@ extern char** environ;
 
 namespace core {
 
-child::child(const child_spec& spec) : input_(spec.input) {
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
-    vitnet::fail_os("spawn", spec.argv.at(0), {errno, std::generic_category()});
+std::pair<pid_t, std::error_code> spawn(const spawn_spec& s) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  for (int i = 0; i < 3; ++i)
+    if (s.fds[i] >= 0) posix_spawn_file_actions_adddup2(&fa, s.fds[i], i);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t defaults;
@@ -37,27 +34,37 @@ child::child(const child_spec& spec) : input_(spec.input) {
   for (char** e = environ; *e; ++e) {
     std::string_view kv = *e;
     auto eq = kv.find('=');
-    if (eq != std::string_view::npos && spec.env.count(std::string(kv.substr(0, eq)))) continue;
+    if (eq != std::string_view::npos && s.env.count(std::string(kv.substr(0, eq)))) continue;
     env.emplace_back(kv);
   }
-  for (auto& [k, v] : spec.env) env.push_back(k + "=" + v);
+  for (auto& [k, v] : s.env) env.push_back(k + "=" + v);
   std::vector<char*> envp, argv;
-  for (auto& s : env) envp.push_back(s.data());
+  for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<std::string> args = spec.argv;
+  std::vector<std::string> args = s.argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  int rc = ::posix_spawn(&pid_, argv[0], &fa, &attr, argv.data(), envp.data());
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
+  if (rc != 0) return {-1, std::error_code(rc, std::generic_category())};
+  return {pid, {}};
+}
+
+child::child(const child_spec& spec) : input_(spec.input) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
+    vitnet::fail_os("spawn", spec.argv.at(0), {errno, std::generic_category()});
+  auto [pid, ec] = spawn({spec.argv, spec.env, {in[0], out[1], err[1]}});
+  pid_ = pid;
   ::close(in[0]), ::close(out[1]), ::close(err[1]);
   in_ = in[1], out_ = out[0], err_ = err[0];
   for (int fd : {in_, out_, err_}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  if (rc != 0) {
-    pid_ = -1;
-    status_ = 127;
-    vitnet::fail_os("spawn", spec.argv.at(0), {rc, std::generic_category()});
+  if (ec) {
+    for (int fd : {in_, out_, err_}) ::close(fd);  // the destructor will not run
+    vitnet::fail_os("spawn", spec.argv.at(0), ec);
   }
   if (input_.empty()) ::close(std::exchange(in_, -1));
 }

@@ -8,9 +8,24 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 namespace core {
+
+/// A program to start: what posix_spawn is given, the same way for every child vitnet starts.
+struct spawn_spec {
+  std::vector<std::string> argv;           ///< argv[0] is the program's path
+  std::map<std::string, std::string> env;  ///< added to this process's environment (replacing)
+  int fds[3] = {-1, -1, -1};               ///< become the child's 0, 1 and 2; -1: inherited
+};
+
+/// Starts `s`: its descriptors become the child's 0, 1 and 2, no other descriptor of vitnet's
+/// stays open in it (a child holding a peer's socket would keep that connection open after
+/// vitnet closed it), and SIGPIPE is back at its default (vitnet ignores it). Returns the pid,
+/// or the error posix_spawn gave.
+std::pair<pid_t, std::error_code> spawn(const spawn_spec& s);
 
 struct child_spec {
   std::vector<std::string> argv;           ///< argv[0] is the program's path

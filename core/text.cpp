@@ -89,4 +89,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+bool same_secret(std::string_view a, std::string_view b) {
+  // Every byte is looked at whatever the earlier ones were; the compiler may not cut the loop
+  // short since `diff` is only read at the end.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  volatile unsigned char result = diff;
+  return result == 0;
+}
+
 }  // namespace core

@@ -20,4 +20,8 @@ std::string shell_quote(std::string_view word);
 /// Example: edit_distance("sevre", "serve") == 2.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// Whether `a` and `b` are equal, in a time that depends only on their lengths, so how long a
+/// wrong password takes to refuse says nothing of the right one.
+bool same_secret(std::string_view a, std::string_view b);
+
 }  // namespace core

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ class context {
   /// the run began, plus virtual time since, so certificates expire in virtual time).
   virtual std::chrono::system_clock::time_point calendar_now() const = 0;
   virtual std::unique_ptr<net::timer> make_timer() = 0;
+  /// Fills `out` with unpredictable bytes (WebSocket masks and keys): the system's cryptographic
+  /// generator, or on the mock network the run's seeded one, so a run's traces are the same
+  /// every time it is replayed with the same seed.
+  virtual void random(std::span<std::uint8_t> out) = 0;
   /// Waits `d` on the context's clock.
   task<void> sleep(duration d);
 

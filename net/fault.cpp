@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.hpp"
@@ -38,6 +39,38 @@ std::string_view fault_kind_name(fault_kind k) {
       return "refuse";
   }
   return "?";
+}
+
+bool add_effect(link_effect& e, const fault_spec& f) {
+  auto either = [](double a, double b) { return 1.0 - (1.0 - a) * (1.0 - b); };
+  switch (f.kind) {
+    case fault_kind::latency:
+      e.latency += f.latency;
+      e.jitter += f.jitter;
+      e.normal_jitter = e.normal_jitter || f.distribution == "normal";
+      return true;
+    case fault_kind::loss:
+      e.loss = either(e.loss, f.rate);
+      return true;
+    case fault_kind::reorder:
+      e.reorder = either(e.reorder, f.rate);
+      return true;
+    case fault_kind::duplicate:
+      e.duplicate = either(e.duplicate, f.rate);
+      return true;
+    case fault_kind::bandwidth:
+      e.bandwidth = e.bandwidth == 0 ? f.bandwidth : std::min(e.bandwidth, f.bandwidth);
+      return true;
+    case fault_kind::partition:
+    case fault_kind::blackhole:
+      e.blocked = true;
+      return true;
+    case fault_kind::slow_close:
+      e.fin_delay += f.latency;
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool acts_on_traffic(fault_kind k) {

@@ -38,6 +38,32 @@ std::string_view fault_kind_name(fault_kind k);
 /// close), as opposed to connections (reset, refuse), hosts (crash) or names (dns_failure).
 bool acts_on_traffic(fault_kind k);
 
+/// What the traffic faults in force do to one link (the mock network) or one direction of a
+/// connection (the proxy): both backends compute it with add_effect, so a scenario and a proxy
+/// fault file mean the same thing.
+struct link_effect {
+  duration latency{0};
+  duration jitter{0};
+  bool normal_jitter = false;   ///< jitter drawn from |N(0, jitter)| (else uniform in 0..jitter)
+  double loss = 0;              ///< datagrams lost; stream bytes delayed as by a retransmission
+  double reorder = 0;           ///< datagrams held back so later ones overtake them
+  double duplicate = 0;         ///< datagrams delivered twice
+  std::uint64_t bandwidth = 0;  ///< bytes per second; 0 is unlimited
+  bool blocked = false;         ///< a partition or blackhole: nothing gets through
+  duration fin_delay{0};        ///< a slow close: the end of a stream arrives this much later
+
+  bool operator==(const link_effect&) const = default;
+};
+
+struct fault_spec;
+
+/// Adds what `f` does to `e`, as if the faults were stages one after another on the link:
+/// delays (latency, jitter, a slow close) add up; chances (loss, reorder, duplicate) are
+/// independent, so two of them combine as 1-(1-a)(1-b); the narrowest bandwidth wins; any
+/// partition or blackhole blocks. Returns false, changing nothing, for a kind that is not a
+/// property of the traffic (reset, refuse, crash, dns_failure).
+bool add_effect(link_effect& e, const fault_spec& f);
+
 struct fault_spec {
   fault_kind kind = fault_kind::latency;
   // Where: a link (from -> to, or both ways), a host, optionally one port.

@@ -170,11 +170,6 @@ bool wins(double probability, rng& r) {
   return std::uniform_real_distribution<double>(0.0, 1.0)(r) < probability;
 }
 
-// Two independent chances of the same thing: either happening.
-double either(double a, double b) {
-  return 1.0 - (1.0 - a) * (1.0 - b);
-}
-
 }  // namespace
 
 namespace {
@@ -240,37 +235,12 @@ shape fault_draw::at(net::duration t, way w, rng* roll) const {
   for (const auto& f : f_) {
     if (!applies(f, w) || !f.active_at(t)) continue;
     if (roll && f.kind != fault_kind::refuse && !wins(f.probability, *roll)) continue;
-    switch (f.kind) {
-      case fault_kind::latency:
-        s.latency += f.latency;
-        s.jitter += f.jitter;
-        s.normal_jitter = s.normal_jitter || f.distribution == "normal";
-        break;
-      case fault_kind::loss:
-        s.loss = either(s.loss, f.rate);
-        break;
-      case fault_kind::reorder:
-        s.reorder = either(s.reorder, f.rate);
-        break;
-      case fault_kind::duplicate:
-        s.duplicate = either(s.duplicate, f.rate);
-        break;
-      case fault_kind::bandwidth:
-        s.bandwidth = s.bandwidth == 0 ? f.bandwidth : std::min(s.bandwidth, f.bandwidth);
-        break;
-      case fault_kind::partition:
-      case fault_kind::blackhole:
-        s.blackhole = true;
-        if (!f.lasts)
-          forever = true;
-        else if (!s.blackhole_until || *s.blackhole_until < f.at + *f.lasts)
-          s.blackhole_until = f.at + *f.lasts;
-        break;
-      case fault_kind::slow_close:
-        s.slow_close = std::max(s.slow_close, f.latency);
-        break;
-      default:
-        continue;  // reset, refuse: not a property of the bytes in flight
+    if (!net::add_effect(s, f)) continue;  // reset, refuse: not a property of the bytes in flight
+    if (f.kind == fault_kind::partition || f.kind == fault_kind::blackhole) {
+      if (!f.lasts)
+        forever = true;
+      else if (!s.blackhole_until || *s.blackhole_until < f.at + *f.lasts)
+        s.blackhole_until = f.at + *f.lasts;
     }
     s.from.push_back(&f);
   }

@@ -40,19 +40,11 @@ std::string describe(const net::fault_spec& f);
 /// Whether `f` acts on the bytes of direction `w`.
 bool applies(const net::fault_spec& f, way w);
 
-/// What the faults in force do to one direction at one moment.
-struct shape {
-  net::duration latency{0};
-  net::duration jitter{0};
-  bool normal_jitter = false;   ///< the jitter is |N(0, jitter)| rather than uniform in 0..jitter
-  double loss = 0;              ///< udp: dropped; streams: a retransmission delay
-  double reorder = 0;           ///< udp: held back so that later datagrams overtake it
-  double duplicate = 0;         ///< udp: sent twice
-  std::uint64_t bandwidth = 0;  ///< bytes per second; 0: unlimited
-  bool blackhole = false;       ///< nothing passes (blackhole, partition)
+/// What the faults in force do to one direction at one moment: the link effect both backends
+/// compute (net::add_effect), and what the proxy needs besides.
+struct shape : net::link_effect {
   /// When the blackhole in force lifts, since the proxy started; nullopt: never.
   std::optional<net::duration> blackhole_until;
-  net::duration slow_close{0};  ///< an end of stream is passed on this much later
   /// The faults that contributed, for events ("latency", "bandwidth").
   std::vector<const net::fault_spec*> from;
 };

@@ -343,7 +343,7 @@ void direction::on_data(std::span<const char> bytes) {
   auto& st = s_.st();
   auto now = s_.ctx().now();
   auto sh = s_.draw().at(now - st.started, w_);
-  if (sh.blackhole) {
+  if (sh.blocked) {
     dropped += bytes.size();
     if (!told_blackhole_) {
       told_blackhole_ = true;
@@ -368,7 +368,7 @@ void direction::on_data(std::span<const char> bytes) {
 task<void> direction::pass_on_end() {
   auto& st = s_.st();
   auto sh = s_.draw().at(st.elapsed(), w_);
-  if (sh.blackhole) {
+  if (sh.blocked) {
     if (!sh.blackhole_until) {
       push({piece::kind::hold, s_.ctx().now(), {}});
       co_return;
@@ -377,16 +377,16 @@ task<void> direction::pass_on_end() {
     if (s_.ended()) co_return;
     sh = s_.draw().at(st.elapsed(), w_);
   }
-  if (sh.slow_close.count() > 0) {
+  if (sh.fin_delay.count() > 0) {
     const net::fault_spec* f = nullptr;
     for (auto* g : sh.from)
       if (g->kind == net::fault_kind::slow_close) f = g;
     st.fault_event(s_.id(), *f,
                    fmt::format("slow close: the end of stream goes {} {} late", name_of(w_),
-                               core::format_duration(sh.slow_close)),
-                   {{"direction", name_of(w_)}, {"delay_s", core::seconds(sh.slow_close)}});
+                               core::format_duration(sh.fin_delay)),
+                   {{"direction", name_of(w_)}, {"delay_s", core::seconds(sh.fin_delay)}});
   }
-  last_due_ = std::max(s_.ctx().now() + sh.latency + sh.slow_close, last_due_);
+  last_due_ = std::max(s_.ctx().now() + sh.latency + sh.fin_delay, last_due_);
   push({piece::kind::end, last_due_, {}});
 }
 

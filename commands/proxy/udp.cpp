@@ -201,7 +201,7 @@ class udp_proxy {
       return p > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(r) < p;
     };
     nlohmann::ordered_json what{{"direction", name_of(w)}, {"bytes", data.size()}};
-    if (sh.blackhole) {
+    if (sh.blocked) {
       ++f.dropped;
       st_->fault_event(f.id, cause(sh, net::fault_kind::blackhole),
                        fmt::format("blackhole: dropped a datagram going {}", name_of(w)), what);

@@ -1,7 +1,6 @@
 #include "commands/ws/session.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 namespace commands {
 
@@ -25,10 +24,9 @@ ws_session::ws_session(net::context& ctx, net::stream& conn, proto::ws::role sid
 
 std::optional<proto::ws::mask_key> ws_session::mask() {
   if (side_ == proto::ws::role::server) return std::nullopt;
-  // Client frames are masked with unpredictable keys (RFC 6455 10.3), so they come from the
-  // cryptographic generator.
+  // Client frames are masked with unpredictable keys (RFC 6455 10.3): the context's generator.
   proto::ws::mask_key k{};
-  RAND_bytes(k.data(), static_cast<int>(k.size()));
+  ctx_.random(k);
   return k;
 }
 

@@ -1,4 +1,4 @@
-#include "net/http_client/exchange.hpp"
+#include "net/http_client/curl.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include "net/deadline.hpp"
 #include "net/http_client/fd_bridge.hpp"
 
-namespace commands::http {
+namespace net::http_client {
 
 namespace {
 
@@ -35,9 +35,15 @@ std::string trim(std::string_view s) {
 
 class exchanger {
  public:
-  exchanger(net::context& ctx, curl_multi& multi, const http_options& o, core::io& io, sink& out,
-            const request& rq, std::function<fate(const response&)> decide)
-      : ctx_(ctx), multi_(multi), o_(o), io_(io), out_(out), rq_(rq), decide_(std::move(decide)) {}
+  exchanger(session& s, const options& o, core::io& io, sink& out, const request& rq,
+            std::function<fate(const response&)> decide)
+      : ctx_(s.context()),
+        multi_(s.multi()),
+        o_(o),
+        io_(io),
+        out_(out),
+        rq_(rq),
+        decide_(std::move(decide)) {}
 
   net::task<response> run(std::optional<net::clock::time_point> deadline) {
     start_ = ctx_.now();
@@ -359,7 +365,7 @@ class exchanger {
 
   net::context& ctx_;
   curl_multi& multi_;
-  const http_options& o_;
+  const options& o_;
   core::io& io_;
   sink& out_;
   const request& rq_;
@@ -380,12 +386,18 @@ class exchanger {
 
 }  // namespace
 
-net::task<response> exchange(net::context& ctx, curl_multi& multi, const http_options& o,
-                             core::io& io, sink& out, const request& rq,
-                             std::function<fate(const response&)> decide,
+session::session(net::context& ctx) : ctx_(ctx) {
+  load_libcurl();
+  multi_ = std::make_unique<curl_multi>(ctx);
+}
+
+session::~session() = default;
+
+net::task<response> exchange(session& s, const options& o, core::io& io, sink& out,
+                             const request& rq, std::function<fate(const response&)> decide,
                              std::optional<net::clock::time_point> deadline) {
-  exchanger x(ctx, multi, o, io, out, rq, std::move(decide));
+  exchanger x(s, o, io, out, rq, std::move(decide));
   co_return co_await x.run(deadline);
 }
 
-}  // namespace commands::http
+}  // namespace net::http_client

@@ -12,38 +12,47 @@
 #include <dlfcn.h>
 
 #include <cstdarg>
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
+#include <string>
+
+#include "core/error.hpp"
+#include "net/http_client/curl.hpp"
 
 static_assert(sizeof(void*) == 8 && sizeof(long) == 8 && sizeof(curl_off_t) == 8,
               "the forwarding of curl's variadic setters assumes a 64-bit ABI");
 
 namespace {
 
-void* libcurl() {
-  static void* handle = [] {
-    void* h = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-      std::fprintf(stderr, "vitnet: HTTP needs libcurl (libcurl.so.4): %s\n", ::dlerror());
-      std::exit(78);  // configuration error: a library is missing
-    }
-    return h;
+struct loaded {
+  void* handle = nullptr;
+  std::string why;  // dlerror's message when handle is null
+};
+
+const loaded& libcurl() {
+  static const loaded l = [] {
+    loaded r;
+    r.handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!r.handle) r.why = ::dlerror();
+    return r;
   }();
-  return handle;
+  return l;
 }
 
+// A library never ends the process (that would end a whole `test net` run): a missing libcurl
+// or function is a configuration error thrown to the command.
 template <typename F>
 F real(const char* name) {
-  void* p = ::dlsym(libcurl(), name);
-  if (!p) {
-    std::fprintf(stderr, "vitnet: libcurl lacks %s\n", name);
-    std::exit(78);
-  }
+  net::http_client::load_libcurl();
+  void* p = ::dlsym(libcurl().handle, name);
+  if (!p) vitnet::fail(core::exit_code::config, "HTTP needs libcurl, whose library lacks {}", name);
   return reinterpret_cast<F>(p);
 }
 
 }  // namespace
+
+void net::http_client::load_libcurl() {
+  if (!libcurl().handle)
+    vitnet::fail(core::exit_code::config, "HTTP needs libcurl (libcurl.so.4): {}", libcurl().why);
+}
 
 #define VITNET_CURL_FORWARD(ret, name, params, args)        \
   extern "C" ret name params {                              \

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 
-namespace commands {
+namespace net::http_client {
 
 // A socket curl asked to watch. Shared with the coroutines that wait on it, which may outlive it
 // in the map (curl forgets a socket while a wait is pending).
@@ -211,4 +211,4 @@ void curl_multi::transfer::poke() {
   wake_->cancel();
 }
 
-}  // namespace commands
+}  // namespace net::http_client

@@ -14,7 +14,7 @@
 #include "net/context.hpp"
 #include "net/http_client/fd_bridge.hpp"
 
-namespace commands {
+namespace net::http_client {
 
 class curl_multi {
  public:
@@ -77,4 +77,4 @@ class curl_multi {
   net::timer* armed_ = nullptr;  // the timer of the latest fire_after, while it waits
 };
 
-}  // namespace commands
+}  // namespace net::http_client

@@ -1,10 +1,10 @@
 // How a request becomes curl's options: headers, method and body, TLS settings.
 #include <cctype>
 
-#include "net/http_client/exchange.hpp"
+#include "net/http_client/curl.hpp"
 #include "core/error.hpp"
 
-namespace commands::http {
+namespace net::http_client {
 
 namespace {
 
@@ -29,7 +29,7 @@ void append(slist& l, const std::string& line) {
   l.reset(n);
 }
 
-void set_request(CURL* e, const request& rq, const http_options& o, slist& headers) {
+void set_request(CURL* e, const request& rq, const options& o, slist& headers) {
   for (const auto& h : rq.headers) append(headers, h);
   // No "Expect: 100-continue" wait on large bodies: it is timed by curl's clock.
   if (!has_header(rq.headers, "expect")) append(headers, "Expect:");
@@ -64,4 +64,4 @@ void set_request(CURL* e, const request& rq, const http_options& o, slist& heade
                    tls.min_version == "1.3" ? CURL_SSLVERSION_TLSv1_3 : CURL_SSLVERSION_TLSv1_2);
 }
 
-}  // namespace commands::http
+}  // namespace net::http_client

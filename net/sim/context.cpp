@@ -122,6 +122,10 @@ void sim_context::untrack(sim::datagram_state* d) {
   datagrams_.erase(d->serial);
 }
 
+void sim_context::random(std::span<std::uint8_t> out) {
+  w_.random_bytes(out);
+}
+
 std::unique_ptr<timer> sim_context::make_timer() {
   return std::make_unique<sim_timer>(*this);
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -106,8 +108,16 @@ host* world::find(const ip_address& a) {
   return nullptr;
 }
 
+void world::spawn(task<void> t) {
+  asio::co_spawn(*io_, std::move(t), asio::detached);
+}
+
 double world::random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+void world::random_bytes(std::span<std::uint8_t> out) {
+  for (auto& b : out) b = static_cast<std::uint8_t>(rng_());
 }
 
 std::uint64_t world::random_below(std::uint64_t n) {

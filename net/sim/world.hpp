@@ -10,11 +10,13 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <span>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "net/context.hpp"
+#include "net/fault.hpp"
 #include "net/ip.hpp"
 
 namespace net::sim {
@@ -31,18 +33,8 @@ class waker {
   asio::steady_timer t_;
 };
 
-/// How one direction of a link behaves at a given moment.
-struct link_params {
-  duration latency{0};
-  duration jitter{0};
-  bool normal_jitter = false;   ///< jitter drawn from a normal distribution (else uniform)
-  double loss = 0;              ///< datagrams lost; stream segments retransmitted after a delay
-  double duplicate = 0;         ///< datagrams delivered twice
-  double reorder = 0;           ///< datagrams held back so later ones overtake them
-  std::uint64_t bandwidth = 0;  ///< bytes per second; 0 is unlimited
-  bool blocked = false;         ///< a partition or blackhole: nothing gets through
-  duration fin_delay{0};        ///< a slow close: the end of a stream arrives this much later
-};
+/// A link's parameters: its own (the scenario's [link]) plus what faults add.
+using link_params = net::link_effect;
 
 /// What a transmission is, for faults limited to one port: the two ports involved.
 struct flow {
@@ -77,6 +69,8 @@ class world {
   world& operator=(const world&) = delete;
 
   asio::io_context& io() { return *io_; }
+  /// Starts `t` on the world's loop, owned by nobody: it must catch what it throws.
+  void spawn(task<void> t);
   /// Destroys every coroutine still waiting in the world (what a process exit or the end of a
   /// scenario does), while the hosts and contexts they refer to still exist.
   void shutdown();
@@ -111,6 +105,7 @@ class world {
 
   double random();  ///< uniform in [0, 1), from the one PRNG
   std::uint64_t random_below(std::uint64_t n);
+  void random_bytes(std::span<std::uint8_t> out);  ///< from the one PRNG
 
   /// Records an event of the trace: "0.001250 connect client:40000 -> server:7".
   void trace(std::string_view event);

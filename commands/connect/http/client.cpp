@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "net/http_client/exchange.hpp"
+#include "commands/connect/http/report.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 
@@ -21,6 +21,7 @@ namespace {
 
 using core::exit_code;
 using net::task;
+namespace hc = net::http_client;
 
 bool is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -41,10 +42,10 @@ class client {
         url_(url),
         o_(o),
         io_(io),
-        multi_(ctx),
-        out_(io, o.download  ? http::sink::kind::file
-                 : io.json() ? http::sink::kind::memory
-                             : http::sink::kind::stream) {}
+        session_(ctx),
+        out_(io, o.download  ? hc::sink::kind::file
+                 : io.json() ? hc::sink::kind::memory
+                             : hc::sink::kind::stream) {}
 
   task<int> run() {
     // Local files are checked before any byte goes out.
@@ -57,7 +58,7 @@ class client {
 
     auto start = url_;
     start.target = with_query(start.target, o_.query);
-    http::response r;
+    hc::response r;
     net::duration delay = o_.retry_delay;
     int attempt = 0;
     for (;; ++attempt) {
@@ -101,23 +102,23 @@ class client {
 
  private:
   // One attempt: the request, then each redirect it leads to.
-  task<http::response> fetch(const net::endpoint& start, bool last_attempt) {
+  task<hc::response> fetch(const net::endpoint& start, bool last_attempt) {
     std::optional<net::clock::time_point> deadline;
     if (o_.timeout) deadline = ctx_.now() + *o_.timeout;
     hops_.clear();
-    http::request rq;
+    hc::request rq;
     rq.where = start;
     rq.send_body = o_.body || o_.body_from_stdin;
     rq.body = &body_;
     rq.method = !o_.method.empty() ? o_.method : rq.send_body ? "POST" : "GET";
     rq.headers = o_.headers;
     for (;;) {
-      auto decide = [this, last_attempt](const http::response& r) {
-        if (!last_attempt && transient_status(r.status)) return http::fate::discard;
-        if (follows(r)) return http::fate::headers_only;
-        return http::fate::keep;
+      auto decide = [this, last_attempt](const hc::response& r) {
+        if (!last_attempt && transient_status(r.status)) return hc::fate::discard;
+        if (follows(r)) return hc::fate::headers_only;
+        return hc::fate::keep;
       };
-      auto r = co_await http::exchange(ctx_, multi_, o_, io_, out_, rq, decide, deadline);
+      auto r = co_await hc::exchange(session_, o_, io_, out_, rq, decide, deadline);
       if (r.output_closed || !follows(r) || (!last_attempt && transient_status(r.status)))
         co_return r;
       if (r.location.empty())
@@ -152,7 +153,7 @@ class client {
 
   // Whether `r` is a redirect this command follows. Its headers are enough to tell, so this
   // also decides, before the body comes, whether the body is shown.
-  bool follows(const http::response& r) const {
+  bool follows(const hc::response& r) const {
     auto location = [](const auto& h) { return ::strcasecmp(h.first.c_str(), "location") == 0; };
     return o_.max_redirs > 0 && is_redirect(r.status) &&
            (!r.location.empty() || std::any_of(r.headers.begin(), r.headers.end(), location));
@@ -177,8 +178,8 @@ class client {
   const net::endpoint& url_;
   const http_options& o_;
   core::io& io_;
-  curl_multi multi_;
-  http::sink out_;
+  net::http_client::session session_;
+  hc::sink out_;
   std::string body_;
   std::vector<http::redirect_hop> hops_;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// vitnet connect http(s)://...: one HTTP request made with libcurl on the context's event loop
-// (commands/curl_multi), over a connection vitnet dials itself, so it runs on the mock network
+// vitnet connect http(s)://...: one HTTP request made by net/http_client on the context's event
+// loop, over a connection vitnet dials itself, so it runs on the mock network
 // too. Redirects and retries are followed here, a connection per request, each one dialled
 // through the context: the mock network's host names, faults and exit codes apply to every hop.
 #include <optional>
@@ -11,27 +11,22 @@
 #include "core/units.hpp"
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
-#include "net/tls/tls.hpp"
+#include "net/http_client/http_client.hpp"
 
 namespace commands {
 
-struct http_options {
+/// The exchange's options (timeouts, -i, --json-body, TLS) and the request's.
+struct http_options : net::http_client::options {
   std::string method;                     ///< -X; empty: GET, or POST when there is a body
   std::vector<std::string> headers;       ///< -H "Name: value" as given ("Name:" removes a default)
   std::optional<std::string> body;        ///< --data or --json-body, already read (@FILE)
   bool body_from_stdin = false;           ///< --data @- / --json-body @-: the body is stdin
-  bool json_body = false;                 ///< the body is JSON: Content-Type and Accept say so
   std::vector<std::string> query;         ///< --query NAME=VALUE, encoded and appended in order
   int max_redirs = 10;                    ///< redirects followed; 0 returns the redirect itself
-  std::optional<core::duration> timeout;  ///< whole request (--timeout)
-  core::duration connect_timeout = std::chrono::seconds(10);  ///< name lookup and connect
-  core::duration idle_timeout = std::chrono::seconds(30);     ///< no byte either way
   int retry = 0;                                         ///< further attempts on transient errors
   core::duration retry_delay = std::chrono::seconds(1);  ///< doubled after each, up to 30 s
-  bool include = false;                                  ///< -i: response headers on stdout
   bool fail = false;                                     ///< exit 1 on a 4xx or 5xx status
   std::optional<std::string> download;                   ///< the body goes to this file
-  net::tls_client_options tls;  ///< https: ca_file, insecure, cert_file, key_file, min_version
 };
 
 /// Makes the request `o` describes to `url` (an http or https endpoint) and prints the answer:

@@ -1,6 +1,5 @@
 #include "commands/connect/ws/client.hpp"
 
-#include <openssl/rand.h>
 
 #include <deque>
 
@@ -90,7 +89,7 @@ task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::end
     conn = co_await net::tls_connect(ctx, std::move(conn), t, dial.timeout);
   }
   std::array<std::uint8_t, 16> nonce{};
-  RAND_bytes(nonce.data(), static_cast<int>(nonce.size()));
+  ctx.random(nonce);
   proto::header_list extra;
   for (auto& h : o.headers) {
     auto colon = h.find(':');

@@ -1,13 +1,13 @@
 #include "commands/serve/http/service.hpp"
 
 #include <fmt/chrono.h>
-#include <openssl/crypto.h>
 
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "commands/serve/ws/service.hpp"
 #include "core/base64.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "net/copy.hpp"
 #include "proto/http1/date.hpp"
@@ -41,12 +41,6 @@ namespace {
 // How often connection deadlines are checked: the granularity of the header and keep-alive
 // timeouts.
 constexpr net::duration sweep_every = std::chrono::milliseconds(100);
-
-// Equal lengths compared in constant time, so a wrong password's timing says nothing of the
-// right one.
-bool same_secret(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 bool has_body(int status, const std::string& method) {
   return !(status < 200 || status == 204 || status == 304 || method == "HEAD");
@@ -87,9 +81,9 @@ bool http_service::authorized(const proto::request& req) const {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   if (!o_.basic_auth.empty() && proto::iequals(scheme, "Basic")) {
     auto decoded = core::base64_decode(value);
-    if (decoded && same_secret(*decoded, o_.basic_auth)) return true;
+    if (decoded && core::same_secret(*decoded, o_.basic_auth)) return true;
   }
-  if (!o_.bearer.empty() && proto::iequals(scheme, "Bearer") && same_secret(value, o_.bearer))
+  if (!o_.bearer.empty() && proto::iequals(scheme, "Bearer") && core::same_secret(value, o_.bearer))
     return true;
   return false;
 }

@@ -187,9 +187,9 @@ TEST_CASE("a blackhole in force for good spares the dial; a timed one says when 
   brief.lasts = 2s;
   auto d = fault_draw::choose({brief}, 1, 0s, r);
   CHECK(!d.blackhole_for_good(1500ms));
-  CHECK(!d.at(500ms, way::up).blackhole);
+  CHECK(!d.at(500ms, way::up).blocked);
   auto s = d.at(1500ms, way::up);
-  CHECK(s.blackhole);
+  CHECK(s.blocked);
   CHECK(s.blackhole_until == 3s);
   CHECK(d.touches(way::up));
 }

@@ -55,6 +55,9 @@ class timer {
  public:
   virtual ~timer() = default;
   virtual void expires_after(duration d) = 0;
+  /// No expiry: a wait ends only when cancelled. Such a wait is not work the mock network waits
+  /// for, so a world where nothing else is due is idle.
+  virtual void expires_never() = 0;
   /// True when the timer expired, false when it was cancelled.
   virtual task<bool> wait() = 0;
   virtual void cancel() = 0;

@@ -4,14 +4,6 @@
 
 namespace net {
 
-namespace {
-
-// The timers only carry wake-ups (notify() cancels them), so they are armed far into the
-// future; should one ever expire, its wait simply goes on.
-constexpr duration forever = std::chrono::hours(24);
-
-}  // namespace
-
 task<bool> event::wait() {
   std::unique_ptr<timer> t;
   if (spare_.empty()) {
@@ -23,11 +15,9 @@ task<bool> event::wait() {
   timer* mine = t.get();
   waiting_.push_back(std::move(t));
   std::uint64_t seen = notified_;
-  bool expired = true;
-  while (expired && notified_ == seen) {
-    mine->expires_after(forever);
-    expired = co_await mine->wait();
-  }
+  // The timer only carries the wake-up: it never expires, and notify() cancels it.
+  mine->expires_never();
+  co_await mine->wait();
   auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](auto& w) { return w.get() == mine; });
   spare_.push_back(std::move(*it));
   waiting_.erase(it);

@@ -18,7 +18,8 @@ class event {
 
   /// Waits for the next notify(). Returns false when the context abandoned the wait instead
   /// (the end of a process on the mock network cancels every wait it has). Any number may wait.
-  /// Example: while (queue.empty()) if (!co_await ready.wait()) co_return;
+  /// Example: while (queue.empty()) { bool woken = co_await ready.wait(); if (!woken) break; }
+  /// (A separate statement: gcc 12 miscompiled `while (c) if (!co_await e.wait()) break;`.)
   task<bool> wait();
   /// Wakes every coroutine waiting now; one that starts waiting later waits for the next call.
   void notify();

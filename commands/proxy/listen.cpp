@@ -14,7 +14,6 @@ namespace {
 using net::task;
 using namespace std::chrono_literals;
 
-constexpr net::duration a_long_time = std::chrono::hours(24);
 
 class front {
  public:
@@ -75,7 +74,6 @@ class front {
 
   task<void> refuse(const net::fault_spec& f) {
     auto t = st_->elapsed();
-    net::duration left = f.lasts ? f.at + *f.lasts - t : a_long_time;
     if (!refusing_) {
       refusing_ = true;
       shut();
@@ -87,7 +85,10 @@ class front {
                         f.origin);
     }
     // Until the refusal ends, or a reload changes the faults.
-    wake_->expires_after(left);
+    if (f.lasts)
+      wake_->expires_after(f.at + *f.lasts - t);
+    else
+      wake_->expires_never();
     co_await wake_->wait();
   }
 

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
+#include "net/event.hpp"
 
 namespace commands::proxy {
 
@@ -22,7 +23,6 @@ constexpr std::size_t max_in_flight = 16 << 20;
 // What a lost segment costs a stream: one retransmission timeout (Linux's minimum RTO).
 constexpr net::duration retransmission = 200ms;
 // Waits that end by cancellation; the loops around them wait again.
-constexpr net::duration a_long_time = std::chrono::hours(24);
 
 std::string_view name_of(way w) {
   return w == way::up ? "up" : "down";
@@ -148,7 +148,7 @@ class session {
     if (has_upstream_) end(upstream_);
     if (up_) up_->stop();
     if (down_) down_->stop();
-    if (hold_) hold_->cancel();
+    if (hold_) hold_->notify();
   }
 
   void read_failed(net::stream& from, const std::error_code& ec) {
@@ -276,10 +276,10 @@ class session {
       read_failed(client_, r.read_ec);
       co_return;
     }
-    hold_ = ctx_.make_timer();
+    hold_ = std::make_unique<net::event>(ctx_);
     while (!ended_) {
-      hold_->expires_after(a_long_time);
-      co_await hold_->wait();
+      bool woken = co_await hold_->wait();
+      if (!woken) break;
     }
   }
 
@@ -294,7 +294,7 @@ class session {
   net::clock::time_point opened_;
   std::unique_ptr<net::watchdog> idle_;
   std::vector<std::unique_ptr<net::watchdog>> timed_resets_;
-  std::unique_ptr<net::timer> hold_;
+  std::unique_ptr<net::event> hold_;  ///< a blackholed connection waits here for its end
   direction* up_ = nullptr;
   direction* down_ = nullptr;
   bool ended_ = false;
@@ -394,7 +394,7 @@ task<void> direction::reader() {
   while (!s_.ended()) {
     if (queued_ > max_in_flight) {
       reader_paused_ = true;
-      reader_wake_->expires_after(a_long_time);
+      reader_wake_->expires_never();
       co_await reader_wake_->wait();
       reader_paused_ = false;
       continue;
@@ -425,7 +425,7 @@ task<void> direction::writer() {
   while (!s_.ended()) {
     if (queue_.empty()) {
       writer_idle_ = true;
-      writer_wake_->expires_after(a_long_time);
+      writer_wake_->expires_never();
       co_await writer_wake_->wait();
       writer_idle_ = false;
       continue;

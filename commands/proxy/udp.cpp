@@ -20,7 +20,6 @@ constexpr std::size_t max_queued = 4 << 20;
 // How long a reordered datagram is held back (plus the jitter), so that later ones overtake it.
 constexpr net::duration reorder_hold = 20ms;
 constexpr net::duration default_idle = 60s;
-constexpr net::duration a_long_time = std::chrono::hours(24);
 
 std::string_view name_of(way w) {
   return w == way::up ? "up" : "down";
@@ -243,12 +242,17 @@ class udp_proxy {
     if (l.waiting && due < l.waiting_until) l.wake->cancel();
   }
 
-  task<void> wait(lane& l, net::clock::time_point until) {
+  // Waits until `until`, or (nullopt) until a datagram is queued; either way push() may cut the
+  // wait short with an earlier datagram.
+  task<void> wait(lane& l, std::optional<net::clock::time_point> until) {
     auto now = ctx_.now();
-    if (until <= now) co_return;
+    if (until && *until <= now) co_return;
     l.waiting = true;
-    l.waiting_until = until;
-    l.wake->expires_after(until - now);
+    l.waiting_until = until.value_or(net::clock::time_point::max());
+    if (until)
+      l.wake->expires_after(*until - now);
+    else
+      l.wake->expires_never();
     co_await l.wake->wait();
     l.waiting = false;
   }
@@ -258,7 +262,7 @@ class udp_proxy {
     while (!f->closed) {
       auto now = ctx_.now();
       if (l.queue.empty()) {
-        co_await wait(l, now + a_long_time);
+        co_await wait(l, std::nullopt);
         continue;
       }
       auto ready = l.queue.begin()->first;

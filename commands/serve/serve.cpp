@@ -10,6 +10,8 @@
 #include "core/files.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
+#include "net/event.hpp"
+#include "net/event.hpp"
 
 namespace commands {
 
@@ -23,7 +25,7 @@ struct member {
   net::stream* conn;
   std::deque<std::shared_ptr<const std::string>> queue;
   std::size_t queued = 0;
-  std::unique_ptr<net::timer> wake;
+  std::unique_ptr<net::event> wake;  ///< the writer waits here for messages
   bool closing = false;
   std::uint64_t* bytes_out;
 };
@@ -41,12 +43,12 @@ struct room {
       if (m->queued + msg->size() > max_backlog) {
         m->closing = true;
         m->conn->close();
-        m->wake->cancel();
+        m->wake->notify();
         continue;
       }
       m->queued += msg->size();
       m->queue.push_back(msg);
-      m->wake->cancel();
+      m->wake->notify();
     }
   }
 };
@@ -54,8 +56,8 @@ struct room {
 task<void> broadcast_writer(member& m) {
   while (!m.closing) {
     if (m.queue.empty()) {
-      m.wake->expires_after(std::chrono::hours(24));
-      co_await m.wake->wait();
+      bool woken = co_await m.wake->wait();
+      if (!woken) break;
       continue;
     }
     auto msg = m.queue.front();
@@ -88,7 +90,7 @@ task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog
     }
   }
   m.closing = true;
-  m.wake->cancel();
+  m.wake->notify();
 }
 
 // ---- the server
@@ -286,7 +288,7 @@ class server {
       case serve_mode::exec:
         co_return co_await exec(conn, st, idle);
       case serve_mode::broadcast: {
-        member m{&conn, {}, 0, ctx_.make_timer(), false, &st.bytes_out};
+        member m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false, &st.bytes_out};
         room_.members.push_back(&m);
         co_await net::both(ctx_, broadcast_reader(conn, m, room_, idle, st.bytes_in),
                            broadcast_writer(m));

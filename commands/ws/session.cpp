@@ -19,7 +19,7 @@ ws_session::ws_session(net::context& ctx, net::stream& conn, proto::ws::role sid
       conn_(conn),
       side_(side),
       dec_(side, max_message),
-      wake_(ctx.make_timer()),
+      wake_(ctx),
       done_(ctx.make_timer()) {}
 
 std::optional<proto::ws::mask_key> ws_session::mask() {
@@ -33,7 +33,7 @@ std::optional<proto::ws::mask_key> ws_session::mask() {
 void ws_session::enqueue(std::string frame) {
   queued_ += frame.size();
   queue_.push_back(std::move(frame));
-  wake_->cancel();
+  wake_.notify();
 }
 
 bool ws_session::send(proto::ws::opcode op, std::string_view payload) {
@@ -57,8 +57,8 @@ task<void> ws_session::writer() {
   for (;;) {
     if (queue_.empty()) {
       if (stop_writer_) break;
-      wake_->expires_after(std::chrono::hours(24));
-      co_await wake_->wait();
+      bool woken = co_await wake_.wait();
+      if (!woken) break;
       continue;
     }
     // Everything queued goes in one write (up to a bound): one system call for a burst of
@@ -140,7 +140,7 @@ task<std::uint16_t> ws_session::run(std::string initial,
   // Flush what is queued (the answering close among it), then end the writer.
   stop_writer_ = true;
   closing_ = true;
-  wake_->cancel();
+  wake_.notify();
   while (!writer_done_) {
     done_->expires_after(close_wait);
     // A peer that reads nothing must not hold the session: cut the write short.
@@ -159,7 +159,7 @@ task<std::uint16_t> ws_session::run(std::string initial,
 }
 
 ordered_writer::ordered_writer(net::context& ctx, net::stream& to)
-    : ctx_(ctx), to_(to), idle_(ctx.make_timer()) {}
+    : ctx_(ctx), to_(to), idle_(ctx) {}
 
 void ordered_writer::push(std::string chunk) {
   if (failed_) return;
@@ -172,8 +172,8 @@ void ordered_writer::push(std::string chunk) {
 
 task<void> ordered_writer::drain() {
   while (busy_) {
-    idle_->expires_after(std::chrono::hours(24));
-    co_await idle_->wait();
+    bool woken = co_await idle_.wait();
+    if (!woken) break;
   }
 }
 
@@ -192,7 +192,7 @@ task<void> ordered_writer::run() {
     }
   }
   busy_ = false;
-  idle_->cancel();
+  idle_.notify();
 }
 
 }  // namespace commands

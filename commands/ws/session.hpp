@@ -11,6 +11,7 @@
 
 #include "net/context.hpp"
 #include "net/deadline.hpp"
+#include "net/event.hpp"
 #include "proto/ws/frame.hpp"
 
 namespace commands {
@@ -51,7 +52,7 @@ class ws_session {
   proto::ws::decoder dec_;
   std::deque<std::string> queue_;
   std::size_t queued_ = 0;
-  std::unique_ptr<net::timer> wake_;  ///< the writer waits here for frames
+  net::event wake_;                   ///< the writer waits here for frames
   std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
@@ -90,7 +91,7 @@ class ordered_writer {
   net::stream& to_;
   std::deque<std::string> q_;
   bool busy_ = false, failed_ = false;
-  std::unique_ptr<net::timer> idle_;
+  net::event idle_;  ///< drain() waits here for the queue to empty
 };
 
 }  // namespace commands

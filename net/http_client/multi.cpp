@@ -172,7 +172,7 @@ net::task<void> curl_multi::fire_after(std::uint64_t generation, long ms) {
 // -------------------------------------------------------------------------------------
 
 curl_multi::transfer::transfer(curl_multi& m, CURL* easy, net::socket_handoff h)
-    : m_(m), easy_(easy), h_(std::move(h)), wake_(m.ctx_.make_timer()) {
+    : m_(m), easy_(easy), h_(std::move(h)), wake_(std::make_unique<net::event>(m.ctx_)) {
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &transfer::open_socket);
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
   curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &transfer::socket_options);
@@ -197,10 +197,8 @@ curl_multi::transfer::~transfer() {
 
 net::task<void> curl_multi::transfer::wait() {
   while (!done_ && !poked_) {
-    // The timer is only a way to be woken: poke() cancels it.
-    wake_->expires_after(std::chrono::hours(24));
-    bool expired = co_await wake_->wait();
-    if (!expired && !poked_ && !done_)
+    bool woken = co_await wake_->wait();
+    if (!woken && !poked_ && !done_)
       throw vitnet::error(core::exit_code::interrupted, "interrupted");
   }
   poked_ = false;
@@ -208,7 +206,7 @@ net::task<void> curl_multi::transfer::wait() {
 
 void curl_multi::transfer::poke() {
   poked_ = true;
-  wake_->cancel();
+  wake_->notify();
 }
 
 }  // namespace net::http_client

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "net/context.hpp"
+#include "net/event.hpp"
 #include "net/http_client/fd_bridge.hpp"
 
 namespace net::http_client {
@@ -54,7 +55,7 @@ class curl_multi {
     net::socket_handoff h_;  // h_.fd until curl takes it
     bool done_ = false, poked_ = false;
     CURLcode result_ = CURLE_OK;
-    std::unique_ptr<net::timer> wake_;
+    std::unique_ptr<net::event> wake_;  ///< wait() sleeps here until poke() or the end
   };
 
  private:

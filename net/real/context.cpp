@@ -54,6 +54,7 @@ class real_timer final : public timer {
  public:
   explicit real_timer(asio::io_context& io) : t_(io) {}
   void expires_after(duration d) override { t_.expires_after(d); }
+  void expires_never() override { t_.expires_at(asio::steady_timer::time_point::max()); }
   task<bool> wait() override {
     auto [ec] = co_await t_.async_wait(nothrow);
     co_return !ec;

@@ -27,14 +27,16 @@ class sim_timer final : public timer {
     ctx_.untrack(serial_);
   }
   void expires_after(duration d) override { deadline_ = w_.now() + d; }
+  void expires_never() override { deadline_.reset(); }
   task<bool> wait() override {
     if (ctx_.killed()) co_return false;
     fired_ = cancelled_ = false;
-    id_ = w_.at(deadline_, [this] {
-      id_ = 0;
-      fired_ = true;
-      wake_.notify();
-    });
+    if (deadline_)
+      id_ = w_.at(*deadline_, [this] {
+        id_ = 0;
+        fired_ = true;
+        wake_.notify();
+      });
     while (!fired_ && !cancelled_) co_await wake_.wait();
     if (id_) w_.cancel(std::exchange(id_, 0));
     co_return fired_;
@@ -49,7 +51,7 @@ class sim_timer final : public timer {
   sim_context& ctx_;
   sim::world& w_;
   sim::waker wake_;
-  clock::time_point deadline_{};
+  std::optional<clock::time_point> deadline_ = clock::time_point{};  // nullopt: never
   std::uint64_t serial_;
   std::uint64_t id_ = 0;
   bool fired_ = false, cancelled_ = false;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "net/context.hpp"
+#include "net/event.hpp"
 #include "net/stream.hpp"
 
 namespace net {
@@ -32,7 +33,7 @@ struct tls_layer : std::enable_shared_from_this<tls_layer> {
   std::unique_ptr<char[]> wbuf = std::make_unique<char[]>(buf_size);
   static constexpr std::size_t buf_size = 64 * 1024;
   bool flushing = false;
-  std::unique_ptr<timer> flush_done;  ///< wakes a flush waiting for another to finish
+  std::unique_ptr<event> flush_done;  ///< wakes a flush waiting for another to finish
 };
 
 task<io_result> tls_read_some(tls_layer& t, std::span<char> buf);

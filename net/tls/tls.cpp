@@ -41,9 +41,9 @@ std::error_code tls_error() {
 // Moves what OpenSSL wrote into the inner stream, one flush at a time.
 task<std::error_code> flush(tls_layer& t) {
   while (t.flushing) {
-    if (!t.flush_done) t.flush_done = t.ctx->make_timer();
-    t.flush_done->expires_after(std::chrono::hours(24));
-    co_await t.flush_done->wait();
+    if (!t.flush_done) t.flush_done = std::make_unique<event>(*t.ctx);
+    bool woken = co_await t.flush_done->wait();
+    if (!woken) co_return std::make_error_code(std::errc::operation_canceled);
   }
   t.flushing = true;
   std::error_code ec;
@@ -57,7 +57,7 @@ task<std::error_code> flush(tls_layer& t) {
     }
   }
   t.flushing = false;
-  if (t.flush_done) t.flush_done->cancel();
+  if (t.flush_done) t.flush_done->notify();
   co_return ec;
 }
 

@@ -4,12 +4,20 @@ PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test unit demo bench install generate clean format fuzz
+.PHONY: all deps deps-test deps-bench configure build test unit demo bench install generate clean format fuzz
 
 all: build
 
+# Debian packages by group (scripts/deps.sh): build for everything, test peers for `make test`,
+# benchmark anchors for `make bench`.
 deps:
-	@bash scripts/deps.sh
+	@bash scripts/deps.sh build
+
+deps-test:
+	@bash scripts/deps.sh build test
+
+deps-bench:
+	@bash scripts/deps.sh build bench
 
 $(BUILD)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
@@ -20,13 +28,13 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Unit, end-to-end and interop tests, all registered with CTest.
-test: build
+test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 300
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/vitnet
 
-bench: build
+bench: deps-bench build
 	@bash bench/run.sh $(BUILD)/vitnet
 
 # Regenerates the committed man pages and completions from the CLI definition.

@@ -58,22 +58,32 @@ start again. A fault that never fired is reported.)";
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",
-       "listen on tcp, tls, udp or unix and answer peers (stdio, echo, reply, exec, broadcast, "
-       "sink)",
+       "listen on tcp, tls, udp, unix, http(s) or ws(s) and answer peers (stdio, echo, reply, "
+       "exec, broadcast, sink; files, a mock API or a reverse proxy over http)",
        "Listens on URL and serves peers in one mode. By default, as netcat does, the first "
        "connection is piped to stdin and stdout and vitnet exits when it closes; -k keeps "
        "accepting. On start it prints 'vitnet: listening on URL' with the real port, so port 0 "
-       "can be used; --ready-file writes that URL to a file atomically.",
+       "can be used; --ready-file writes that URL to a file atomically. An http:// or https:// "
+       "URL serves HTTP/1.1 to many clients: the files of --dir, the mock API of a --routes file, "
+       "or a reverse proxy to --backend URLs. A ws:// or wss:// URL accepts WebSocket "
+       "connections and treats each message as the stream modes treat a line: stdio, --echo, "
+       "--exec (a process per connection), --broadcast. A tls://, https:// or wss:// server "
+       "without --cert makes itself an ephemeral certificate and prints its fingerprint.",
        {{"vitnet serve :8080", "pipe the first connection on port 8080 to stdin/stdout"},
         {"vitnet serve -k --echo tcp://127.0.0.1:0 --ready-file port.url",
          "an echo server on a free port"},
         {"vitnet serve -k --exec 'tr a-z A-Z' :9000", "one child process per connection"},
         {"vitnet serve -k --broadcast unix:///tmp/chat.sock", "a chat server on a Unix socket"},
-        {"vitnet serve --echo udp://127.0.0.1:5353", "answer every UDP datagram with itself"}},
+        {"vitnet serve --echo udp://127.0.0.1:5353", "answer every UDP datagram with itself"},
+        {"vitnet serve http://127.0.0.1:8000 --dir .", "the files of this folder over HTTP"},
+        {"vitnet serve https://localhost:8443 --routes api.toml",
+         "a mock API over HTTPS (examples/routes.toml shows the format)"},
+        {"vitnet serve -k --broadcast ws://127.0.0.1:9000", "a WebSocket chat room"},
+        {"vitnet serve -k --echo wss://localhost:9443", "a WebSocket echo server over TLS"}},
        define_serve},
       {"connect",
        "dial tcp, tls, udp or unix and pipe stdin and stdout through the connection; make http(s) "
-       "requests",
+       "requests; talk to ws(s) servers",
        "Dials URL and copies stdin to the peer and the peer to stdout, byte for byte. At the end "
        "of stdin it shuts down its sending side and keeps reading until the peer closes "
        "(--close-on-eof closes at once). When the peer closes first, it exits 0. For an http:// "
@@ -92,7 +102,11 @@ const std::vector<command_info>& command_table() {
        "statuses 408, 429, 500, 502, 503 and 504 (waiting as Retry-After says, up to a minute), "
        "unless part of the body already went to stdout. Any status exits 0 unless --fail is "
        "given. TLS options for https: --ca, --insecure, --cert, --key, --tls-min. Proxy "
-       "environment variables are ignored.",
+       "environment variables are ignored. For a ws:// or wss:// URL it opens a WebSocket: each "
+       "line of stdin is sent as a text message (--binary: binary; --raw: one message per read "
+       "of stdin) and each message received is printed followed by a newline (--raw: as it is); "
+       "-H adds headers to the upgrade request, --protocol offers subprotocols, --reconnect dials "
+       "again when the connection is lost.",
        {{"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | vitnet connect example.com:80",
          "a raw HTTP request"},
         {"vitnet connect -z 127.0.0.1:22", "is the port open? (exit 0, 69 refused, 75 timeout)"},
@@ -107,7 +121,9 @@ const std::vector<command_info>& command_table() {
         {"vitnet --json connect --json-body '{\"name\":\"x\"}' http://localhost:8080/items",
          "POST JSON; status, headers, timings and body as one document"},
         {"vitnet connect --download file.iso --retry 3 https://example.com/file.iso",
-         "a download, whole or not at all, with a progress bar"}},
+         "a download, whole or not at all, with a progress bar"},
+        {"vitnet connect --reconnect wss://localhost:9443/chat",
+         "a WebSocket: lines of stdin out as messages, messages in as lines"}},
        define_connect},
       {"proxy",
        "relay tcp, udp or unix connections to an upstream, injecting faults (latency, resets, ...)",

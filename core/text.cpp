@@ -89,6 +89,25 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::optional<std::string> next_line(std::string& pending) {
+  auto nl = pending.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  std::string line = pending.substr(0, nl + 1);
+  pending.erase(0, nl + 1);
+  return line;
+}
+
+std::string with_crlf(std::string_view in, char& last) {
+  std::string out;
+  out.reserve(in.size() + in.size() / 16 + 1);
+  for (char c : in) {
+    if (c == '\n' && last != '\r') out.push_back('\r');
+    out.push_back(c);
+    last = c;
+  }
+  return out;
+}
+
 bool same_secret(std::string_view a, std::string_view b) {
   // Every byte is looked at whatever the earlier ones were; the compiler may not cut the loop
   // short since `diff` is only read at the end.

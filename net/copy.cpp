@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/text.hpp"
 #include "net/nothrow.hpp"
 #include "net/stream_impl.hpp"
 
@@ -164,17 +165,6 @@ task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const
   }
 }
 
-std::string with_crlf(std::span<const char> in, char& last) {
-  std::string out;
-  out.reserve(in.size() + in.size() / 16 + 1);
-  for (char c : in) {
-    if (c == '\n' && last != '\r') out.push_back('\r');
-    out.push_back(c);
-    last = c;
-  }
-  return out;
-}
-
 // The general path: wait for data holding no buffer, then read and write with a pooled one until
 // the source has nothing more for now. With no destination, what is read is thrown away.
 task<copy_result> buffered_copy(stream& from, stream* to, const copy_options& o) {
@@ -199,7 +189,7 @@ task<copy_result> buffered_copy(stream& from, stream* to, const copy_options& o)
       if (!to) {
         // discarding
       } else if (o.crlf) {
-        std::string converted = with_crlf(chunk, last);
+        std::string converted = core::with_crlf({chunk.data(), chunk.size()}, last);
         wr = co_await to->write_all(converted);
       } else {
         wr = co_await to->write_all(chunk);
@@ -325,7 +315,8 @@ task<io_result> send_file(stream& to, int fd, std::uint64_t offset, std::uint64_
       r.ec = n == 0 ? std::error_code(asio::error::eof) : last_error();
       co_return r;
     }
-    auto w = co_await to.write_all(std::span<const char>(buf.span().data(), static_cast<std::size_t>(n)));
+    auto w = co_await to.write_all(
+        std::span<const char>(buf.span().data(), static_cast<std::size_t>(n)));
     r.n += w.n;
     if (w.ec) {
       r.ec = w.ec;

@@ -1,26 +1,55 @@
 #!/usr/bin/env bash
-# Installs everything vitnet needs to build, test and benchmark, from Debian's packages.
-# Idempotent: when every package is present it only asks dpkg and returns.
+# Installs the Debian packages vitnet needs, by group:
+#   build   compiler, build tools and the -dev libraries (`make`, `make demo`)
+#   test    the real peers and tools the end-to-end and interop tests drive (`make test`)
+#   bench   the anchors the benchmarks compare against (`make bench`)
+#
+# Usage: scripts/deps.sh [build|test|bench]...   (default: build)
+# Idempotent: when every package is present it asks dpkg once and returns.
 set -euo pipefail
 
-packages=(
-  # build
+build_packages=(
   g++ cmake ninja-build ccache pkg-config make
   libcli11-dev libasio-dev libssl-dev libfmt-dev libcurl4-openssl-dev doctest-dev nlohmann-json3-dev
   libtomlplusplus-dev
-  # tests: real peers and tools the end-to-end tests drive
-  ncat socat netcat-openbsd python3 util-linux coreutils procps curl
-  openssl gnutls-bin faketime
+)
+test_packages=(
+  # peers and tools: connect/serve interop, TLS, the HTTP test server, setpriv, script, faketime
+  ncat socat netcat-openbsd python3 util-linux bsdutils coreutils procps curl
+  openssl gnutls-bin faketime nmap
   # HTTP and WebSocket peers: load generators, a browser, client/server libraries
   wrk apache2-utils chromium python3-websockets node-ws
-  # benchmarks: anchors
-  iperf3 nmap nginx-light
+)
+bench_packages=(
+  # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
+  # TLS (openssl), WebSocket (python3-websockets); python3 drives several of them
+  socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
 )
 
+(($# > 0)) || set -- build
+packages=()
+for group in "$@"; do
+  case $group in
+    build) packages+=("${build_packages[@]}") ;;
+    test) packages+=("${test_packages[@]}") ;;
+    bench) packages+=("${bench_packages[@]}") ;;
+    *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench]...)" >&2; exit 64 ;;
+  esac
+done
+
+# One dpkg-query for every package asked; one not known to dpkg at all gets no line (and dpkg-query
+# exits 1), so whatever is not reported installed is missing.
+declare -A installed=()
+while read -r name status; do
+  if [[ $status == "install ok installed" ]]; then installed[${name%%:*}]=1; fi
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)
+
 missing=()
+declare -A seen=()
 for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
+  if [[ -n ${installed[$p]:-} || -n ${seen[$p]:-} ]]; then continue; fi
+  seen[$p]=1
+  missing+=("$p")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 

@@ -1,7 +1,9 @@
+#include "commands/tls/tls.hpp"
+
+#include <charconv>
 #include <memory>
 
 #include "cli/command_table.hpp"
-#include "commands/tls/tls.hpp"
 
 namespace cli {
 
@@ -26,11 +28,25 @@ void add_key_type(CLI::App& a, common_texts& t) {
 }
 
 void add_validity(CLI::App& a, commands::tls_validity& v, common_texts& t, bool leaf) {
+  // The limit is stated once, in the description; the check names its reason when it refuses.
+  int most = leaf ? 825 : 36500;
+  auto in_range = [most, leaf](std::string& text) -> std::string {
+    int n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < 1)
+      return "'" + text + "' is not a number of days (1 or more)";
+    if (n > most)
+      return leaf ? "a leaf certificate may be valid for at most 825 days (browsers and Apple "
+                    "platforms refuse longer ones)"
+                  : "at most 36500 days";
+    return {};
+  };
   auto* days = a.add_option("--days", v.days,
-                            leaf ? "valid for N days (default 397, at most 825)"
-                                 : "valid for N days (default 3650)")
+                            leaf ? "valid for N days (default 397, at most 825: browsers and Apple "
+                                   "platforms refuse longer TLS certificates)"
+                                 : "valid for N days (default 3650, at most 36500)")
                    ->type_name("N")
-                   ->check(CLI::Range(1, 36500));
+                   ->check(CLI::Validator(in_range, ""));
   a.add_option("--not-after", t.not_after,
                "valid until TIME: 2030-01-31, 2030-01-31T12:00:00Z, @UNIX or +90d")
       ->type_name("TIME")

@@ -7,6 +7,7 @@
 #include "commands/serve/session.hpp"
 #include "core/error.hpp"
 #include "core/hexdump.hpp"
+#include "core/text.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
 
@@ -33,9 +34,7 @@ class client {
     auto started = ctx_.now();
     auto conn = co_await net::dial(ctx_, o_.where, d);
     if (o_.where.tls) {
-      auto opts = o_.tls;
-      if (opts.server_name.empty())
-        opts.server_name = o_.where.host.empty() ? "localhost" : o_.where.host;
+      auto opts = net::for_endpoint(o_.tls, o_.where);
       if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
       net::tls_info info;
       conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
@@ -100,14 +99,8 @@ class client {
       if (o_.recv_only) co_return;
       if (o_.send) {
         std::string data = *o_.send;
-        if (o_.crlf) {
-          std::string converted;
-          for (std::size_t i = 0; i < data.size(); ++i) {
-            if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) converted.push_back('\r');
-            converted.push_back(data[i]);
-          }
-          data = std::move(converted);
-        }
+        char before = 0;
+        if (o_.crlf) data = core::with_crlf(data, before);
         if (o_.hex)
           io_.err(core::hexdump({reinterpret_cast<const unsigned char*>(data.data()), data.size()},
                                 0, '>'));
@@ -279,11 +272,7 @@ class client {
             continue;
           }
           pending.append(buf.span().data(), rd.n);
-          std::size_t nl;
-          while ((nl = pending.find('\n')) != std::string::npos) {
-            co_await send({pending.data(), nl + 1});
-            pending.erase(0, nl + 1);
-          }
+          while (auto line = core::next_line(pending)) co_await send(*line);
         }
         if (!pending.empty() && !failed) co_await send(pending);
       }

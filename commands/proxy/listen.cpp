@@ -14,7 +14,6 @@ namespace {
 using net::task;
 using namespace std::chrono_literals;
 
-
 class front {
  public:
   explicit front(std::shared_ptr<state> st)
@@ -93,15 +92,12 @@ class front {
   }
 
   task<void> reopen() {
-    std::string failure;
-    try {
+    auto failure = co_await net::failure_of([this]() -> task<void> {
       listener_ = co_await ctx_.listen(where_);
       open_ = true;
-    } catch (const vitnet::error& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) {
-      st_->io.warn("proxy: listen again: {}; trying again in 1s", failure);
+    }());
+    if (failure) {
+      st_->io.warn("proxy: listen again: {}; trying again in 1s", *failure);
       co_await ctx_.sleep(1s);
       co_return;
     }

@@ -51,16 +51,12 @@ net::task<void> reload_loop(std::shared_ptr<state> st) {
       st->io.note("proxy: no --faults file to reload");
       continue;
     }
-    std::string failure;
     gathered g;
     try {
       g = gather(st->opts, st->io, true);
     } catch (const vitnet::error& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) {
-      st->io.error("proxy: reload: {}; keeping the previous faults", failure);
-      st->event({{"event", "reload_failed"}, {"file", file}, {"error", failure}});
+      st->io.error("proxy: reload: {}; keeping the previous faults", e.what());
+      st->event({{"event", "reload_failed"}, {"file", file}, {"error", e.what()}});
       continue;
     }
     st->faults = std::make_shared<const std::vector<net::fault_spec>>(std::move(g.all));

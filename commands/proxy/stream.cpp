@@ -230,31 +230,25 @@ class session {
 
   // A failure to reach the upstream ends this connection (the client is closed), not the proxy.
   task<bool> dial() {
-    std::string failure;
     net::dial_options how{.timeout = st_->opts.connect_timeout};
     if (st_->opts.keep_source)
       if (auto a = client_.peer_address()) how.source = a->ip;
-    try {
+    auto failure = co_await net::failure_of([this, &how]() -> task<void> {
       upstream_ = co_await net::dial(ctx_, st_->opts.upstream, how);
       if (st_->opts.upstream.tls) {
-        auto opts = st_->opts.upstream_tls;
-        if (opts.server_name.empty())
-          opts.server_name =
-              st_->opts.upstream.host.empty() ? "localhost" : st_->opts.upstream.host;
+        auto opts = net::for_endpoint(st_->opts.upstream_tls, st_->opts.upstream);
         upstream_ =
             co_await net::tls_connect(ctx_, std::move(upstream_), opts, st_->opts.connect_timeout);
       }
       has_upstream_ = true;
-    } catch (const vitnet::error& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) {
+    }());
+    if (failure) {
       if (!ended_) {
         ended_ = true;
-        reason_ = "upstream: " + failure;
+        reason_ = "upstream: " + *failure;
         if (!st_->io.json())
           st_->io.warn("proxy: connection {} from {}: {}; closed it", id_, client_.peer_name(),
-                       failure);
+                       *failure);
       }
       co_return false;
     }
@@ -495,16 +489,13 @@ task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::ui
                           fault_draw draw) {
   if (st->tls) {
     // TLS ends here: the faults act on the plain bytes, as the upstream sees them.
-    std::string failure;
-    try {
+    auto failure = co_await net::failure_of([&]() -> task<void> {
       client =
           co_await net::tls_accept(st->ctx, std::move(client), *st->tls, std::chrono::seconds(10));
-    } catch (const vitnet::error& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) {
-      if (!st->io.json()) st->io.warn("proxy: connection {}: {}", id, failure);
-      st->event({{"event", "close"}, {"id", id}, {"reason", "tls: " + failure}});
+    }());
+    if (failure) {
+      if (!st->io.json()) st->io.warn("proxy: connection {}: {}", id, *failure);
+      st->event({{"event", "close"}, {"id", id}, {"reason", "tls: " + *failure}});
       co_return;
     }
   }

@@ -100,14 +100,10 @@ class udp_proxy {
       co_return nullptr;
     }
     auto fl = std::make_shared<flow>();
-    std::string failure;
-    try {
-      fl->up = co_await ctx_.connect_datagram(upstream_);
-    } catch (const vitnet::error& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) {
-      st_->io.warn("proxy: client {}: {}; dropped its datagram", client.to_string(), failure);
+    auto failure = co_await net::failure_of(
+        [&]() -> task<void> { fl->up = co_await ctx_.connect_datagram(upstream_); }());
+    if (failure) {
+      st_->io.warn("proxy: client {}: {}; dropped its datagram", client.to_string(), *failure);
       co_return nullptr;
     }
     fl->id = id;

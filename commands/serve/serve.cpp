@@ -8,9 +8,9 @@
 #include "commands/serve/session.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
-#include "net/event.hpp"
 #include "net/event.hpp"
 
 namespace commands {
@@ -113,7 +113,8 @@ class server {
     int workers = 1;
     if (http_) {
       workers = o_.http.workers;
-      if (workers == 0) workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
+      if (workers == 0)
+        workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
     }
     net::listen_options lo;
     lo.reuse_port = workers > 1;
@@ -174,17 +175,12 @@ class server {
 
   bool admit(net::stream& conn) {
     const std::string& peer = conn.peer_name();
-    if (auto addr = conn.peer_address(); addr && !(o_.allow.empty() && o_.deny.empty())) {
-      bool denied = false;
-      for (auto& c : o_.deny) denied = denied || c.contains(addr->ip);
-      bool allowed = o_.allow.empty();
-      for (auto& c : o_.allow) allowed = allowed || c.contains(addr->ip);
-      if (denied || !allowed) {
-        report_reject(io_, peer, denied ? "denied" : "not_allowed", events_on_stderr());
+    if (auto addr = conn.peer_address())
+      if (const char* why = refusal(addr->ip)) {
+        report_reject(io_, peer, why, events_on_stderr());
         conn.close();
         return false;
       }
-    }
     if (o_.max_conns > 0 && active_ >= o_.max_conns) {
       report_reject(io_, peer, "max_conns", events_on_stderr());
       if (http_ && !o_.where.tls) {
@@ -221,16 +217,13 @@ class server {
     conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
     report_open(io_, st, events_on_stderr());
     if (tls_) {
-      std::optional<std::string> failed;
-      try {
+      auto failed = co_await net::failure_of([&]() -> task<void> {
         net::tls_info info;
         conn =
             co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
         io_.verbose(1, "tls: {} {} with {}{}", info.version, info.cipher, st.peer,
                     info.peer_subject.empty() ? "" : ", client " + info.peer_subject);
-      } catch (const vitnet::error& e) {
-        failed = e.what();
-      }
+      }());
       if (failed) {
         if (!io_.json()) io_.warn("{}", *failed);
         report_close(io_, ctx_, st, "error: " + *failed, events_on_stderr());
@@ -373,7 +366,7 @@ class server {
         io_.verbose(1, "receive: {}", vitnet::describe(r.ec));  // ICMP errors from earlier sends
         continue;
       }
-      if (!allowed(r.from.ip)) continue;
+      if (refusal(r.from.ip)) continue;
       std::size_t sent = 0;
       if (o_.mode == serve_mode::echo || o_.mode == serve_mode::reply) {
         std::span<const char> answer =
@@ -395,13 +388,15 @@ class server {
     co_return 0;
   }
 
-  bool allowed(const net::ip_address& ip) const {
+  // What --deny and --allow say of a peer: null when it may come in, else why not ("denied": in
+  // a denied block, which wins; "not_allowed": outside every allowed block).
+  const char* refusal(const net::ip_address& ip) const {
     for (auto& c : o_.deny)
-      if (c.contains(ip)) return false;
-    if (o_.allow.empty()) return true;
+      if (c.contains(ip)) return "denied";
+    if (o_.allow.empty()) return nullptr;
     for (auto& c : o_.allow)
-      if (c.contains(ip)) return true;
-    return false;
+      if (c.contains(ip)) return nullptr;
+    return "not_allowed";
   }
 
   // Datagrams go to stdout as they are; stdin lines go to the last peer heard from.
@@ -417,7 +412,7 @@ class server {
           if (net::is_cancelled(r.ec)) break;
           continue;
         }
-        if (!allowed(r.from.ip)) continue;
+        if (refusal(r.from.ip)) continue;
         last = r.from;
         if (io_.json())
           io_.event(
@@ -439,15 +434,12 @@ class server {
         auto rd = co_await in.read_some(buf.span());
         if (rd.ec) break;
         pending.append(buf.span().data(), rd.n);
-        std::size_t nl;
-        while ((nl = pending.find('\n')) != std::string::npos) {
-          std::string line = pending.substr(0, nl + 1);
-          pending.erase(0, nl + 1);
+        while (auto line = core::next_line(pending)) {
           if (!last) {
-            io_.warn("no peer has sent a datagram yet; dropped {} bytes from stdin", line.size());
+            io_.warn("no peer has sent a datagram yet; dropped {} bytes from stdin", line->size());
             continue;
           }
-          co_await sock.send_to(line, *last);
+          co_await sock.send_to(*line, *last);
         }
       }
       if (!pending.empty() && last) co_await sock.send_to(pending, *last);

@@ -96,14 +96,6 @@ void must_exist(const std::string& path, std::string_view option) {
   }
 }
 
-std::string normalise_pin(std::string pin) {
-  if (pin.starts_with("sha256:")) pin.erase(0, 7);
-  std::string hex;
-  for (char c : pin)
-    if (c != ':') hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return hex;
-}
-
 void fill_info(SSL* ssl, tls_info& info) {
   info.version = SSL_get_version(ssl);
   info.cipher = SSL_get_cipher_name(ssl);
@@ -148,9 +140,17 @@ std::shared_ptr<tls_layer> make_layer(context& ctx, SSL_CTX* sctx, stream inner)
   return t;
 }
 
-// Runs the handshake; returns an error message, or nothing on success.
-task<std::optional<std::string>> handshake(context& ctx, tls_layer& t, bool client,
-                                           duration timeout) {
+// Why a handshake failed: what decides the exit code and the advice, and the words for it.
+struct handshake_failure {
+  enum class kind { timeout, closed, expired, not_yet_valid, verify, other };
+  kind k;
+  std::string message;
+};
+
+// Runs the handshake; nothing on success.
+task<std::optional<handshake_failure>> handshake(context& ctx, tls_layer& t, bool client,
+                                                 duration timeout) {
+  using kind = handshake_failure::kind;
   bool timed_out = false;
   watchdog wd(ctx, timeout, [&] {
     timed_out = true;
@@ -168,19 +168,52 @@ task<std::optional<std::string>> handshake(context& ctx, tls_layer& t, bool clie
       continue;
     else if (!ec) {
       long v = SSL_get_verify_result(t.ssl);
-      if (v != X509_V_OK)
-        co_return std::string("certificate verify failed: ") + X509_verify_cert_error_string(v);
-      co_return openssl_reason();
+      if (v == X509_V_OK) co_return handshake_failure{kind::other, openssl_reason()};
+      kind k = v == X509_V_ERR_CERT_HAS_EXPIRED     ? kind::expired
+               : v == X509_V_ERR_CERT_NOT_YET_VALID ? kind::not_yet_valid
+                                                    : kind::verify;
+      co_return handshake_failure{
+          k, std::string("certificate verify failed: ") + X509_verify_cert_error_string(v)};
     }
     if (ec) {
       wd.disarm();
       if (timed_out)
-        co_return fmt::format("no TLS handshake within {}", core::format_duration(timeout));
+        co_return handshake_failure{kind::timeout, fmt::format("no TLS handshake within {}",
+                                                               core::format_duration(timeout))};
       if (is_eof(ec))
-        co_return std::string("the peer closed the connection during the TLS handshake");
-      co_return vitnet::describe(ec);
+        co_return handshake_failure{kind::closed,
+                                    "the peer closed the connection during the TLS handshake"};
+      co_return handshake_failure{kind::other, vitnet::describe(ec)};
     }
   }
+}
+
+[[noreturn]] void fail_handshake(const std::string& peer, const handshake_failure& f,
+                                 std::string_view advice = {}) {
+  auto code = f.k == handshake_failure::kind::timeout ? exit_code::timeout : exit_code::protocol;
+  throw vitnet::error(code, fmt::format("tls: {}: {}{}", peer, f.message, advice));
+}
+
+// Loads a certificate chain and its key from PEM files (the --cert and --key of a client or a
+// server). Throws vitnet::error 65 when either file holds no such thing or they do not match.
+void use_cert_and_key(SSL_CTX* c, const std::string& cert_file, const std::string& key_file) {
+  if (SSL_CTX_use_certificate_chain_file(c, cert_file.c_str()) != 1)
+    vitnet::fail(exit_code::data, "tls: --cert {}: not a PEM certificate chain ({})", cert_file,
+                 openssl_reason());
+  if (SSL_CTX_use_PrivateKey_file(c, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+    vitnet::fail(exit_code::data, "tls: --key {}: not a PEM private key ({})", key_file,
+                 openssl_reason());
+  if (SSL_CTX_check_private_key(c) != 1)
+    vitnet::fail(exit_code::data, "tls: --key {} does not belong to the certificate in {}",
+                 key_file, cert_file);
+}
+
+// Trusts the certificates of a PEM file (--ca, --client-ca). Throws vitnet::error 65 when it
+// holds none.
+void trust(SSL_CTX* c, const std::string& file, std::string_view option) {
+  if (SSL_CTX_load_verify_locations(c, file.c_str(), nullptr) != 1)
+    vitnet::fail(exit_code::data, "tls: {} {}: no certificates in it ({})", option, file,
+                 openssl_reason());
 }
 
 }  // namespace
@@ -309,25 +342,11 @@ tls_server::tls_server(const tls_server_options& o) {
       throw vitnet::error(exit_code::protocol,
                           "tls: cannot use the ephemeral certificate: " + openssl_reason());
   } else {
-    if (SSL_CTX_use_certificate_chain_file(c, o.cert_file.c_str()) != 1)
-      throw vitnet::error(exit_code::protocol,
-                          fmt::format("tls: --cert {}: not a PEM certificate chain ({})",
-                                      o.cert_file, openssl_reason()));
-    if (SSL_CTX_use_PrivateKey_file(c, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-      throw vitnet::error(
-          exit_code::protocol,
-          fmt::format("tls: --key {}: not a PEM private key ({})", o.key_file, openssl_reason()));
-    if (SSL_CTX_check_private_key(c) != 1)
-      throw vitnet::error(exit_code::protocol,
-                          fmt::format("tls: --key {} does not belong to the certificate in {}",
-                                      o.key_file, o.cert_file));
+    use_cert_and_key(c, o.cert_file, o.key_file);
     fingerprint_ = x509::fingerprint_sha256(core::read_file(o.cert_file));
   }
   if (!o.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(c, o.client_ca_file.c_str(), nullptr) != 1)
-      throw vitnet::error(exit_code::protocol,
-                          fmt::format("tls: --client-ca {}: no certificates in it ({})",
-                                      o.client_ca_file, openssl_reason()));
+    trust(c, o.client_ca_file, "--client-ca");
     SSL_CTX_set_client_CA_list(c, SSL_load_client_CA_file(o.client_ca_file.c_str()));
     SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   }
@@ -374,9 +393,7 @@ task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o
   bool verify = !o.insecure && !(pinned && o.ca_file.empty());
   if (verify) {
     if (!o.ca_file.empty()) {
-      if (SSL_CTX_load_verify_locations(c, o.ca_file.c_str(), nullptr) != 1)
-        vitnet::fail(exit_code::data, "tls: --ca {}: no certificates in it ({})", o.ca_file,
-                     openssl_reason());
+      trust(c, o.ca_file, "--ca");
     } else {
       SSL_CTX_set_default_verify_paths(c);
     }
@@ -385,13 +402,7 @@ task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o
   if (!o.cert_file.empty() || !o.key_file.empty()) {
     if (o.cert_file.empty() || o.key_file.empty())
       vitnet::fail(exit_code::usage, "tls: --cert and --key go together");
-    if (SSL_CTX_use_certificate_chain_file(c, o.cert_file.c_str()) != 1)
-      vitnet::fail(exit_code::protocol, "tls: --cert {}: not a PEM certificate chain ({})",
-                   o.cert_file, openssl_reason());
-    if (SSL_CTX_use_PrivateKey_file(c, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(c) != 1)
-      vitnet::fail(exit_code::protocol, "tls: --key {} is not the key of {}", o.key_file,
-                   o.cert_file);
+    use_cert_and_key(c, o.cert_file, o.key_file);
   }
   auto t = make_layer(ctx, c, std::move(inner));
   bool is_ip = ip_address::parse(o.server_name).has_value();
@@ -411,22 +422,21 @@ task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o
   }
   auto failure = co_await handshake(ctx, *t, true, timeout);
   if (failure) {
-    std::string advice;
-    if (failure->find("expired") != std::string::npos)
+    using kind = handshake_failure::kind;
+    std::string_view advice;
+    if (failure->k == kind::expired)
       advice = "; the server's certificate has expired: renew it (or check this machine's clock)";
-    else if (failure->find("not yet valid") != std::string::npos)
+    else if (failure->k == kind::not_yet_valid)
       advice = "; the server's certificate is not valid yet: check the clocks";
-    else if (failure->find("verify") != std::string::npos)
+    else if (failure->k == kind::verify)
       advice = o.ca_file.empty()
                    ? "; pass --ca with the issuer's certificate, or --insecure to skip verification"
                    : "; check --ca and the name in the URL (--sni), or --insecure";
-    auto code =
-        failure->starts_with("no TLS handshake within") ? exit_code::timeout : exit_code::protocol;
-    throw vitnet::error(code, fmt::format("tls: {}: {}{}", peer, *failure, advice));
+    fail_handshake(peer, *failure, advice);
   }
   tls_info got;
   fill_info(t->ssl, got);
-  if (pinned && normalise_pin(got.peer_sha256) != normalise_pin(o.pin))
+  if (pinned && parse_pin(got.peer_sha256) != parse_pin(o.pin))
     vitnet::fail(exit_code::protocol,
                  "tls: {}: certificate sha256 {} does not match --pin; the server's certificate "
                  "changed, or the pin is wrong",
@@ -447,17 +457,30 @@ task<stream> tls_accept(context& ctx, stream inner, const tls_server& s, duratio
   X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl),
                              std::chrono::system_clock::to_time_t(ctx.calendar_now()));
   auto failure = co_await handshake(ctx, *t, false, timeout);
-  if (failure) {
-    auto code =
-        failure->starts_with("no TLS handshake within") ? exit_code::timeout : exit_code::protocol;
-    throw vitnet::error(code, fmt::format("tls: {}: {}", peer, *failure));
-  }
+  if (failure) fail_handshake(peer, *failure);
   if (info) fill_info(t->ssl, *info);
   std::string name = t->inner.peer_name();
   auto peer_addr = t->inner.peer_address();
   auto i = std::make_unique<stream::impl>(std::move(t), std::move(name));
   i->peer = peer_addr;
   co_return stream(std::move(i));
+}
+
+tls_client_options for_endpoint(tls_client_options o, const endpoint& where) {
+  if (o.server_name.empty()) o.server_name = where.host.empty() ? "localhost" : where.host;
+  return o;
+}
+
+std::optional<std::string> parse_pin(std::string_view pin) {
+  if (pin.starts_with("sha256:")) pin.remove_prefix(7);
+  std::string hex;
+  for (char c : pin) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (hex.size() != 64) return std::nullopt;
+  return hex;
 }
 
 }  // namespace net

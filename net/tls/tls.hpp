@@ -3,10 +3,12 @@
 // OpenSSL 3 working on memory buffers: the same code runs on both backends.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "net/context.hpp"
+#include "net/endpoint.hpp"
 #include "net/stream.hpp"
 
 namespace net {
@@ -65,6 +67,14 @@ class tls_server {
 /// reason and what to do ("certificate verify failed: hostname mismatch ..."), 75 on timeout.
 task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o, duration timeout,
                          tls_info* info = nullptr);
+
+/// A certificate pin ("sha256:AB:CD:...", with or without the prefix and colons, either case)
+/// as 64 uppercase hex digits; nullopt when it is not a SHA-256 fingerprint.
+std::optional<std::string> parse_pin(std::string_view pin);
+
+/// `o` with the server name (verified, and sent as SNI) defaulted to `where`'s host, or to
+/// "localhost" when the endpoint names none ("tls://:8443").
+tls_client_options for_endpoint(tls_client_options o, const endpoint& where);
 
 /// TLS as a server over an accepted `inner`, within `timeout`. Throws like tls_connect.
 task<stream> tls_accept(context& ctx, stream inner, const tls_server& s, duration timeout,

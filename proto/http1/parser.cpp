@@ -170,7 +170,7 @@ bool request_parser::parse_request_line(std::string_view line) {
   int minor = parse_version(line.substr(sp2 + 1));
   if (minor == -1) return in_.fail(400, "malformed http version");
   if (minor == -2) return in_.fail(505, "unsupported http version");
-  if (!detail::is_token(method)) return in_.fail(400, "invalid method");
+  if (!is_token(method)) return in_.fail(400, "invalid method");
   req_.method = method;
   req_.target = target;
   req_.version_minor = minor;

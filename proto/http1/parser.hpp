@@ -50,10 +50,13 @@ bool is_upgrade(const request& r);
 /// Whether the client waits for "100 Continue" before sending the body (ignored for HTTP/1.0).
 bool expects_continue(const request& r);
 
+/// Whether `s` is an RFC 9110 token (a method, a field name, a coding): one or more of the
+/// letters, digits and !#$%&'*+-.^_`|~.
+bool is_token(std::string_view s);
+
 namespace detail {
 enum class body_framing { none, length, chunked, until_close };
 
-bool is_token(std::string_view s);       // RFC 9110 token: method, field name, coding
 bool is_field_text(std::string_view s);  // field value: no control characters but HTAB
 std::string_view trim_ows(std::string_view s);
 

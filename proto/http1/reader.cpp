@@ -27,12 +27,16 @@ int hex_digit(char c) {
 
 }  // namespace
 
-bool is_token(std::string_view s) {
+}  // namespace proto::detail
+
+bool proto::is_token(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s)
-    if (!is_tchar(c)) return false;
+    if (!detail::is_tchar(c)) return false;
   return true;
 }
+
+namespace proto::detail {
 
 bool is_field_text(std::string_view s) {
   for (unsigned char c : s)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect --bench with --json (a global option, given after the URL) prints one JSON object with
 # bytes, seconds and bits_per_second.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --sink 127.0.0.1:0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --bench 1s against serve --sink prints iperf3-like lines with the bitrate.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --sink 127.0.0.1:0
 

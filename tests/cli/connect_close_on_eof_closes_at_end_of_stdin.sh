@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect --close-on-eof closes at the end of stdin without waiting for the reply a server sends after
 # hearing EOF; it exits 0 and prints nothing.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_reply_after_eof_server 'too late'
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # When the server closes first, connect prints what it got and exits 0 although its stdin is open.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 echo 'bye' >"$T/serve.in"
 SERVE_STDIN=$T/serve.in start_serve 127.0.0.1:0

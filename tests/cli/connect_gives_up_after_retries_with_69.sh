@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --retry 2 against a closed port warns twice, then fails with 69 "connection refused".
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 port=$(free_port)
 expect_exit 69 "$VITNET" connect --retry 2 --retry-delay 50ms "127.0.0.1:$port" </dev/null

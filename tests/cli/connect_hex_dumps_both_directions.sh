@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect --hex writes a hex dump of sent ("> ") and received ("< ") bytes on stderr; stdout keeps
 # the data.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo 127.0.0.1:0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --idle-timeout 500ms exits 75 when nothing moves either way for that long.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo 127.0.0.1:0
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect half-closes at the end of stdin and keeps reading: a server that answers only after EOF is
 # heard, and connect exits 0 when it closes.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_reply_after_eof_server 'answer after eof'
 

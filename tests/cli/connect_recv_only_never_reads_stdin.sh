@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --recv-only prints what the peer sends and sends nothing from stdin.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --reply 'news' --json 127.0.0.1:0
 

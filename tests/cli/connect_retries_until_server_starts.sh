@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # connect --retry N --retry-delay D keeps trying (a warning per retry, delays doubling) and gets through
 # to a server that starts about 1 s late.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 port=$(free_port)
 (sleep 1; exec "$VITNET" serve --echo "127.0.0.1:$port") </dev/null >"$T/late.out" 2>"$T/late.err" &

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --send @FILE sends FILE byte for byte; a missing FILE exits 66 naming it.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo 127.0.0.1:0
 head -c 50000 /dev/urandom >"$T/payload"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --send-only sends stdin, prints nothing the peer sends, and exits 0 at the end of stdin.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo --json 127.0.0.1:0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --send TEXT sends TEXT and not stdin.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo 127.0.0.1:0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # connect --timeout 1s to a listener whose handshake never completes exits 75 after about 1 s.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_stalled_listener
 start=$EPOCHREALTIME

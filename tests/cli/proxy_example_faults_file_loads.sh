@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fault file in examples/ is one the proxy accepts as it is, and -v lists its faults.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 bg "$VITNET" -v proxy 127.0.0.1:0 --to 127.0.0.1:9 --faults "$src/examples/proxy-faults.toml" \
   --ready-file "$T/ready" 2>"$T/err"

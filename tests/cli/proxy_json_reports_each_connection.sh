@@ -1,19 +1,8 @@
 #!/usr/bin/env bash
 # proxy --json: NDJSON on stdout — listening (url, upstream), then open (peer, upstream) and close
 # with bytes_up, bytes_down, duration_s and reason for each connection.
-source "$(dirname "$0")/../lib.sh"
-# start_proxy ARGS... — `vitnet proxy ARGS --ready-file F` in the background, waited for (bounded)
-# until it listens. Sets PURL (its URL), PROXY_PID, PROXY_OUT, PROXY_ERR.
-start_proxy() {
-  PROXY_OUT=$T/proxy.out PROXY_ERR=$T/proxy.err
-  bg "$VITNET" proxy "$@" --ready-file "$T/proxy.ready" >"$PROXY_OUT" 2>"$PROXY_ERR"
-  PROXY_PID=$BG_PID
-  if ! wait_until 10 _ready_or_gone "$T/proxy.ready" "$PROXY_PID" || [[ ! -s $T/proxy.ready ]]; then
-    show "$PROXY_ERR"
-    fail "vitnet proxy $* did not start"
-  fi
-  PURL=$(head -n1 "$T/proxy.ready")
-}
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/proxy.sh"
 
 start_serve -k --echo 127.0.0.1:0
 start_proxy --json 127.0.0.1:0 --to "$URL"

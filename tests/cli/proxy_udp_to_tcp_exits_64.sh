@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A proxy relays streams to streams and udp to udp: a mix is a usage error (64) saying why.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 expect_exit 64 "$VITNET" proxy udp://127.0.0.1:0 --to tcp://127.0.0.1:9
 expect_contains "$ERR" "both ends must be streams (tcp, unix) or both udp"
 expect_diagnostic "$ERR"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --banners shows what a service says first, and what it answers to an HTTP probe otherwise.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 printf 'SSH-2.0-vitnet_test\r\nmore\r\n' >"$T/banner"
 start_serve -k --reply "@$T/banner" tcp://127.0.0.1:0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Under `ulimit -n 256` a scan of 5000 ports completes with the right answer: concurrency is sized
 # from the limit, never a crash on EMFILE.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 open=()
 for _ in 1 2 3; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A scan whose --exclude (or --exclude-file) removes every target exits 64 and probes nothing.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 expect_exit 64 "$VITNET" scan -p 80 --exclude 127.0.0.0/30 127.0.0.1-3
 expect_contains "$ERR" "vitnet: scan: no targets left after --exclude"

@@ -3,7 +3,7 @@
 # port range connect to themselves; those are recognised (same address and port on both ends)
 # and reported closed. Every port reported open over the whole range really has a listener (one
 # seen before or after the scan, since tests running alongside may open and close their own).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 [[ -e /proc/net/tcp6 ]] || skip "no IPv6"
 
 start_serve -k --echo "tcp://[::1]:0"

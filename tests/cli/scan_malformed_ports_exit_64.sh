@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Malformed port lists exit 64 naming the item at fault.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 expect_exit 64 "$VITNET" scan -p 22,70000 127.0.0.1
 expect_contains "$ERR" "invalid port '70000' in '22,70000': ports are 1-65535"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Malformed targets and empty ranges exit 64 naming the target, before any probe.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 expect_exit 64 "$VITNET" scan -p 80 127.0.0.300
 expect_contains "$ERR" "vitnet: scan: invalid target '127.0.0.300'"

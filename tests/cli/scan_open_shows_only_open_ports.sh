@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --open leaves closed ports out of every format.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve -k --echo tcp://127.0.0.1:0
 port=$(url_port "$URL")

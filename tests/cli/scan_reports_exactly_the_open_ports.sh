@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scan reports exactly the ports servers listen on as open and the others as closed, run after run.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 open=()
 for _ in 1 2 3 4; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --shard I/N: the N shards of a scan together probe every target x port exactly once.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 for i in 1 2 3; do
   expect_exit 0 "$VITNET" --json scan --shard "$i/3" -p 40000-40099 127.0.0.1-2

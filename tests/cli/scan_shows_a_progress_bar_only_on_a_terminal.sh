@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On a terminal, scan redraws a progress bar on stderr and clears it at the end; when stderr is a
 # file or pipe there is none.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need script
 
 # --rate 1000 makes 400 probes last about 0.4 s: several redraws.

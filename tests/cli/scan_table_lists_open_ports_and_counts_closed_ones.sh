@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The default table lists open ports (PORT STATE SERVICE) and counts, rather than lists, a large
 # number of closed ones; the summary goes to stderr.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve -k --echo tcp://127.0.0.1:0
 port=$(url_port "$URL")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --tls: a TLS port is reported with its version, certificate subject and expiry; a plain TCP port
 # that is open has "tls": null.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 cd "$T"
 export XDG_DATA_HOME=$T/data

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --udp: a port that answers is open, a port nobody has bound is closed (ICMP port unreachable),
 # and a port whose owner stays silent is open|filtered.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo udp://127.0.0.1:0
 answering=$(url_port "$URL")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # serve -k --exec: a child gets only its own connection. When the first connection ends, its
 # peer sees the end at once, though the second connection's child (started later) still runs.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve -k --exec cat tcp://127.0.0.1:0
 port=$(url_port "$URL")

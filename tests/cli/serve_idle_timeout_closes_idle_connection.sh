@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # serve --idle-timeout closes a connection that is idle that long (close event reason idle_timeout);
 # the client, whose stdin is still open, sees the close and exits 0.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo --idle-timeout 500ms --json 127.0.0.1:0
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # serve --json prints {"event":"listening","url":...} on stdout with the real port; --ready-file holds
 # the same URL and a newline; stderr says "vitnet: listening on URL".
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --echo --json 127.0.0.1:0
 [[ $URL =~ ^tcp://127\.0\.0\.1:[0-9]+$ ]] || fail "ready file URL is '$URL'"

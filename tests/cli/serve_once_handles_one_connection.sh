@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # serve --once answers one connection and exits 0; a second client then finds nothing listening.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 start_serve --once --echo 127.0.0.1:0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # In stdio mode, serve --json keeps stdout for data: the NDJSON events go to stderr.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 echo 'from server' >"$T/serve.in"
 SERVE_STDIN=$T/serve.in start_serve --json 127.0.0.1:0

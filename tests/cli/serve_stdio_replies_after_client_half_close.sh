@@ -2,7 +2,7 @@
 # Half-close, client to server: the client sends and ends its stdin (shutdown write); the stdio server,
 # having read up to that EOF, still relays its own stdin afterwards; the client gets that reply, and
 # both exit 0.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 open_fifo s_in "$T/serve.in"
 SERVE_STDIN=$T/serve.in start_serve 127.0.0.1:0

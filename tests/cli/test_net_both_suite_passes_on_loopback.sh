@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scenarios meant for both backends (tests/scenarios/*_both.toml) pass on real loopback too:
 # hosts are 127.0.0.N+1, every process is this binary, faults are `vitnet proxy` processes.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 # The scenarios use fixed ports and the proxies 127.0.0.200+: one loopback run at a time.
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"

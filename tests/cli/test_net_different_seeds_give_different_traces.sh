@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed drives every random choice: a scenario with jitter run with seeds 1 and 2 gives two
 # different traces (other arrival times), each of them passing.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 S=$src/tests/scenarios
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A process expected to be running at the end that exited fails the scenario (exit 1); the failure
 # names it and says how and when it exited.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

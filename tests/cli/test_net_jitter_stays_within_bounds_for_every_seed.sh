@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latency 100 ms with uniform jitter up to 50 ms: for each of 200 seeds every echo takes from 400
 # to 600 ms (four crossings), and the runs really differ (jitter is drawn, not fixed).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 expect_exit 0 "$VITNET" --json test net --seeds 1..200 --jobs 2 "$src/tests/scenarios/jitter_bounds_mock.toml"

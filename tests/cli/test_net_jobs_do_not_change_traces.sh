@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Running seeds in parallel changes nothing but the wall time: --seeds 1..20 with --jobs 1 and
 # with --jobs 2 write identical traces and identical JSON results (wall times aside).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 S=$src/tests/scenarios
 files=("$S/jitter_bounds_mock.toml" "$S/loss_stream_mock.toml")

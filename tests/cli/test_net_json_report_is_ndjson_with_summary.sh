@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --json reports NDJSON on stdout: one "scenario" object per run (file, seed, status, failures,
 # replay, processes with their exit and output), then one "summary" object with the counts.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

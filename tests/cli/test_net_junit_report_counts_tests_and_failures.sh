@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --junit FILE writes JUnit XML that a CI parses: one testsuite per scenario file, one testcase per
 # run, counts that add up, and each failure's message and replay line in a <failure>.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need python3
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On loopback a fault is a proxy in front of one port, so a fault without `port` cannot be
 # realised: exit 78 before anything starts, naming the fault and its file:line.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 cat >"$T/portless.toml" <<'TOML'
 hosts = ["server", "client"]

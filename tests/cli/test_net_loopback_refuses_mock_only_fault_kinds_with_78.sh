@@ -2,7 +2,7 @@
 # The loopback backend cannot crash a host or break its name lookups: a scenario with a crash or
 # dns_failure fault exits 78 (configuration) before anything starts, naming the fault, where it is
 # declared, and the way out (--net mock).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

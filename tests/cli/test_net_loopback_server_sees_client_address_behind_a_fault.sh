@@ -3,7 +3,7 @@
 # as on the mock network: in allow_behind_fault_both.toml a server allowing only the client's
 # address serves that client through a latency fault (today it sees the proxy's 127.0.0.1 and
 # turns the client away).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"

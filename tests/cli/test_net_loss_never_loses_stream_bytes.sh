@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Loss on a TCP link delays bytes, never drops them: the 4 KiB echo of loss_stream_mock.toml comes
 # back whole for each of 100 seeds, and loss shows as time (the slowest seed takes seconds).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 expect_exit 0 "$VITNET" --json test net --seeds 1..100 --jobs 2 "$src/tests/scenarios/loss_stream_mock.toml"

@@ -2,7 +2,7 @@
 # Every malformed scenario in tests/scenarios/bad/ is refused before anything runs: exit 65, nothing
 # on stdout, and exactly one diagnostic `vitnet: FILE:LINE: message` pointing at the line at fault
 # (line numbers counted by hand in each file). The TOML syntax error has its own test.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios/bad" || fail "no bad scenarios in $src/tests/scenarios/bad"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A process that finishes after its `within` deadline fails the scenario (exit 1); the failure says
 # how long it took (in virtual time) and what the deadline was.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

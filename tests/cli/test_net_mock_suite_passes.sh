@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every scenario of the suite (tests/scenarios/*.toml) passes on the mock network: exit 0, one PASS
 # line per file, and the summary "N passed, 0 failed" last.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 files=("$src"/tests/scenarios/*.toml)
 ((${#files[@]} >= 20)) || fail "expected the suite in $src/tests/scenarios, found ${#files[@]} files"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An hour of virtual time (timeouts, retries and idle periods up to 1 h) costs well under a second
 # of real time on the mock network: the JSON report says more than 3600 s elapsed, in < 1 s wall.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 start=$(date +%s%N)

@@ -2,7 +2,7 @@
 # A refuse fault refuses on loopback as on the mock network: in refuse_both.toml a client and a
 # `connect -z` check of the refusing port both exit 69 with "connection refused" (not 0, as when
 # the proxy accepts the connection and then just closes it).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"

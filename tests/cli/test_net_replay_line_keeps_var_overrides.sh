@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The replay line of a run made with --var carries the --var too: without it, the printed command
 # would run another scenario (the file's values) and not reproduce the failure.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 cat >"$T/vars.toml" <<'TOML'
 hosts = ["server", "client"]

@@ -2,7 +2,7 @@
 # The replay line of a failed run is a command that reproduces it exactly: the failing seed of a
 # scenario with random faults (jitter, with a deadline that some seeds of 1..20 miss) fails again
 # with the same failures and the same trace when the printed command is run.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a process prints need not be UTF-8 (here a reply of bytes C3 FF 00 01 from a file, served on
 # loopback): the --json report is still NDJSON (exit 0, not 70) and the --junit report still XML.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need python3
 
 printf '\xc3\xff\x00\x01binary\n' >"$T/reply.bin"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Given several malformed files, test net reports every one of them (not just the first) and runs
 # none of the scenarios: exit 65, one diagnostic per bad file, nothing on stdout.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

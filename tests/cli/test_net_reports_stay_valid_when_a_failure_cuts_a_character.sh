@@ -2,7 +2,7 @@
 # A failure message quotes at most 200 bytes of output; when that cuts a multi-byte character
 # (fail/stdout_cut_mid_character.toml: "x" then 150 "é"), every report is still a valid document:
 # --json is NDJSON, --tap runs to its end, --junit parses as XML, each with exit 1 (not 70).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need python3
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"

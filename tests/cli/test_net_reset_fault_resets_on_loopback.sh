@@ -2,7 +2,7 @@
 # A reset fault resets on loopback as on the mock network: in reset_both.toml the client, cut after
 # 20 bytes, sees "connection reset" and exits 69 (not 0, as when the cut is an ordinary close and
 # the client cannot tell a truncated reply from a whole one).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The mock network is deterministic: the same scenario with the same seed, run twice, writes
 # byte-identical --trace files (a scenario full of random choices: jitter, loss).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 S=$src/tests/scenarios
 

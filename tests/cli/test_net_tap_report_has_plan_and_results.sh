@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --tap reports in TAP 13: the version, the plan 1..N, one "ok"/"not ok" line per run in order,
 # a YAML block under each failure (its failures and replay line), and the counts in a comment.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A TOML syntax error (a string never closed on line 4) exits 65 with one diagnostic naming the
 # file and line, in the house style: `vitnet: ` then lowercase, no final period.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios/bad" || fail "no bad scenarios in $src/tests/scenarios/bad"
 

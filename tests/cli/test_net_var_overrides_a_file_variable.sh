@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `--var NAME=VALUE` overrides the [vars] of the file: with the file's values the scenario fails,
 # with --var port=7777 --var greeting=bonjour the server listens on 7777 and the echo says bonjour.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 cat >"$T/vars.toml" <<'TOML'
 hosts = ["server", "client"]

@@ -2,7 +2,7 @@
 # A scenario that keeps busy without virtual time moving (a benchmark over a link that costs no
 # time) is ended by its wall_timeout (500 ms): it fails with exit 1 in about that long, naming the
 # limit and the process still running. A hang is a failure, never a stuck run.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

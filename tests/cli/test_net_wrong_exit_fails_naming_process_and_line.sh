@@ -2,7 +2,7 @@
 # A process that exits with another code than expected fails the scenario: exit 1, a FAIL line,
 # the failure naming the process, file:line, the expected and the actual exit (with its stderr),
 # and a replay line carrying the seed.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

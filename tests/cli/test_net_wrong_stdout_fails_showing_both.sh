@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A process whose stdout differs from the expected text fails the scenario (exit 1); the failure
 # names the process and file:line and quotes what it printed and what was expected.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A name that is no DNS name, address, email or URI is a usage error naming it (exit 64).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 64 "$VITNET" tls gen cert --ca ca.pem 'foo.*.example.com'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls gen cert writes NAME.pem (0644) and NAME-key.pem (0600, not readable by anyone else), and
 # the key is the certificate's.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 umask 022
 expect_exit 0 "$VITNET" tls gen ca

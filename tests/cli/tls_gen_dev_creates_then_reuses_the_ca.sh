@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls gen dev makes a CA in $XDG_DATA_HOME/vitnet/ca on first use (directory 0700, key 0600),
 # says where it is and how to trust it, and reuses it the next time.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 export XDG_DATA_HOME=$T/data
 expect_exit 0 "$VITNET" tls gen dev localhost 127.0.0.1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls gen dev writes a new development CA together with the leaf: when the leaf is refused
 # (its file exists), no CA is left behind either, and the next run makes both.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 export XDG_DATA_HOME=$T/data
 echo keep >localhost.pem

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --json on tls gen prints one document with the paths, SHA-256 fingerprint, serial and validity.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" --json tls gen cert --ca ca.pem --out-dir out --days 30 localhost

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A leaf that would outlive its CA is made, with a warning on stderr naming both dates.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca --days 30
 expect_exit 0 "$VITNET" tls gen cert --ca ca.pem localhost

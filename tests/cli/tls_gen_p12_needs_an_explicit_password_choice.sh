@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --p12 needs --p12-pass-file or --p12-empty-password (exit 64 otherwise); an empty pass file is
 # refused too rather than silently giving an unprotected file.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 64 "$VITNET" tls gen cert --ca ca.pem --p12 localhost

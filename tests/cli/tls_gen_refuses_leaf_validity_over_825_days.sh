@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A leaf valid longer than 825 days is refused with exit 64 and a reason, before anything is
 # written; 825 days is accepted, and a CA may be valid for longer.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca --days 4000
 expect_exit 64 "$VITNET" tls gen cert --ca ca.pem --days 826 localhost

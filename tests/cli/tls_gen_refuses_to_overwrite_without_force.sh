@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls gen refuses to replace an existing key or certificate (exit 74, naming the file) and writes
 # nothing at all; --force replaces both.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen cert --ca ca.pem localhost

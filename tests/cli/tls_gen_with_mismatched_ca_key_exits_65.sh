@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Signing with a key that is not the CA certificate's exits 65 naming the key, writing nothing.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen ca --out other

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A CA key that is missing (66), not a key (65) or not readable (77, when not root) is reported
 # with its path and the right exit code.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 66 "$VITNET" tls gen cert --ca ca.pem --ca-key missing-key.pem localhost

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls inspect --json on a chain file lists each certificate with its profile: the leaf's names
 # and EKU, the intermediate's pathlen 0.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen ca --intermediate --ca ca.pem

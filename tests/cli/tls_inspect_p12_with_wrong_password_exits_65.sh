@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tls inspect opens a PKCS#12 with --p12-pass-file; a wrong password exits 65 saying so.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 echo 'correct horse' >pass
 echo 'wrong' >wrong

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tls inspect takes an https:// URL as well as HOST:PORT: the server's certificate is shown.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 mkdir -p "$T/www"
 start_serve "https://127.0.0.1:0" --dir "$T/www"

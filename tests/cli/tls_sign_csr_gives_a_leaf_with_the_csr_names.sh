@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls gen csr writes a request and its key; tls sign turns it into a certificate with the
 # request's names, for the key that stayed with its owner.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen csr api.example.com 10.0.0.7

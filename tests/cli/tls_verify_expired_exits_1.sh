@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls verify --at a time after a certificate's end exits 1 "expired"; before its start "not yet
 # valid"; --json gives the reason as a key.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen cert --ca ca.pem --days 1 localhost

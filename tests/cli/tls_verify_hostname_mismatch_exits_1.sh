@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls verify for a name the certificate does not hold exits 1: "name mismatch", naming the
 # certificate's names; the same for an address.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen cert --ca ca.pem localhost 127.0.0.1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A CA limited by --name-constraint to example.com and 10.0.0.0/8: its certificates for names
 # inside verify, one for a name outside exits 1 "name-constraint violation".
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca --name-constraint DNS:example.com --name-constraint IP:10.0.0.0/8
 expect_exit 0 "$VITNET" tls inspect ca.pem

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # With the clock moved two days on (faketime), a certificate valid for one day no longer
 # verifies: the real clock, not only --at, drives the check.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need faketime
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca

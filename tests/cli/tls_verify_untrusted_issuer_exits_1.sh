@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls verify against a CA that did not issue the certificate exits 1 "untrusted", naming the
 # missing issuer; so does a missing intermediate.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca --name "Real Root"
 expect_exit 0 "$VITNET" tls gen ca --name "Other Root" --out other

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tls verify accepts a leaf with its chain file for its name, address and purpose (exit 0).
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen ca --intermediate --ca ca.pem

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A client certificate is not a server certificate, nor the reverse: tls verify --purpose exits 1
 # "wrong purpose".
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 cd "$T"
 expect_exit 0 "$VITNET" tls gen ca
 expect_exit 0 "$VITNET" tls gen client --ca ca.pem alice

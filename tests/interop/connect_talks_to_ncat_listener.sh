@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `vitnet connect` to `ncat -l`: each side receives exactly what the other sent, and connect exits 0.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 need ncat
 port=$(free_port)

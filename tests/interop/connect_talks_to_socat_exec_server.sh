@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `vitnet connect` to a socat server running `tr a-z A-Z`: the answer comes after connect's
 # half-close, is complete, and connect exits 0.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 need socat
 port=$(free_port)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `vitnet connect udp://` to a socat UDP server: one datagram per line, each answered upper-cased.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 need socat
 port=$(free_udp_port)

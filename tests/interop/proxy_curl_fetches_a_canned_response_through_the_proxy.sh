@@ -2,19 +2,8 @@
 # curl fetches a canned HTTP response from `vitnet serve --reply` through a proxy adding 100 ms
 # each way: the body arrives whole, and no sooner than the latency allows (the server answers at
 # once, without waiting for the request, so one way's worth).
-source "$(dirname "$0")/../lib.sh"
-# start_proxy ARGS... — `vitnet proxy ARGS --ready-file F` in the background, waited for (bounded)
-# until it listens. Sets PURL (its URL), PROXY_PID, PROXY_OUT, PROXY_ERR.
-start_proxy() {
-  PROXY_OUT=$T/proxy.out PROXY_ERR=$T/proxy.err
-  bg "$VITNET" proxy "$@" --ready-file "$T/proxy.ready" >"$PROXY_OUT" 2>"$PROXY_ERR"
-  PROXY_PID=$BG_PID
-  if ! wait_until 10 _ready_or_gone "$T/proxy.ready" "$PROXY_PID" || [[ ! -s $T/proxy.ready ]]; then
-    show "$PROXY_ERR"
-    fail "vitnet proxy $* did not start"
-  fi
-  PURL=$(head -n1 "$T/proxy.ready")
-}
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/proxy.sh"
 
 need curl
 printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nhello through proxy' >"$T/response"

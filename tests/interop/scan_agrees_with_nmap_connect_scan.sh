@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vitnet scan and `nmap -sT` agree, port by port, on the same loopback target and ports.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need nmap python3
 
 open=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GnuTLS certtool --verify --verify-profile high accepts a vitnet root -> intermediate -> leaf
 # chain (ECDSA P-256, the default), for the leaf's hostname and the serverAuth purpose.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need certtool
 cd "$T"
 "$VITNET" tls gen ca >/dev/null || fail "gen ca"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mkcert's workflow: tls gen dev localhost 127.0.0.1, serve it with openssl s_server -www, and
 # curl --cacert with the development CA fetches the page by name and by address.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl curl
 cd "$T"
 export XDG_DATA_HOME=$T/data

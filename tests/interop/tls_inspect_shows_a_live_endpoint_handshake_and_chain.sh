@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls inspect HOST:PORT connects to openssl s_server and shows the negotiated version, cipher and
 # ALPN, whether the chain verifies (against --ca) and the chain itself.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 "$VITNET" tls gen ca >/dev/null || fail "gen ca"

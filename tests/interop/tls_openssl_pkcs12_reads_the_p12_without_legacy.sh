@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OpenSSL 3 reads vitnet's PKCS#12 without -legacy: AES-256-CBC under PBKDF2, SHA-256 MAC; the
 # key and both certificates are inside.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 printf 'p4ss word\n' >pass

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OpenSSL enforces a vitnet CA's name constraints: a certificate inside them verifies, one for a
 # name outside fails with "permitted subtree violation".
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 "$VITNET" tls gen ca --name-constraint DNS:example.com --name-constraint IP:10.0.0.0/8 >/dev/null || fail "gen ca"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A root, an intermediate (pathlen 0) and a leaf: openssl verify -x509_strict builds the chain
 # with -untrusted for the server and client purposes; the intermediate cannot sign another CA.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 "$VITNET" tls gen ca >/dev/null || fail "gen ca"

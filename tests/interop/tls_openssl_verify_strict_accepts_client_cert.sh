@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # openssl verify -x509_strict -purpose sslclient accepts vitnet's client certificate, and refuses
 # it as a server certificate.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 "$VITNET" tls gen ca >/dev/null || fail "gen ca"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # openssl verify -x509_strict -purpose sslserver accepts vitnet's server certificates for each
 # of their DNS names and addresses, for every key type, and rejects another name.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl
 cd "$T"
 for kt in p256 p384 ed25519 rsa2048; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Python's ssl with VERIFY_X509_STRICT (Python 3.13's default) trusts a vitnet CA and completes a
 # handshake with openssl s_server serving a vitnet leaf and its intermediate.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 need openssl python3
 cd "$T"
 "$VITNET" tls gen ca >/dev/null || fail "gen ca"

@@ -1,6 +1,5 @@
 #include "commands/connect/ws/client.hpp"
 
-
 #include <deque>
 
 #include "commands/ws/session.hpp"
@@ -84,9 +83,8 @@ task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::end
                                                const net::dial_options& dial) {
   auto conn = co_await net::dial(ctx, where, dial);
   if (where.tls) {
-    auto t = tls;
-    if (t.server_name.empty()) t.server_name = where.host;
-    conn = co_await net::tls_connect(ctx, std::move(conn), t, dial.timeout);
+    conn = co_await net::tls_connect(ctx, std::move(conn), net::for_endpoint(tls, where),
+                                     dial.timeout);
   }
   std::array<std::uint8_t, 16> nonce{};
   ctx.random(nonce);

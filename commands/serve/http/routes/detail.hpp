@@ -1,7 +1,6 @@
 #pragma once
-// Inside the mock API: a parsed route table, templates and matchers, shared by
-// http_routes_file.cpp (loading), http_routes_template.cpp and http_routes_match.cpp.
-// Not for use outside proto/.
+// Inside the mock API: a parsed route table, templates and matchers, shared by file.cpp
+// (loading), template.cpp and match.cpp. Not for use outside commands/serve/http/routes/.
 #include <regex.h>
 
 #include <cstdint>
@@ -14,21 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "commands/serve/http/message.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "proto/http1/message.hpp"
 
 namespace commands::http::routes_detail {
-
-// The HTTP/1.1 codec's message values, which this application logic answers.
-using proto::header_list;
-using proto::request;
-using proto::response;
-using proto::iequals;
-using proto::parse_query;
-using proto::percent_decode;
-using proto::percent_encode_path;
-using proto::status_reason;
 
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
 

@@ -65,20 +65,10 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/serve/http/message.hpp"
 #include "core/units.hpp"
-#include "proto/http1/message.hpp"
 
 namespace commands::http {
-
-// The HTTP/1.1 codec's message values, which this application logic answers.
-using proto::header_list;
-using proto::request;
-using proto::response;
-using proto::iequals;
-using proto::parse_query;
-using proto::percent_decode;
-using proto::percent_encode_path;
-using proto::status_reason;
 
 namespace routes_detail {
 struct table;

@@ -10,19 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "proto/http1/message.hpp"
+#include "commands/serve/http/message.hpp"
 
 namespace commands::http {
-
-// The HTTP/1.1 codec's message values, which this application logic answers.
-using proto::header_list;
-using proto::request;
-using proto::response;
-using proto::iequals;
-using proto::parse_query;
-using proto::percent_decode;
-using proto::percent_encode_path;
-using proto::status_reason;
 
 /// The Content-Type for a file name, by its extension (case-insensitive), with
 /// "; charset=utf-8" for text types; "application/octet-stream" when unknown.
@@ -144,6 +134,5 @@ std::string listing_json(std::vector<dir_entry> entries);
 
 /// A 200 listing in the format the request's Accept prefers, with Content-Type and Vary: Accept.
 response listing_response(const request& req, std::vector<dir_entry> entries);
-
 
 }  // namespace commands::http

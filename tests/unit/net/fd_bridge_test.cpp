@@ -6,41 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-
-#include "net/sim/context.hpp"
+#include "two_hosts.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture {
-  fixture() : w(1) {
-    a = &w.add_host("a");
-    b = &w.add_host("b");
-    ca = std::make_unique<net::sim_context>(w, *a, "", nullptr, nullptr);
-    cb = std::make_unique<net::sim_context>(w, *b, "", nullptr, nullptr);
-  }
-  ~fixture() { w.shutdown(); }
-  void spawn(net::task<void> t) { asio::co_spawn(w.io(), std::move(t), asio::detached); }
-
-  net::sim::world w;
-  net::sim::host *a, *b;
-  std::unique_ptr<net::sim_context> ca, cb;
-};
-
-net::task<void> echo_once(net::context& ctx) {
-  net::endpoint where{net::transport::tcp, "", 7, {}, false};
-  auto l = co_await ctx.listen(where);
-  auto [ec, s] = co_await l.accept();
-  char buf[4096];
-  for (;;) {
-    auto r = co_await s.read_some(buf);
-    if (r.ec) break;
-    co_await s.write_all({buf, r.n});
-  }
-}
+using fixture = unit::two_hosts;
+using unit::echo_once;
 
 }  // namespace
 

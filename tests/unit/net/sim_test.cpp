@@ -1,52 +1,16 @@
 // The mock network, tested directly: its clock, links and faults.
 #include <doctest/doctest.h>
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-
-#include "net/sim/context.hpp"
-#include "net/sim/objects.hpp"
+#include "two_hosts.hpp"
 
 using namespace std::chrono_literals;
 using net::sim::world;
 
 namespace {
 
-struct fixture {
-  explicit fixture(std::uint64_t seed = 1) : w(seed) {
-    a = &w.add_host("a");
-    b = &w.add_host("b");
-    ca = std::make_unique<net::sim_context>(
-        w, *a, "", [this](std::string_view s) { out_a += s; }, nullptr);
-    cb = std::make_unique<net::sim_context>(
-        w, *b, "", [this](std::string_view s) { out_b += s; }, nullptr);
-  }
-  ~fixture() { w.shutdown(); }
-  void spawn(net::task<void> t) { asio::co_spawn(w.io(), std::move(t), asio::detached); }
-  double secs(net::duration d) const { return std::chrono::duration<double>(d).count(); }
-
-  world w;
-  net::sim::host *a, *b;
-  std::unique_ptr<net::sim_context> ca, cb;
-  std::string out_a, out_b;
-};
-
-net::endpoint tcp(const std::string& host, std::uint16_t port) {
-  return net::endpoint{net::transport::tcp, host, port, {}, false};
-}
-
-// b listens on :7 and echoes one read back; returns when the connection ends.
-net::task<void> echo_once(net::context& ctx) {
-  auto where = tcp("", 7);
-  auto l = co_await ctx.listen(where);
-  auto [ec, s] = co_await l.accept();
-  char buf[65536];
-  for (;;) {
-    auto r = co_await s.read_some(buf);
-    if (r.ec) break;
-    co_await s.write_all({buf, r.n});
-  }
-}
+using fixture = unit::two_hosts;
+using unit::echo_once;
+using unit::tcp;
 
 // What a server on :7 of `ctx` received from one connection, and the error that ended it.
 struct received {

@@ -1,0 +1,76 @@
+// Small text helpers every layer leans on: line handling, secrets, base64, markup escaping,
+// UTF-8 repair.
+#include "core/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include "core/base64.hpp"
+#include "core/markup.hpp"
+
+TEST_CASE("next_line takes complete lines only, leaving the rest for later") {
+  std::string pending = "a\nbc\nd";
+  CHECK(core::next_line(pending) == "a\n");
+  CHECK(core::next_line(pending) == "bc\n");
+  CHECK_FALSE(core::next_line(pending));
+  CHECK(pending == "d");
+  pending += "e\r\n";
+  CHECK(core::next_line(pending) == "de\r\n");
+  CHECK(pending.empty());
+}
+
+TEST_CASE("with_crlf adds a CR only where one is missing, across pieces too") {
+  char last = 0;
+  CHECK(core::with_crlf("a\nb\r\n", last) == "a\r\nb\r\n");
+  CHECK(last == '\n');
+  CHECK(core::with_crlf("\n\n", last) == "\r\n\r\n");
+  CHECK(core::with_crlf("x\r", last) == "x\r");
+  CHECK(last == '\r');
+  CHECK(core::with_crlf("\ny", last) == "\ny");  // the CR came in the piece before
+  CHECK(core::with_crlf("", last) == "");
+  CHECK(last == 'y');
+}
+
+TEST_CASE("same_secret compares whole strings") {
+  CHECK(core::same_secret("token", "token"));
+  CHECK_FALSE(core::same_secret("token", "tokeN"));
+  CHECK_FALSE(core::same_secret("token", "token2"));
+  CHECK_FALSE(core::same_secret("", "x"));
+  CHECK(core::same_secret("", ""));
+}
+
+TEST_CASE("base64 round-trips every byte and refuses anything not canonical") {
+  CHECK(core::base64_encode("") == "");
+  CHECK(core::base64_encode("f") == "Zg==");
+  CHECK(core::base64_encode("fo") == "Zm8=");
+  CHECK(core::base64_encode("foo") == "Zm9v");
+  CHECK(core::base64_encode("foobar") == "Zm9vYmFy");  // RFC 4648 section 10
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  CHECK(core::base64_decode(core::base64_encode(all)) == all);
+  CHECK(core::base64_decode("Zm9vYg==") == "foob");
+  CHECK_FALSE(core::base64_decode("Zm9vYg"));     // unpadded
+  CHECK_FALSE(core::base64_decode("Zm9v Yg=="));  // a space
+  CHECK_FALSE(core::base64_decode("Zm=vYg=="));   // padding inside
+  CHECK_FALSE(core::base64_decode("Zh=="));       // bits set past the data
+  CHECK_FALSE(core::base64_decode("Zm9-"));       // the URL alphabet
+}
+
+TEST_CASE("markup escaping differs where HTML and XML differ") {
+  using core::markup;
+  CHECK(core::escape_markup(R"(a<b>&"c" 'd')", markup::html) ==
+        "a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39;");
+  CHECK(core::escape_markup(R"('d')", markup::xml) == "&apos;d&apos;");
+  CHECK(core::escape_markup("tab\there\nnl", markup::xml) == "tab\there\nnl");
+  CHECK(core::escape_markup(std::string("bell\x07", 5), markup::xml) == "bell\\x07");
+  CHECK(core::escape_markup("bad\xff", markup::xml) == "bad\xEF\xBF\xBD");
+}
+
+TEST_CASE("text from outside is made valid UTF-8 and cut at character boundaries") {
+  CHECK(core::valid_utf8("a\xff") == "a\xEF\xBF\xBD");
+  CHECK(core::valid_utf8("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");
+  CHECK(core::truncate_utf8("\xC3\xA9\xC3\xA9\xC3\xA9", 3) == "\xC3\xA9...");
+  CHECK(core::truncate_utf8("short", 10) == "short");
+  CHECK(core::shell_quote("a b") == "'a b'");
+  CHECK(core::shell_quote("it's") == "'it'\\''s'");
+  CHECK(core::edit_distance("sevre", "serve") == 2);
+}

@@ -30,25 +30,8 @@ net::task<connection> connect_pair(unit::two_hosts& f, std::uint16_t port) {
   co_return connection{std::move(a_end), std::move(b_end)};
 }
 
-// Everything `s` delivers until it ends, and what ended it.
-struct received {
-  std::string data;
-  std::error_code ended;
-  bool done = false;
-};
-
-net::task<void> read_all(net::stream& s, received& out) {
-  char buf[8192];
-  for (;;) {
-    auto r = co_await s.read_some(buf);
-    if (r.ec) {
-      out.ended = r.ec;
-      break;
-    }
-    out.data.append(buf, r.n);
-  }
-  out.done = true;
-}
+using unit::read_all;
+using unit::received;
 
 // a writes `pieces` into one connection, a second apart; b copies that connection into a second
 // one back to a with `opts`; a reads the second to its end.

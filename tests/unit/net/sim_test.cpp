@@ -12,26 +12,8 @@ using fixture = unit::two_hosts;
 using unit::echo_once;
 using unit::tcp;
 
-// What a server on :7 of `ctx` received from one connection, and the error that ended it.
-struct received {
-  std::string data;
-  std::error_code ended;
-};
-
-net::task<void> receive_all(net::context& ctx, received& out) {
-  auto where = tcp("", 7);
-  auto l = co_await ctx.listen(where);
-  auto [ec, s] = co_await l.accept();
-  char buf[65536];
-  for (;;) {
-    auto r = co_await s.read_some(buf);
-    if (r.ec) {
-      out.ended = r.ec;
-      break;
-    }
-    out.data.append(buf, r.n);
-  }
-}
+using unit::receive_all;
+using unit::received;
 
 }  // namespace
 

@@ -37,6 +37,35 @@ inline net::endpoint tcp(const std::string& host, std::uint16_t port) {
   return net::endpoint{net::transport::tcp, host, port, {}, false};
 }
 
+/// Everything a stream delivered until it ended, and what ended it.
+struct received {
+  std::string data;
+  std::error_code ended;
+  bool done = false;
+};
+
+/// Reads `s` to its end into `out`.
+inline net::task<void> read_all(net::stream& s, received& out) {
+  char buf[65536];
+  for (;;) {
+    auto r = co_await s.read_some(buf);
+    if (r.ec) {
+      out.ended = r.ec;
+      break;
+    }
+    out.data.append(buf, r.n);
+  }
+  out.done = true;
+}
+
+/// Listens on :7 of `ctx`, accepts one connection and reads it to its end into `out`.
+inline net::task<void> receive_all(net::context& ctx, received& out) {
+  auto where = tcp("", 7);
+  auto l = co_await ctx.listen(where);
+  auto [ec, s] = co_await l.accept();
+  co_await read_all(s, out);
+}
+
 /// Listens on :7 of `ctx`, accepts one connection and echoes it until it ends.
 inline net::task<void> echo_once(net::context& ctx) {
   auto where = tcp("", 7);

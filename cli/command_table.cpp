@@ -67,7 +67,11 @@ const std::vector<command_info>& command_table() {
        "URL serves HTTP/1.1 to many clients: the files of --dir, the mock API of a --routes file, "
        "or a reverse proxy to --backend URLs. A ws:// or wss:// URL accepts WebSocket "
        "connections and treats each message as the stream modes treat a line: stdio, --echo, "
-       "--exec (a process per connection), --broadcast. A tls://, https:// or wss:// server "
+       "--exec (a process per connection), --broadcast. --bearer and --basic-auth are checked "
+       "before a WebSocket upgrade. Because any web page can make a browser open a WebSocket to "
+       "localhost, a ws server admits only clients that send no Origin (tools, libraries) and "
+       "pages it served itself (same host and port); --origin names other pages to admit. "
+       "A tls://, https:// or wss:// server "
        "without --cert makes itself an ephemeral certificate and prints its fingerprint.",
        {{"vitnet serve :8080", "pipe the first connection on port 8080 to stdin/stdout"},
         {"vitnet serve -k --echo tcp://127.0.0.1:0 --ready-file port.url",

@@ -1,7 +1,9 @@
+#include "commands/serve/serve.hpp"
+
 #include <memory>
 
 #include "cli/command_table.hpp"
-#include "commands/serve/serve.hpp"
+#include "commands/serve/ws/origin.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/units.hpp"
@@ -15,7 +17,8 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
   using commands::serve_mode;
   bool http_opts = !o.http.dir.empty() || !o.http.routes_file.empty() || !o.http.backends.empty() ||
                    o.http.cors || !o.http.basic_auth.empty() || !o.http.bearer.empty() ||
-                   !h.headers.empty() || !o.http.health_path.empty() || !h.ping_interval.empty();
+                   !h.headers.empty() || !o.http.health_path.empty() || !h.ping_interval.empty() ||
+                   !h.origins.empty();
   if (o.where.app == net::app_protocol::none) {
     if (http_opts || !o.ws.protocols.empty())
       throw CLI::ValidationError("--dir/--routes/--backend/--protocol",
@@ -33,25 +36,47 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
     o.keep_open = !o.once;
   } else {
     switch (o.mode) {
-      case serve_mode::echo: o.ws.mode = commands::ws_mode::echo; break;
-      case serve_mode::broadcast: o.ws.mode = commands::ws_mode::broadcast; break;
+      case serve_mode::echo:
+        o.ws.mode = commands::ws_mode::echo;
+        break;
+      case serve_mode::broadcast:
+        o.ws.mode = commands::ws_mode::broadcast;
+        break;
       case serve_mode::exec:
         o.ws.mode = commands::ws_mode::exec;
         o.ws.exec = o.exec;
         break;
-      case serve_mode::stdio: o.ws.mode = commands::ws_mode::stdio; break;
+      case serve_mode::stdio:
+        o.ws.mode = commands::ws_mode::stdio;
+        break;
       default:
-        throw CLI::ValidationError("--reply/--sink", "a ws:// server takes --echo, --broadcast, "
-                                                     "--exec or stdio");
+        throw CLI::ValidationError("--reply/--sink",
+                                   "a ws:// server takes --echo, --broadcast, "
+                                   "--exec or stdio");
     }
   }
   if (!o.where.target.empty() && o.where.target != "/")
     throw CLI::ValidationError("url", "a server listens on HOST:PORT; give no path");
   if (!h.ping_interval.empty()) {
-    if (!o.where.is_ws()) throw CLI::ValidationError("--ping-interval", "needs a ws:// or wss:// URL");
+    if (!o.where.is_ws())
+      throw CLI::ValidationError("--ping-interval", "needs a ws:// or wss:// URL");
     o.ws.ping_interval = duration_arg("--ping-interval", h.ping_interval);
     if (*o.ws.ping_interval <= core::duration::zero())
       throw CLI::ValidationError("--ping-interval", "must be more than 0");
+  }
+  if (!h.origins.empty() && !o.where.is_ws())
+    throw CLI::ValidationError("--origin", "needs a ws:// or wss:// URL");
+  for (auto& text : h.origins) {
+    if (text == "*") {
+      o.ws.origins.push_back(text);
+      continue;
+    }
+    auto origin = commands::normal_origin(text);
+    if (!origin)
+      throw CLI::ValidationError("--origin", "'" + text +
+                                                 "' is not an origin like https://app.example:8443 "
+                                                 "(scheme, host, optional port) or *");
+    o.ws.origins.push_back(*origin);
   }
   if (!h.lb.empty())
     o.http.lb = h.lb == "least-conn" ? commands::lb_policy::least_connections
@@ -68,7 +93,8 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
                             std::pair{&h.max_message, &o.ws.max_message}}) {
     if (text->empty()) continue;
     auto n = core::parse_size(*text);
-    if (!n || *n == 0) throw CLI::ValidationError("--max-body/--max-message", "'" + *text + "' is not a size");
+    if (!n || *n == 0)
+      throw CLI::ValidationError("--max-body/--max-message", "'" + *text + "' is not a size");
     *out = static_cast<std::size_t>(*n);
   }
   if (!o.http.basic_auth.empty() && o.http.basic_auth.find(':') == std::string::npos)
@@ -84,8 +110,9 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
   if (o.http.workers < 0 || o.http.workers > 64)
     throw CLI::ValidationError("--workers", "must be from 1 to 64");
   if (o.http.workers > 1 && (!o.http.routes_file.empty() || o.where.is_ws()))
-    throw CLI::ValidationError("--workers", "a mock API and WebSocket rooms keep state in one "
-                                            "process: use --workers 1");
+    throw CLI::ValidationError("--workers",
+                               "a mock API and WebSocket rooms keep state in one "
+                               "process: use --workers 1");
   if (!o.http.health_path.empty() && o.http.health_path.front() != '/')
     throw CLI::ValidationError("--health", "give a path starting with /");
 }
@@ -163,7 +190,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
   struct http_texts {
     std::string lb, health_interval, backend_timeout, max_body, header_timeout, max_message;
     std::string ping_interval;
-    std::vector<std::string> headers;
+    std::vector<std::string> headers, origins;
     bool no_listing = false;
   };
   auto h = std::make_shared<http_texts>();
@@ -172,10 +199,12 @@ void define_serve(CLI::App& sub, runner& chosen) {
                   ->type_name("DIR");
   sub.add_flag("--follow-symlinks", o->http.follow_symlinks,
                "http: follow symlinks that lead outside --dir (refused otherwise)");
-  sub.add_flag("--no-listing", h->no_listing, "http: answer 403 for directories without index.html");
-  auto* routes = sub.add_option("--routes", o->http.routes_file,
-                                "http: answer from the mock API routes in FILE (TOML; reloaded on SIGHUP)")
-                     ->type_name("FILE");
+  sub.add_flag("--no-listing", h->no_listing,
+               "http: answer 403 for directories without index.html");
+  auto* routes =
+      sub.add_option("--routes", o->http.routes_file,
+                     "http: answer from the mock API routes in FILE (TOML; reloaded on SIGHUP)")
+          ->type_name("FILE");
   auto* backend = sub.add_option("--backend", o->http.backends,
                                  "http: proxy to this backend URL (repeat to balance the load)")
                       ->type_name("URL")
@@ -220,11 +249,18 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "ws: a subprotocol the server speaks (repeatable, preferred first)")
       ->type_name("NAME")
       ->allow_extra_args(false);
-  sub.add_flag("--binary", o->ws.binary, "ws: send lines (stdin, --exec output) as binary messages");
+  sub.add_option(
+         "--origin", h->origins,
+         "ws: also admit browser pages from ORIGIN (scheme://host[:port], repeatable; * for "
+         "any). By default only clients sending no Origin and pages of this server itself")
+      ->type_name("ORIGIN")
+      ->allow_extra_args(false);
+  sub.add_flag("--binary", o->ws.binary,
+               "ws: send lines (stdin, --exec output) as binary messages");
   sub.add_option("--ping-interval", h->ping_interval,
-                              "ws: ping each peer every DURATION (keeps idle connections open "
-                              "through proxies)")
-                   ->type_name("DURATION");
+                 "ws: ping each peer every DURATION (keeps idle connections open "
+                 "through proxies)")
+      ->type_name("DURATION");
   sub.add_option("--max-message", h->max_message,
                  "ws: the largest message accepted (default 16M); larger closes with 1009")
       ->type_name("SIZE");

@@ -5,9 +5,11 @@
 source "$(dirname "$0")/../lib/lib.sh"
 command -v chromium >/dev/null || skip "chromium is not installed"
 
-start_serve -k --echo --protocol vitnet.test "ws://127.0.0.1:0"
+# The page comes from another port, so another origin: admitted by name.
+port=$(free_port)
+start_serve -k --echo --protocol vitnet.test --origin "http://127.0.0.1:$port" "ws://127.0.0.1:0"
 ws_port=$(url_port "$URL")
-start_serve "http://127.0.0.1:0" --routes "$VITNET_SOURCE/tests/http/browser/routes.toml"
+start_serve "http://127.0.0.1:$port" --routes "$VITNET_SOURCE/tests/http/browser/routes.toml"
 page=$URL
 bg chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --user-data-dir="$T/profile" \

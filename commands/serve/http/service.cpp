@@ -192,8 +192,9 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
       disarm();
       proto::request req = parser.take();
       mid_request = false;
-      if (proto::is_upgrade(req) && ws_) {
+      if (proto::is_upgrade(req) && ws_ && authorized(req)) {
         // The rest of the connection is the WebSocket's, with whatever followed the request.
+        // Authentication comes first: an upgrade without credentials gets the 401 below.
         co_return co_await ws_->serve(conn, req, parser.take_buffered(), st);
       }
       if (parser.poll() == proto::http_event::paused) parser.resume();

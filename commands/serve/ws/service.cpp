@@ -3,6 +3,7 @@
 #include <csignal>
 #include <list>
 
+#include "commands/serve/ws/origin.hpp"
 #include "commands/ws/session.hpp"
 #include "core/error.hpp"
 #include "proto/http1/parser.hpp"
@@ -68,6 +69,23 @@ task<void> ws_service::stdin_to_session(ws_session& s, std::shared_ptr<bool> ali
 
 task<std::string> ws_service::serve(net::stream& conn, const proto::request& req,
                                     std::string buffered, conn_stats& st) {
+  auto origin = req.headers.get("Origin");
+  auto host = req.headers.get("Host");
+  if (!origin_allowed(origin.value_or(""), host.value_or(""), o_.origins)) {
+    // A browser page from elsewhere (any site can make a browser open ws://localhost/...).
+    io_.warn("ws: {}: refused a page from {}; serve --origin {} admits it", st.peer, *origin,
+             *origin);
+    proto::response refusal;
+    refusal.status = 403;
+    refusal.reason = "Forbidden";
+    refusal.headers.set("Content-Type", "text/plain; charset=utf-8");
+    refusal.headers.set("Connection", "close");
+    refusal.body = "this origin may not open a WebSocket here\n";
+    auto text = proto::serialize_response(refusal);
+    auto w = co_await conn.write_all(std::span<const char>(text.data(), text.size()));
+    st.bytes_out += w.n;
+    co_return "rejected upgrade: 403 origin";
+  }
   auto hs = proto::ws::accept_upgrade(req, o_.protocols);
   auto answer = proto::serialize_response(hs.reply);
   auto w = co_await conn.write_all(std::span<const char>(answer.data(), answer.size()));

@@ -26,6 +26,8 @@ struct ws_options {
   bool binary = false;                 ///< messages made from lines go as binary frames
   std::size_t max_message = 16 * 1024 * 1024;
   std::optional<core::duration> ping_interval;  ///< --ping-interval: keep idle peers alive
+  /// --origin: pages (normalized origins, or "*") allowed to connect besides the server's own.
+  std::vector<std::string> origins;
 };
 
 class ws_session;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "core/base64.hpp"
+#include "core/json.hpp"
 #include "core/markup.hpp"
 
 TEST_CASE("next_line takes complete lines only, leaving the rest for later") {
@@ -73,4 +74,16 @@ TEST_CASE("text from outside is made valid UTF-8 and cut at character boundaries
   CHECK(core::shell_quote("a b") == "'a b'");
   CHECK(core::shell_quote("it's") == "'it'\\''s'");
   CHECK(core::edit_distance("sevre", "serve") == 2);
+}
+
+TEST_CASE("json from a peer is measured before it is parsed") {
+  CHECK(core::json_depth("[[1],{}]") == 2);
+  CHECK(core::json_depth(R"({"a":"[[[[", "b":[{"c":"\"]"}]})") == 3);
+  CHECK(core::json_depth("]]]]") == 0);
+  CHECK(core::json_depth(std::string(1000, '['), 10) == 10);  // stops counting early
+  CHECK(core::parse_peer_json(R"({"a":[1,2]})")->at("a").size() == 2);
+  CHECK_FALSE(core::parse_peer_json("{"));
+  std::string deep = std::string(129, '[') + std::string(129, ']');
+  CHECK_FALSE(core::parse_peer_json(deep));
+  CHECK(core::parse_peer_json(deep.substr(1, 256)));  // 128 levels: allowed
 }

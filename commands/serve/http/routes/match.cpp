@@ -5,6 +5,7 @@
 
 #include "commands/serve/http/routes/routes.hpp"
 #include "commands/serve/http/routes/detail.hpp"
+#include "core/json.hpp"
 
 namespace commands::http {
 
@@ -30,8 +31,7 @@ struct request_view {
   const json* body_json() const {
     if (!parsed_) {
       parsed_ = true;
-      auto j = json::parse(req.body, nullptr, false);
-      if (!j.is_discarded()) json_ = std::move(j);
+      json_ = core::parse_peer_json(req.body);
     }
     return json_ ? &*json_ : nullptr;
   }
@@ -246,6 +246,16 @@ mock_api::mock_api(route_table routes, std::size_t log_limit)
 mock_result mock_api::handle(const request& req, std::chrono::system_clock::time_point now) {
   if (req.path == "/__vitnet" || req.path.starts_with("/__vitnet/")) return control(req);
   ++total_;
+  if (core::json_depth(req.body) > core::max_json_depth) {
+    // Refused before anything recurses over it (matching, templates, the request log).
+    mock_result out;
+    out.resp = with_defaults(routes_.t_.get(), req);
+    out.resp.status = 400;
+    out.resp.body = dump({{"error", fmt::format("the request body nests JSON deeper than {} levels",
+                                                core::max_json_depth)}});
+    record(req, now, std::nullopt, 400);
+    return out;
+  }
   request_view view(req);
   static const std::vector<route> no_routes;
   const auto& list = routes_.t_ ? routes_.t_->routes : no_routes;

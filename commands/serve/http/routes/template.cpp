@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "commands/serve/http/routes/detail.hpp"
+#include "core/json.hpp"
 
 namespace commands::http::routes_detail {
 
@@ -107,8 +108,7 @@ std::string lookup(const placeholder& p, const render_context& ctx) {
     case src::body_field: {
       if (!ctx.body_parsed) {
         ctx.body_parsed = true;
-        auto j = nlohmann::json::parse(ctx.req.body, nullptr, false);
-        if (!j.is_discarded()) ctx.body_json = std::move(j);
+        ctx.body_json = core::parse_peer_json(ctx.req.body);
       }
       if (!ctx.body_json) return {};
       const nlohmann::json* at = &*ctx.body_json;

@@ -1,7 +1,8 @@
 #pragma once
-// A file written piece by piece that appears whole or not at all: a temporary file beside it
-// takes the writes, and commit() renames it into place. What is not committed is removed, so an
-// interrupted or failed download leaves nothing half-written.
+// A file written piece by piece that appears whole or not at all: an unnamed file in the same
+// directory takes the writes, and commit() puts it in place. What is not committed disappears, so
+// an interrupted or failed download leaves nothing half-written, and nothing planted at a
+// predictable temporary name (a symlink) can redirect the writes.
 #include <string>
 #include <string_view>
 
@@ -9,9 +10,9 @@ namespace core {
 
 class atomic_file {
  public:
-  /// Creates the temporary file beside `path` (mode 0666 less the umask, as a new file gets).
+  /// Creates the file that will become `path` (`mode` less the umask, as a new file gets).
   /// Throws vitnet::error naming `path`: 77 when the directory cannot be written, 74 otherwise.
-  explicit atomic_file(std::string path);
+  explicit atomic_file(std::string path, unsigned mode = 0666);
   /// Removes the temporary file unless it was committed.
   ~atomic_file();
   atomic_file(const atomic_file&) = delete;
@@ -27,7 +28,8 @@ class atomic_file {
   const std::string& path() const { return path_; }
 
  private:
-  std::string path_, tmp_;
+  std::string path_;
+  std::string tmp_;  ///< the temporary name, once it has one (at commit, or on old filesystems)
   int fd_ = -1;
   bool committed_ = false;
 };

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
 namespace core {
@@ -51,21 +52,9 @@ std::string read_file(const std::string& path) {
 }
 
 void write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) fail_file(path, last_error());
-  bool ok = write_fd_all(fd, data) && ::fsync(fd) == 0;
-  auto ec = last_error();
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    fail_file(path, ec);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ec = last_error();
-    ::unlink(tmp.c_str());
-    fail_file(path, ec);
-  }
+  atomic_file f(path, mode);
+  f.write(data);
+  f.commit();
 }
 
 std::string data_argument(const std::string& arg) {

@@ -2,7 +2,10 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <map>
 
 #include "net/nothrow.hpp"
 #include "net/socket_impls.hpp"
@@ -29,11 +32,47 @@ void close_acceptor(A& a) {
   else
     a.close(ec);
 }
+
+// The socket files open listeners created, with the identity of each file, so that what is
+// removed at the end is that file and not whatever replaced it meanwhile (another server's
+// socket, or a file someone put there).
+struct file_id {
+  dev_t dev;
+  ino_t ino;
+};
+std::map<std::string, file_id>& own_files() {
+  static std::map<std::string, file_id> files;
+  return files;
+}
+
+void remove_if_ours(const std::string& path, const file_id& id) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == id.dev &&
+      st.st_ino == id.ino)
+    ::unlink(path.c_str());
+}
+
 }  // namespace
+
+void own_socket_file(listener::impl& i, const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return;
+  i.unlink_path = path;
+  own_files()[path] = {st.st_dev, st.st_ino};
+}
+
+void remove_own_socket_files() {
+  for (auto& [path, id] : own_files()) remove_if_ours(path, id);
+  own_files().clear();
+}
 
 listener::impl::~impl() {
   std::visit([](auto& x) { close_acceptor(x); }, a);
-  if (!unlink_path.empty()) ::unlink(unlink_path.c_str());
+  if (unlink_path.empty()) return;
+  auto it = own_files().find(unlink_path);
+  if (it == own_files().end()) return;
+  remove_if_ours(unlink_path, it->second);
+  own_files().erase(it);
 }
 
 listener::listener() = default;

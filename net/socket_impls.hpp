@@ -17,7 +17,7 @@ struct listener::impl {
                std::unique_ptr<sim::listener_state>>
       a;
   endpoint local;
-  std::string unlink_path;  ///< a Unix socket file to remove on close
+  std::string unlink_path;  ///< a Unix socket file to remove on close (set by own_socket_file)
   template <typename A>
   impl(A&& acceptor, endpoint where) : a(std::forward<A>(acceptor)), local(std::move(where)) {}
   ~impl();
@@ -34,6 +34,12 @@ struct datagram_socket::impl {
     return p ? p->get() : nullptr;
   }
 };
+
+/// Records that `i` created the socket file at `path`: it is removed when the listener closes,
+/// or by remove_own_socket_files(), but only while the file there is still the one it made.
+void own_socket_file(listener::impl& i, const std::string& path);
+/// Removes every socket file a listener still open created (a process ending on a signal).
+void remove_own_socket_files();
 
 /// Converts between asio's addresses and net's.
 ip_address from_asio(const asio::ip::address& a);

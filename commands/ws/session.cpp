@@ -19,8 +19,22 @@ ws_session::ws_session(net::context& ctx, net::stream& conn, proto::ws::role sid
       conn_(conn),
       side_(side),
       dec_(side, max_message),
+      flow_(std::make_shared<ws_flow>(ctx)),
       wake_(ctx),
       done_(ctx.make_timer()) {}
+
+ws_session::~ws_session() {
+  flow_->ended = true;
+  flow_->progress.notify();
+}
+
+task<bool> ws_flow::room() {
+  while (!ended && queued > ws_session::high_water) {
+    bool woken = co_await progress.wait();
+    if (!woken) co_return false;
+  }
+  co_return !ended;
+}
 
 std::optional<proto::ws::mask_key> ws_session::mask() {
   if (side_ == proto::ws::role::server) return std::nullopt;
@@ -31,7 +45,7 @@ std::optional<proto::ws::mask_key> ws_session::mask() {
 }
 
 void ws_session::enqueue(std::string frame) {
-  queued_ += frame.size();
+  flow_->queued += frame.size();
   queue_.push_back(std::move(frame));
   wake_.notify();
 }
@@ -50,6 +64,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
   if (close_sent_) return;
   close_sent_ = true;
   closing_ = true;
+  flow_->ended = true;
   enqueue(proto::ws::encode_close(code, reason, mask()));
 }
 
@@ -69,23 +84,27 @@ task<void> ws_session::writer() {
       frame += queue_.front();
       queue_.pop_front();
     }
-    queued_ -= frame.size();
     auto w = co_await conn_.write_all(std::span<const char>(frame.data(), frame.size()));
+    flow_->queued -= frame.size();  // counted until written: one being written still holds memory
     bytes_out_ += w.n;
+    flow_->progress.notify();
     if (w.ec) {
       queue_.clear();
-      queued_ = 0;
+      flow_->queued = 0;
       closing_ = true;
+      flow_->ended = true;
       conn_.cancel();  // the reader learns the connection is gone
       break;
     }
   }
   writer_done_ = true;
+  flow_->progress.notify();
   done_->cancel();
 }
 
 task<std::uint16_t> ws_session::run(std::string initial,
-                                    std::function<void(proto::ws::event&)> on_message) {
+                                    std::function<void(proto::ws::event&)> on_message,
+                                    std::function<std::size_t()> backlog) {
   ctx_.start(writer());
   std::uint16_t code = proto::ws::close_code::abnormal;
   std::optional<net::watchdog> closing_deadline;
@@ -126,6 +145,20 @@ task<std::uint16_t> ws_session::run(std::string initial,
     if (!reading) break;
     if (close_sent_ && !closing_deadline)
       closing_deadline.emplace(ctx_, close_wait, [this] { conn_.cancel(); });
+    // Back-pressure: a peer that sends without reading (or faster than the other end takes)
+    // waits in its TCP window, not in our memory. Echoes and pongs count, being queued replies.
+    bool paused = false;
+    while (!writer_done_ && flow_->queued + (backlog ? backlog() : 0) > high_water) {
+      bool woken = co_await flow_->progress.wait();
+      if (!woken) {
+        paused = true;
+        break;
+      }
+    }
+    if (paused || writer_done_) {
+      if (reason_.empty()) reason_ = "error: the connection failed while writing";
+      break;
+    }
     auto r = co_await conn_.read_some(std::span<char>(buf.data(), buf.size()));
     if (r.n) {
       bytes_in_ += r.n;
@@ -140,6 +173,8 @@ task<std::uint16_t> ws_session::run(std::string initial,
   // Flush what is queued (the answering close among it), then end the writer.
   stop_writer_ = true;
   closing_ = true;
+  flow_->ended = true;
+  flow_->progress.notify();
   wake_.notify();
   while (!writer_done_) {
     done_->expires_after(close_wait);
@@ -158,11 +193,12 @@ task<std::uint16_t> ws_session::run(std::string initial,
   co_return code;
 }
 
-ordered_writer::ordered_writer(net::context& ctx, net::stream& to)
-    : ctx_(ctx), to_(to), idle_(ctx) {}
+ordered_writer::ordered_writer(net::context& ctx, net::stream& to, std::function<void()> on_write)
+    : ctx_(ctx), to_(to), on_write_(std::move(on_write)), idle_(ctx) {}
 
 void ordered_writer::push(std::string chunk) {
   if (failed_) return;
+  queued_ += chunk.size();
   q_.push_back(std::move(chunk));
   if (!busy_) {
     busy_ = true;
@@ -186,10 +222,13 @@ task<void> ordered_writer::run() {
       q_.pop_front();
     }
     auto w = co_await to_.write_all(std::span<const char>(c.data(), c.size()));
+    queued_ -= c.size();
     if (w.ec) {
       failed_ = true;
       q_.clear();
+      queued_ = 0;
     }
+    if (on_write_) on_write_();
   }
   busy_ = false;
   idle_.notify();

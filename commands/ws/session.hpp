@@ -16,10 +16,23 @@
 
 namespace commands {
 
+/// A session's queue, seen by those who feed it.
+struct ws_flow {
+  explicit ws_flow(net::context& ctx) : progress(ctx) {}
+  net::event progress;     ///< a write finished, or the session ended
+  std::size_t queued = 0;  ///< bytes queued and not yet written
+  bool ended = false;      ///< closing or gone: nothing more will be sent
+  /// Waits until fewer than ws_session::high_water bytes are queued; false once ended.
+  net::task<bool> room();
+};
+
 class ws_session {
  public:
   /// `on_message(kind, data)` sees each text or binary message.
   ws_session(net::context& ctx, net::stream& conn, proto::ws::role side, std::size_t max_message);
+  ~ws_session();
+  ws_session(const ws_session&) = delete;
+  ws_session& operator=(const ws_session&) = delete;
 
   /// Queues a message (masked when this side is the client). False once closing.
   bool send(proto::ws::opcode op, std::string_view payload);
@@ -30,14 +43,27 @@ class ws_session {
 
   /// Runs until the connection ends: reads (feeding `initial` bytes first), answers pings,
   /// completes a close, calls on_message for each message. Returns the close code seen.
+  /// Reading pauses while more than `high_water` bytes wait to be written: this session's queue
+  /// plus `backlog()`, what its messages queued elsewhere (a child's stdin, stdout). Whoever
+  /// drains that backlog calls drained().
   net::task<std::uint16_t> run(std::string initial,
-                               std::function<void(proto::ws::event&)> on_message);
+                               std::function<void(proto::ws::event&)> on_message,
+                               std::function<std::size_t()> backlog = {});
+
+  /// What a producer (stdin, a child's output) waits on so that it reads no faster than the peer
+  /// takes: `co_await flow->room()`. Shared, so it is safe to wait on after the session is gone.
+  std::shared_ptr<ws_flow> flow() const { return flow_; }
+  /// Something run()'s `backlog` counts has been written: a paused reader may go on.
+  void drained() { flow_->progress.notify(); }
+
+  /// Bytes waiting to be written beyond which reading and producing pause (back-pressure).
+  static constexpr std::size_t high_water = 1 << 20;
 
   bool closing() const { return closing_; }
   std::uint64_t bytes_in() const { return bytes_in_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
   /// How much is queued and not yet written (a slow peer's backlog).
-  std::size_t queued() const { return queued_; }
+  std::size_t queued() const { return flow_->queued; }
   /// Why the session ended, in words ("closed 1000", "error: 1007 invalid utf-8").
   const std::string& reason() const { return reason_; }
 
@@ -51,7 +77,7 @@ class ws_session {
   proto::ws::role side_;
   proto::ws::decoder dec_;
   std::deque<std::string> queue_;
-  std::size_t queued_ = 0;
+  std::shared_ptr<ws_flow> flow_;
   net::event wake_;                   ///< the writer waits here for frames
   std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
@@ -81,15 +107,20 @@ void split_lines(std::string& pending, bool flush, F&& each) {
 /// write; drain() waits until everything is written (or writing failed).
 class ordered_writer {
  public:
-  ordered_writer(net::context& ctx, net::stream& to);
+  /// `on_write` runs after each write (a ws_session's drained(), for back-pressure).
+  ordered_writer(net::context& ctx, net::stream& to, std::function<void()> on_write = {});
   void push(std::string chunk);
   net::task<void> drain();
+  /// Bytes pushed and not yet written.
+  std::size_t queued() const { return queued_; }
 
  private:
   net::task<void> run();
   net::context& ctx_;
   net::stream& to_;
+  std::function<void()> on_write_;
   std::deque<std::string> q_;
+  std::size_t queued_ = 0;
   bool busy_ = false, failed_ = false;
   net::event idle_;  ///< drain() waits here for the queue to empty
 };

@@ -1,7 +1,6 @@
-#include "net/real/state.hpp"
-
 #include <fcntl.h>
 #include <netdb.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -10,8 +9,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <openssl/rand.h>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -30,6 +27,7 @@
 #include "net/deadline.hpp"
 #include "net/nothrow.hpp"
 #include "net/probe.hpp"
+#include "net/real/state.hpp"
 #include "net/socket_impls.hpp"
 #include "net/stream_impl.hpp"
 
@@ -46,7 +44,6 @@ unsigned long raise_fd_limit() {
   }
   return r.rlim_cur;
 }
-
 
 namespace {
 
@@ -113,12 +110,21 @@ real_context::real_context() : s_(std::make_unique<state>()) {
 }
 
 real_context::~real_context() {
+  if (!s_) return;  // run() ended and left its state as it was
   for (pid_t p : s_->children) ::kill(p, SIGTERM);
   s_->in.reset();
   s_->out.reset();
   for (int fd : {0, 1})
     if (s_->saved_flags[fd] >= 0) ::fcntl(fd, F_SETFL, s_->saved_flags[fd]);
 }
+
+namespace {
+// Contexts whose run() ended, kept reachable (so leak checkers see no leak), never destroyed.
+std::vector<std::unique_ptr<real_context::state>>& abandoned() {
+  static auto* kept = new std::vector<std::unique_ptr<real_context::state>>();
+  return *kept;
+}
+}  // namespace
 
 int real_context::run(std::function<task<int>(context&)> main) {
   auto& io = s_->io;
@@ -138,10 +144,16 @@ int real_context::run(std::function<task<int>(context&)> main) {
     io.stop();
   });
   io.run();
-  if (interrupted) {
-    for (pid_t p : s_->children) ::kill(p, SIGTERM);
-    return core::to_int(core::exit_code::interrupted);
-  }
+  // The process ends now. Coroutines still pending (connections, timers) are left as they are,
+  // not destroyed: destroying them would run in no particular order, and a connection's frame
+  // would reach into the server that owned it, already gone (a crash on SIGTERM with a
+  // connection open). What must happen at the end happens here instead.
+  for (pid_t p : s_->children) ::kill(p, SIGTERM);
+  remove_own_socket_files();
+  for (int fd : {0, 1})  // the terminal as it was (blocking), for the shell
+    if (s_->saved_flags[fd] >= 0) ::fcntl(fd, F_SETFL, s_->saved_flags[fd]);
+  abandoned().push_back(std::move(s_));
+  if (interrupted) return core::to_int(core::exit_code::interrupted);
   if (failure) std::rethrow_exception(failure);
   return status;
 }

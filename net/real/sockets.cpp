@@ -230,7 +230,7 @@ task<listener> real_context::listen(const endpoint& where, listen_options opts) 
     if (!ec) a.listen(opts.backlog, ec);
     if (ec) fail_listen(where, ec);
     auto i = std::make_unique<listener::impl>(std::move(a), where);
-    if (!where.abstract) i->unlink_path = where.path;
+    if (!where.abstract) own_socket_file(*i, where.path);
     co_return listener(std::move(i));
   }
   auto addr = co_await bind_address(*this, where, s_->own_address);

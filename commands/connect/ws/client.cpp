@@ -16,7 +16,7 @@ namespace {
 
 // stdin is read only while a connection stands and has less than this queued for sending, so a
 // fast producer meets back-pressure instead of growing memory (or losing lines).
-constexpr std::size_t high_water = 4 << 20;
+constexpr std::size_t high_water = ws_session::high_water;
 
 struct client_state {
   ws_session* current = nullptr;
@@ -169,11 +169,15 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     c.current = &s;
     if (c.stdin_done) s.close();
     if (o.ping_interval) ctx.start(pinger(ctx, s, *o.ping_interval, alive));
-    ordered_writer out(ctx, ctx.standard_output());  // messages to stdout in order
-    auto code = co_await s.run(std::move(leftover), [&](proto::ws::event& ev) {
-      ++c.received;
-      out.push(o.raw ? std::move(ev.data) : ev.data + "\n");
-    });
+    // Messages to stdout in order; a slow stdout pauses reading from the server.
+    ordered_writer out(ctx, ctx.standard_output(), [&s] { s.drained(); });
+    auto code = co_await s.run(
+        std::move(leftover),
+        [&](proto::ws::event& ev) {
+          ++c.received;
+          out.push(o.raw ? std::move(ev.data) : ev.data + "\n");
+        },
+        [&out] { return out.queued(); });
     co_await out.drain();
     c.current = nullptr;
     io.verbose(1, "ws: {}", s.reason());

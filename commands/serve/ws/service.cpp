@@ -53,7 +53,10 @@ task<void> ws_service::stdin_to_session(ws_session& s, std::shared_ptr<bool> ali
   auto& in = ctx_.standard_input();
   std::string pending;
   char buf[16 * 1024];
+  auto flow = s.flow();
   for (;;) {
+    bool room = co_await flow->room();  // no faster than the peer reads
+    if (!room || !*alive) co_return;
     auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
     if (!*alive) co_return;  // the session ended first
     if (r.n) {
@@ -138,11 +141,12 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
       co_return co_await exec_session(s, conn, std::move(buffered), st);
     case ws_mode::stdio: {
       // Messages go to stdout in order, a line each; stdin lines become messages.
-      ordered_writer out(ctx_, ctx_.standard_output());
+      ordered_writer out(ctx_, ctx_.standard_output(), [&s] { s.drained(); });
       auto alive = std::make_shared<bool>(true);
       ctx_.start(stdin_to_session(s, alive));
-      code = co_await s.run(std::move(buffered),
-                            [&](proto::ws::event& ev) { out.push(ev.data + "\n"); });
+      code = co_await s.run(
+          std::move(buffered), [&](proto::ws::event& ev) { out.push(ev.data + "\n"); },
+          [&out] { return out.queued(); });
       *alive = false;
       ctx_.standard_input().cancel();
       co_await out.drain();
@@ -169,7 +173,10 @@ task<std::string> ws_service::exec_session(ws_session& s, net::stream& conn, std
                        std::shared_ptr<bool> alive) -> task<void> {
     std::string pending;
     char buf[16 * 1024];
+    auto flow = s.flow();
     for (;;) {
+      bool room = co_await flow->room();  // the child waits in its pipe, not in our memory
+      if (!room || !*alive) co_return;
       auto r = co_await out.read_some(std::span<char>(buf, sizeof buf));
       if (!*alive) co_return;
       if (!r.n) break;
@@ -181,8 +188,10 @@ task<std::string> ws_service::exec_session(ws_session& s, net::stream& conn, std
   };
   ctx_.start(from_child(s, child->stdout_stream(), o_.binary, alive));
   // Messages in order to the child's stdin, one line each.
-  ordered_writer in(ctx_, child->stdin_stream());
-  co_await s.run(std::move(buffered), [&](proto::ws::event& ev) { in.push(ev.data + "\n"); });
+  ordered_writer in(ctx_, child->stdin_stream(), [&s] { s.drained(); });
+  co_await s.run(
+      std::move(buffered), [&](proto::ws::event& ev) { in.push(ev.data + "\n"); },
+      [&in] { return in.queued(); });
   *alive = false;
   child->stdin_stream().close();  // a pending write to a child that reads no more ends too
   co_await in.drain();

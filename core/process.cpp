@@ -28,7 +28,10 @@ std::pair<pid_t, std::error_code> spawn(const spawn_spec& s) {
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  // Its own process group, so that ending it ends what it started too ("a | b", a script's
+  // children): signals go to the group.
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {

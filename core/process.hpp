@@ -23,7 +23,8 @@ struct spawn_spec {
 
 /// Starts `s`: its descriptors become the child's 0, 1 and 2, no other descriptor of vitnet's
 /// stays open in it (a child holding a peer's socket would keep that connection open after
-/// vitnet closed it), and SIGPIPE is back at its default (vitnet ignores it). Returns the pid,
+/// vitnet closed it), SIGPIPE is back at its default (vitnet ignores it), and it leads a process
+/// group of its own (signal -pid to reach everything it started). Returns the pid,
 /// or the error posix_spawn gave.
 std::pair<pid_t, std::error_code> spawn(const spawn_spec& s);
 

@@ -141,7 +141,10 @@ void define_serve(CLI::App& sub, runner& chosen) {
                   ->type_name("TEXT|@FILE");
   auto* exec = sub.add_option("--exec", o->exec,
                               "run CMD with /bin/sh for each connection, the socket on its stdin "
-                              "and stdout (VITNET_PEER_ADDR, VITNET_PEER_PORT set)")
+                              "and stdout (VITNET_PEER_ADDR, VITNET_PEER_PORT set). It ends with "
+                              "its connection: after the peer's end of input it may answer, but "
+                              "10s of silence, or 10s still running after the connection, get "
+                              "SIGTERM to its process group (SIGKILL 2s later)")
                    ->type_name("CMD");
   auto* bc = sub.add_flag("--broadcast", (*flags)[1],
                           "relay what one peer sends to all the others (a chat server)");

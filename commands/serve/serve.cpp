@@ -1,5 +1,6 @@
 #include "commands/serve/serve.hpp"
 
+#include <csignal>
 #include <deque>
 #include <list>
 #include <memory>
@@ -304,23 +305,75 @@ class server {
       so.env["VITNET_PEER_PORT"] = "";
     }
     auto child = ctx_.spawn(so);
-    net::copy_result up, down;
-    co_await net::both(
-        ctx_,
-        [](net::stream& from, net::stream& to, net::watchdog* w,
-           net::copy_result& out) -> task<void> {
-          out = co_await net::copy(from, to, {.activity = w});
-        }(conn, child->stdin_stream(), idle, up),
-        [](net::stream& from, net::stream& to, net::watchdog* w,
-           net::copy_result& out) -> task<void> {
-          out = co_await net::copy(from, to, {.activity = w});
-        }(child->stdout_stream(), conn, idle, down));
-    st.bytes_in = up.bytes;
-    st.bytes_out = down.bytes;
+    exec_run run{*child};
+    run.linger = ctx_.make_timer();
+    co_await net::both(ctx_, exec_input(conn, run, idle), exec_output(conn, run, idle));
+    st.bytes_in = run.up.bytes;
+    st.bytes_out = run.down.bytes;
     child->stdin_stream().close();
+    // The connection is over; the child gets a moment to finish by itself, then SIGTERM (its
+    // whole process group: "a | b" ends too), then SIGKILL.
+    if (!run.ended) {
+      net::watchdog patience(ctx_, exec_linger, [&run] { end_child(run); });
+      co_await child->wait();
+    }
+    net::watchdog grace(ctx_, exec_grace, [&child] { child->kill(SIGKILL); });
     int status = co_await child->wait();
+    if (run.ended) co_return run.why;
     if (status != 0) co_return fmt::format("exit {}", status);
     co_return "eof";
+  }
+
+  // A child that stays after its client, quiet this long, is ended; as is one still running
+  // this long after the connection is over.
+  static constexpr net::duration exec_linger = std::chrono::seconds(10);
+  // Between SIGTERM and SIGKILL.
+  static constexpr net::duration exec_grace = std::chrono::seconds(2);
+
+  struct exec_run {
+    net::child_process& child;
+    net::copy_result up, down;
+    std::uint64_t down_bytes = 0;
+    bool down_done = false, ended = false;
+    std::string why;
+    std::unique_ptr<net::timer> linger;
+  };
+
+  static void end_child(exec_run& r, std::string why = "ended: the peer left") {
+    if (r.ended) return;
+    r.ended = true;
+    r.why = std::move(why);
+    r.child.kill(SIGTERM);
+  }
+
+  // The peer's bytes to the child. When the peer is gone (an error), so is the child. At the
+  // peer's end of stream the child's stdin ends too and it may still answer (a half-close);
+  // while it says nothing for exec_linger, it is ended.
+  task<void> exec_input(net::stream& conn, exec_run& r, net::watchdog* idle) {
+    r.up = co_await net::copy(conn, r.child.stdin_stream(), {.activity = idle});
+    if (r.up.read_ec && !net::is_eof(r.up.read_ec)) {
+      end_child(r, "ended: " + vitnet::describe(r.up.read_ec));
+      co_return;
+    }
+    for (auto seen = r.down_bytes; !r.down_done;) {
+      r.linger->expires_after(exec_linger);
+      bool expired = co_await r.linger->wait();
+      if (!expired || r.down_done) break;
+      if (r.down_bytes == seen) {
+        end_child(r);
+        break;
+      }
+      seen = r.down_bytes;
+    }
+  }
+
+  // The child's output to the peer; a peer that can no longer be written to ends the child.
+  task<void> exec_output(net::stream& conn, exec_run& r, net::watchdog* idle) {
+    r.down = co_await net::copy(r.child.stdout_stream(), conn,
+                                {.activity = idle, .counter = &r.down_bytes});
+    r.down_done = true;
+    r.linger->cancel();
+    if (r.down.write_ec) end_child(r, "ended: " + vitnet::describe(r.down.write_ec));
   }
 
   task<std::string> stdio(net::stream& conn, conn_stats& st, net::watchdog* idle) {

@@ -111,7 +111,7 @@ real_context::real_context() : s_(std::make_unique<state>()) {
 
 real_context::~real_context() {
   if (!s_) return;  // run() ended and left its state as it was
-  for (pid_t p : s_->children) ::kill(p, SIGTERM);
+  for (pid_t p : s_->children) ::kill(-p, SIGTERM), ::kill(p, SIGTERM);
   s_->in.reset();
   s_->out.reset();
   for (int fd : {0, 1})
@@ -148,7 +148,7 @@ int real_context::run(std::function<task<int>(context&)> main) {
   // not destroyed: destroying them would run in no particular order, and a connection's frame
   // would reach into the server that owned it, already gone (a crash on SIGTERM with a
   // connection open). What must happen at the end happens here instead.
-  for (pid_t p : s_->children) ::kill(p, SIGTERM);
+  for (pid_t p : s_->children) ::kill(-p, SIGTERM), ::kill(p, SIGTERM);  // groups; workers
   remove_own_socket_files();
   for (int fd : {0, 1})  // the terminal as it was (blocking), for the shell
     if (s_->saved_flags[fd] >= 0) ::fcntl(fd, F_SETFL, s_->saved_flags[fd]);

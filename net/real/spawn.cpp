@@ -1,6 +1,4 @@
 // The real backend's child processes: `serve --exec` and `test net` hosts.
-#include "net/real/state.hpp"
-
 #include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
@@ -24,12 +22,13 @@
 #include <thread>
 
 #include "core/error.hpp"
-#include "core/process.hpp"
 #include "core/files.hpp"
+#include "core/process.hpp"
 #include "core/units.hpp"
 #include "net/deadline.hpp"
 #include "net/nothrow.hpp"
 #include "net/probe.hpp"
+#include "net/real/state.hpp"
 #include "net/socket_impls.hpp"
 #include "net/stream_impl.hpp"
 
@@ -51,7 +50,7 @@ class real_child final : public child_process {
             make_fd_impl(io.get_executor(), out_fd, "child stdout", true))) {}
   ~real_child() override {
     if (!reaped_) {
-      ::kill(pid_, SIGTERM);
+      ::kill(-pid_, SIGTERM);
       int st;
       if (::waitpid(pid_, &st, WNOHANG) == pid_) live_.erase(pid_);
     }
@@ -88,7 +87,7 @@ class real_child final : public child_process {
   }
 
   void kill(int signal) override {
-    if (!reaped_) ::kill(pid_, signal);
+    if (!reaped_) ::kill(-pid_, signal);  // the child's whole process group
   }
 
  private:

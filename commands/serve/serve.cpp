@@ -202,6 +202,11 @@ class server {
         if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end())
           opts.names.push_back(n);
     }
+    if (o_.where.app != net::app_protocol::none && opts.alpn.empty()) {
+      // HTTPS and WSS speak HTTP/1.1: say so to clients that ask (curl, browsers, h2load).
+      opts.alpn = {"http/1.1"};
+      opts.alpn_optional = true;
+    }
     auto s = std::make_unique<net::tls_server>(opts);
     if (s->ephemeral())
       io_.note(

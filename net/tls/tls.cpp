@@ -321,6 +321,11 @@ tls_server::tls_server(const tls_server_options& o) {
   SSL_CTX* c = SSL_CTX_new(TLS_server_method());
   ctx_ = c;
   SSL_CTX_set_min_proto_version(c, min_version(o.min_version));
+  // Resumption (TLS 1.2 session ids and TLS 1.3 tickets) needs a context id whenever client
+  // certificates are verified; without it OpenSSL refuses every resumed handshake ("session id
+  // context uninitialized") and clients that resume fail on their second connection.
+  static constexpr unsigned char session_context[] = "vitnet";
+  SSL_CTX_set_session_id_context(c, session_context, sizeof session_context - 1);
   std::string cert_pem;
   if (o.cert_file.empty()) {
     std::vector<std::string> names =
@@ -352,21 +357,23 @@ tls_server::tls_server(const tls_server_options& o) {
   }
   if (!o.alpn.empty()) {
     alpn_ = alpn_wire(o.alpn);
+    alpn_optional_ = o.alpn_optional;
     SSL_CTX_set_alpn_select_cb(
         c,
         [](SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
            unsigned inlen, void* arg) -> int {
-          auto* ours = static_cast<std::vector<unsigned char>*>(arg);
+          auto* self = static_cast<tls_server*>(arg);
+          auto& ours = self->alpn_;
           unsigned char* chosen = nullptr;
           // Our preference order, among what the client offers.
-          if (SSL_select_next_proto(&chosen, outlen, ours->data(),
-                                    static_cast<unsigned>(ours->size()), in,
+          if (SSL_select_next_proto(&chosen, outlen, ours.data(),
+                                    static_cast<unsigned>(ours.size()), in,
                                     inlen) != OPENSSL_NPN_NEGOTIATED)
-            return SSL_TLSEXT_ERR_ALERT_FATAL;
+            return self->alpn_optional_ ? SSL_TLSEXT_ERR_NOACK : SSL_TLSEXT_ERR_ALERT_FATAL;
           *out = chosen;
           return SSL_TLSEXT_ERR_OK;
         },
-        &alpn_);
+        this);
   }
 }
 

@@ -29,6 +29,9 @@ struct tls_server_options {
       key_file;                ///< the certificate chain and its key; neither: an ephemeral one
   std::string client_ca_file;  ///< require client certificates issued by these (mTLS)
   std::vector<std::string> alpn;
+  /// When none of `alpn` is offered: go on without ALPN (a default, such as http/1.1 for an
+  /// HTTPS server) rather than refuse the handshake (what --alpn asks for).
+  bool alpn_optional = false;
   std::string min_version;
   std::vector<std::string> names;  ///< names for the ephemeral certificate
 };
@@ -61,6 +64,7 @@ class tls_server {
   bool ephemeral_ = false;
   std::string fingerprint_;
   std::vector<unsigned char> alpn_;
+  bool alpn_optional_ = false;
 };
 
 /// TLS as a client over `inner`, within `timeout`. Throws vitnet::error 76 naming the peer, the

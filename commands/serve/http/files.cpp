@@ -14,9 +14,9 @@
 #include <unordered_map>
 
 #include "commands/serve/http/service.hpp"
+#include "commands/serve/http/static/static.hpp"
 #include "core/error.hpp"
 #include "proto/http1/date.hpp"
-#include "commands/serve/http/static/static.hpp"
 
 namespace commands {
 
@@ -63,7 +63,8 @@ class file_handler final : public http_handler {
     const char* path = rel.empty() ? "." : rel.c_str();
     open_how how{};
     how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.resolve = o_.follow_symlinks ? RESOLVE_NO_MAGICLINKS : (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+    how.resolve =
+        o_.follow_symlinks ? RESOLVE_NO_MAGICLINKS : (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
     long fd = ::syscall(SYS_openat2, root_fd_, path, &how, sizeof how);
     if (fd >= 0) return static_cast<int>(fd);
     if (errno != ENOSYS) return -errno;
@@ -89,7 +90,9 @@ class file_handler final : public http_handler {
     auto rel = http::safe_relative_path(req.path);
     if (!rel) return text_reply(403, "forbidden: the path leaves the served directory\n");
     if (auto hit = from_cache(req, *rel)) return std::move(*hit);
-    int fd = open_beneath(*rel, O_RDONLY);
+    // Non-blocking: opening a FIFO (or a device) for reading would otherwise wait for a writer,
+    // with the whole server. What is not a file or a directory is refused after fstat.
+    int fd = open_beneath(*rel, O_RDONLY | O_NONBLOCK);
     if (fd < 0) return failure(-fd);
     auto file = share_fd(fd);
     struct stat st {};
@@ -103,7 +106,7 @@ class file_handler final : public http_handler {
         return r;
       }
       std::string index = rel->empty() ? "index.html" : *rel + "/index.html";
-      int ifd = open_beneath(index, O_RDONLY);
+      int ifd = open_beneath(index, O_RDONLY | O_NONBLOCK);
       if (ifd >= 0) {
         struct stat ist {};
         if (::fstat(ifd, &ist) == 0 && S_ISREG(ist.st_mode))
@@ -114,6 +117,8 @@ class file_handler final : public http_handler {
       return list(req, fd);
     }
     if (!S_ISREG(st.st_mode)) return text_reply(403, "forbidden: not a regular file\n");
+    // "/file.txt/" names a directory that is not there.
+    if (!req.path.empty() && req.path.back() == '/') return text_reply(404, "not found\n");
     remember(*rel, fd, st);
     return serve_file(req, std::move(file), st, *rel);
   }
@@ -151,7 +156,8 @@ class file_handler final : public http_handler {
   }
 
   std::optional<http_reply> from_cache(const proto::request& req, const std::string& rel) {
-    if (rel.empty() || req.headers.contains("Range")) return std::nullopt;
+    if (rel.empty() || req.path.ends_with('/') || req.headers.contains("Range"))
+      return std::nullopt;
     auto it = cache_.find(rel);
     if (it == cache_.end()) return std::nullopt;
     struct stat st {};
@@ -170,7 +176,8 @@ class file_handler final : public http_handler {
 
   static http_reply failure(int e) {
     if (e == ENOENT || e == ENOTDIR) return text_reply(404, "not found\n");
-    if (e == EXDEV || e == ELOOP) return text_reply(403, "forbidden: the path leaves the served directory\n");
+    if (e == EXDEV || e == ELOOP)
+      return text_reply(403, "forbidden: the path leaves the served directory\n");
     if (e == EACCES || e == EPERM) return text_reply(403, "forbidden: permission denied\n");
     return text_reply(500, fmt::format("cannot open: {}\n", std::strerror(e)));
   }
@@ -184,9 +191,8 @@ class file_handler final : public http_handler {
     http_reply r;
     auto& h = r.resp.headers;
     if (!validators(req, st, r)) return r;
-    auto range = req.method == "GET" || req.method == "HEAD"
-                     ? req.headers.get("Range")
-                     : std::nullopt;
+    auto range =
+        req.method == "GET" || req.method == "HEAD" ? req.headers.get("Range") : std::nullopt;
     if (range && http::range_applies(req, etag, mtime)) {
       auto rr = http::parse_range(*range, size);
       if (rr.k == http::range_request::kind::unsatisfiable) {

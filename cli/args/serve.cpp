@@ -89,6 +89,7 @@ void configure_http_impl(commands::serve_options& o, T& h, bool no_idle) {
   if (!h.header_timeout.empty())
     o.http.header_timeout = duration_arg("--header-timeout", h.header_timeout);
   if (!no_idle && o.idle_timeout) o.http.keepalive_timeout = *o.idle_timeout;
+  if (o.where.is_ws()) o.ws.idle_timeout = o.idle_timeout;
   for (auto& [text, out] : {std::pair{&h.max_body, &o.http.limits.max_body},
                             std::pair{&h.max_message, &o.ws.max_message}}) {
     if (text->empty()) continue;

@@ -87,6 +87,7 @@ task<void> ws_session::writer() {
     auto w = co_await conn_.write_all(std::span<const char>(frame.data(), frame.size()));
     flow_->queued -= frame.size();  // counted until written: one being written still holds memory
     bytes_out_ += w.n;
+    if (activity_ && w.n) activity_->touch();
     flow_->progress.notify();
     if (w.ec) {
       queue_.clear();
@@ -162,6 +163,7 @@ task<std::uint16_t> ws_session::run(std::string initial,
     auto r = co_await conn_.read_some(std::span<char>(buf.data(), buf.size()));
     if (r.n) {
       bytes_in_ += r.n;
+      if (activity_) activity_->touch();
       dec_.feed(std::string_view(buf.data(), r.n));
       continue;
     }

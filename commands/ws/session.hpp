@@ -56,6 +56,9 @@ class ws_session {
   /// Something run()'s `backlog` counts has been written: a paused reader may go on.
   void drained() { flow_->progress.notify(); }
 
+  /// Touches `w` whenever bytes move either way (an idle timeout).
+  void watch(net::watchdog* w) { activity_ = w; }
+
   /// Bytes waiting to be written beyond which reading and producing pause (back-pressure).
   static constexpr std::size_t high_water = 1 << 20;
 
@@ -78,6 +81,7 @@ class ws_session {
   proto::ws::decoder dec_;
   std::deque<std::string> queue_;
   std::shared_ptr<ws_flow> flow_;
+  net::watchdog* activity_ = nullptr;
   net::event wake_;                   ///< the writer waits here for frames
   std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;

@@ -7,8 +7,8 @@
 
 #include "commands/serve/ws/service.hpp"
 #include "core/base64.hpp"
-#include "core/text.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "net/copy.hpp"
 #include "proto/http1/date.hpp"
 
@@ -198,7 +198,7 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
         co_return co_await ws_->serve(conn, req, parser.take_buffered(), st);
       }
       if (parser.poll() == proto::http_event::paused) parser.resume();
-      if (!co_await respond(conn, req, st, started)) co_return "close";
+      if (!co_await respond(conn, req, st, started, &*clock)) co_return "close";
       arm(o_.keepalive_timeout);
       continue;
     }
@@ -241,7 +241,7 @@ task<void> http_service::sweep() {
 }
 
 task<bool> http_service::respond(net::stream& conn, const proto::request& req, conn_stats& st,
-                                 net::clock::time_point started) {
+                                 net::clock::time_point started, conn_clock* clock) {
   http_reply reply;
   if (o_.cors && req.method == "OPTIONS" && req.headers.contains("Origin") &&
       req.headers.contains("Access-Control-Request-Method")) {
@@ -273,14 +273,20 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
   }
   decorate(req, reply.resp);
   bool keep = req.keep_alive() && !reply.resp.headers.has_token("Connection", "close");
-  bool ok = co_await write_reply(conn, req, reply, keep, st);
+  bool ok = co_await write_reply(conn, req, reply, keep, st, clock);
   log(req, st, reply.resp.status, has_body(reply.resp.status, req.method) ? reply.body_length() : 0,
       ctx_.now() - started);
   co_return ok&& keep;
 }
 
 task<bool> http_service::write_reply(net::stream& conn, const proto::request& req,
-                                     http_reply& reply, bool keep_alive, conn_stats& st) {
+                                     http_reply& reply, bool keep_alive, conn_stats& st,
+                                     conn_clock* clock) {
+  // Each write (and each slice of a file) gets the idle timeout from when it starts: a slow
+  // reader keeps its download going, one that stopped reading is cancelled by the sweeper.
+  auto progress = [&] {
+    if (clock) clock->deadline = ctx_.now() + o_.keepalive_timeout;
+  };
   auto& resp = reply.resp;
   resp.headers.set("Date", date_now());
   if (!keep_alive)
@@ -295,20 +301,26 @@ task<bool> http_service::write_reply(net::stream& conn, const proto::request& re
     out += resp.body;
     if (reply.shared_body) out += *reply.shared_body;
   }
+  progress();
   auto w = co_await conn.write_all(std::span<const char>(out.data(), out.size()));
   st.bytes_out += w.n;
   if (w.ec) co_return false;
   if (!body) co_return true;
+  constexpr std::uint64_t slice = 1 << 20;
   for (auto& [text, file] : reply.parts) {
     if (!text.empty()) {
+      progress();
       auto wt = co_await conn.write_all(std::span<const char>(text.data(), text.size()));
       st.bytes_out += wt.n;
       if (wt.ec) co_return false;
     }
-    if (file.length) {
-      auto wf = co_await net::send_file(conn, *file.fd, file.offset, file.length);
+    for (std::uint64_t done = 0; done < file.length;) {
+      progress();
+      auto n = std::min(slice, file.length - done);
+      auto wf = co_await net::send_file(conn, *file.fd, file.offset + done, n);
       st.bytes_out += wf.n;
       if (wf.ec) co_return false;
+      done += n;
     }
   }
   co_return true;

@@ -78,10 +78,13 @@ class http_service {
   void turn_away(net::stream conn);
 
  private:
+  struct conn_clock;
   net::task<bool> respond(net::stream& conn, const proto::request& req, conn_stats& st,
-                          net::clock::time_point started);
+                          net::clock::time_point started, conn_clock* clock);
+  /// Writes `reply`; with a `clock`, each write must make progress within the idle timeout
+  /// (a client that stops reading is cut off, not held).
   net::task<bool> write_reply(net::stream& conn, const proto::request& req, http_reply& reply,
-                              bool keep_alive, conn_stats& st);
+                              bool keep_alive, conn_stats& st, conn_clock* clock = nullptr);
   bool authorized(const proto::request& req) const;
   void decorate(const proto::request& req, proto::response& resp) const;
   void log(const proto::request& req, const conn_stats& st, int status, std::uint64_t bytes,

@@ -6,6 +6,7 @@
 #include "commands/serve/ws/origin.hpp"
 #include "commands/ws/session.hpp"
 #include "core/error.hpp"
+#include "net/deadline.hpp"
 #include "proto/http1/parser.hpp"
 #include "proto/ws/handshake.hpp"
 
@@ -99,6 +100,13 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
               hs.protocol.empty() ? "" : " (" + hs.protocol + ")");
 
   ws_session s(ctx_, conn, proto::ws::role::server, o_.max_message);
+  // Nothing either way for --idle-timeout: the session is closed as "going away".
+  std::optional<net::watchdog> idle;
+  if (o_.idle_timeout) {
+    idle.emplace(ctx_, *o_.idle_timeout,
+                 [&s] { s.close(proto::ws::close_code::going_away, "idle timeout"); });
+    s.watch(&*idle);
+  }
   // Pings at an interval, while the session lives (the flag outlives it).
   auto pinging = std::make_shared<bool>(true);
   struct stop_pings {

@@ -4,8 +4,8 @@
 // lines on its stdin and its stdout lines as messages) and stdio (messages as lines on stdout,
 // stdin lines as messages).
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +21,13 @@ enum class ws_mode { stdio, echo, broadcast, exec };
 
 struct ws_options {
   ws_mode mode = ws_mode::stdio;
-  std::string exec;                    ///< --exec: a shell command
-  std::vector<std::string> protocols;  ///< --protocol: subprotocols the server speaks, preferred first
-  bool binary = false;                 ///< messages made from lines go as binary frames
+  std::string exec;  ///< --exec: a shell command
+  std::vector<std::string>
+      protocols;        ///< --protocol: subprotocols the server speaks, preferred first
+  bool binary = false;  ///< messages made from lines go as binary frames
   std::size_t max_message = 16 * 1024 * 1024;
   std::optional<core::duration> ping_interval;  ///< --ping-interval: keep idle peers alive
+  std::optional<core::duration> idle_timeout;   ///< --idle-timeout: close quiet sessions (1001)
   /// --origin: pages (normalized origins, or "*") allowed to connect besides the server's own.
   std::vector<std::string> origins;
 };

@@ -55,47 +55,88 @@ bool request::keep_alive() const {
 
 std::string_view status_reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 418: return "I'm a teapot";
-    case 422: return "Unprocessable Content";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 101:
+      return "Switching Protocols";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
+    case 418:
+      return "I'm a teapot";
+    case 422:
+      return "Unprocessable Content";
+    case 426:
+      return "Upgrade Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
@@ -131,8 +172,8 @@ std::string percent_encode_path(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '.' || c == '_' || c == '~' || c == '/';
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
     if (keep) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -160,6 +201,54 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view q)
     q.remove_prefix(amp + 1);
   }
   return out;
+}
+
+std::string normal_target(std::string_view target) {
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q),
+                   query = q == std::string_view::npos ? "" : target.substr(q);
+  // Segments, with %2E read as '.' (only in deciding what is a dot segment).
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  if (!path.empty() && path.front() == '/') start = 1;
+  bool trailing = false;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    auto seg = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string dots;
+    for (std::size_t i = 0; i < seg.size();) {
+      if (seg[i] == '.') {
+        dots += '.', ++i;
+      } else if (seg.size() - i >= 3 && seg[i] == '%' && seg[i + 1] == '2' &&
+                 (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
+        dots += '.', i += 3;
+      } else {
+        dots.clear();
+        break;
+      }
+    }
+    bool last = slash == std::string_view::npos;
+    if (dots == "." && !seg.empty()) {
+      trailing = last;
+    } else if (dots == ".." && !seg.empty()) {
+      if (!out.empty()) out.pop_back();
+      trailing = last;
+    } else {
+      out.push_back(seg);
+      trailing = false;
+    }
+    if (last) break;
+    start = slash + 1;
+  }
+  std::string result;
+  for (auto seg : out) {
+    result += '/';
+    result += seg;
+  }
+  if (result.empty() || trailing) result += '/';
+  result += query;
+  return result;
 }
 
 }  // namespace proto

@@ -13,7 +13,9 @@ namespace proto {
 /// Header fields in arrival order; names keep their spelling, look-ups ignore case.
 class header_list {
  public:
-  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    fields_.emplace_back(std::move(name), std::move(value));
+  }
   /// Replaces every field of that name with one.
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);
@@ -33,13 +35,13 @@ class header_list {
 bool iequals(std::string_view a, std::string_view b);
 
 struct request {
-  std::string method;  ///< "GET", as sent (methods are case-sensitive)
-  std::string target;  ///< request-target as sent: "/a%20b?x=1"
-  std::string path;    ///< target's path, percent-decoded: "/a b"
-  std::string query;   ///< raw query string without '?': "x=1"
+  std::string method;     ///< "GET", as sent (methods are case-sensitive)
+  std::string target;     ///< request-target as sent: "/a%20b?x=1"
+  std::string path;       ///< target's path, percent-decoded: "/a b"
+  std::string query;      ///< raw query string without '?': "x=1"
   int version_minor = 1;  ///< HTTP/1.<minor>
   header_list headers;
-  std::string body;    ///< complete body (chunked bodies already decoded)
+  std::string body;  ///< complete body (chunked bodies already decoded)
 
   /// Whether the connection stays open after the response (HTTP/1.1 default, Connection header).
   bool keep_alive() const;
@@ -59,6 +61,12 @@ std::string_view status_reason(int status);
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
 /// Escapes everything but unreserved characters and '/'.
 std::string percent_encode_path(std::string_view s);
+/// An origin-form request target with its path's dot segments removed (RFC 3986 5.2.4), dots
+/// written as %2E counted as dots: what a proxy may put after a backend's path prefix without
+/// the request escaping it. The query is kept as it is; the path always starts with '/'.
+/// Example: normal_target("/a/../%2e%2e/b?x=..") == "/b?x=..".
+std::string normal_target(std::string_view target);
+
 /// Splits "a=1&b=x%20y" into decoded pairs; malformed escapes are kept as written.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view q);
 

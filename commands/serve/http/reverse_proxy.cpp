@@ -182,7 +182,7 @@ class proxy_handler final : public http_handler {
   task<attempt> exchange(std::size_t i, const proto::request& req) {
     backend& b = backends_[i];
     proto::request r = req;
-    r.target = b.prefix + req.target;
+    r.target = b.prefix + proto::normal_target(req.target);
     std::string bytes = proto::serialize_request(r);
     ++b.active;
     struct done_guard {
@@ -292,7 +292,7 @@ class proxy_handler final : public http_handler {
       if (conn) {
         bool got = false;
         proto::request r = req;
-        r.target = b.prefix + req.target;
+        r.target = b.prefix + proto::normal_target(req.target);
         auto bytes = proto::serialize_request(r);
         auto a = co_await round_trip(*conn, bytes, "GET", got);
         healthy = a.resp && a.resp->status >= 200 && a.resp->status < 400;

@@ -18,6 +18,11 @@ std::optional<std::string> too_costly(std::string_view re) {
   for (std::size_t i = 0; i < re.size(); ++i) {
     char c = re[i];
     if (c == '\\') {
+      // A backreference makes glibc's matcher backtrack: a few hundred bytes of body can take
+      // minutes, on the event loop. Refused at load time.
+      if (!in_class && i + 1 < re.size() && re[i + 1] >= '1' && re[i + 1] <= '9')
+        return "uses a backreference (\\" + std::string(1, re[i + 1]) +
+               "), which can take exponential time to match; write the pattern without it";
       ++i;
     } else if (in_class) {
       in_class = c != ']';

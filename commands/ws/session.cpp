@@ -45,9 +45,19 @@ std::optional<proto::ws::mask_key> ws_session::mask() {
 }
 
 void ws_session::enqueue(std::string frame) {
-  flow_->queued += frame.size();
+  enqueue(std::make_shared<const std::string>(std::move(frame)));
+}
+
+void ws_session::enqueue(std::shared_ptr<const std::string> frame) {
+  flow_->queued += frame->size();
   queue_.push_back(std::move(frame));
   wake_.notify();
+}
+
+bool ws_session::send_frame(std::shared_ptr<const std::string> frame) {
+  if (closing_) return false;
+  enqueue(std::move(frame));
+  return true;
 }
 
 bool ws_session::send(proto::ws::opcode op, std::string_view payload) {
@@ -78,14 +88,20 @@ task<void> ws_session::writer() {
     }
     // Everything queued goes in one write (up to a bound): one system call for a burst of
     // small messages rather than one each.
-    std::string frame = std::move(queue_.front());
+    // A frame shared with other sessions (a broadcast) is written from where it is; small ones
+    // are joined into one buffer.
+    std::shared_ptr<const std::string> frame = std::move(queue_.front());
     queue_.pop_front();
-    while (!queue_.empty() && frame.size() + queue_.front().size() <= coalesce_limit) {
-      frame += queue_.front();
-      queue_.pop_front();
+    if (!queue_.empty() && frame->size() + queue_.front()->size() <= coalesce_limit) {
+      auto joined = std::make_shared<std::string>(*frame);
+      while (!queue_.empty() && joined->size() + queue_.front()->size() <= coalesce_limit) {
+        *joined += *queue_.front();
+        queue_.pop_front();
+      }
+      frame = std::move(joined);
     }
-    auto w = co_await conn_.write_all(std::span<const char>(frame.data(), frame.size()));
-    flow_->queued -= frame.size();  // counted until written: one being written still holds memory
+    auto w = co_await conn_.write_all(std::span<const char>(frame->data(), frame->size()));
+    flow_->queued -= frame->size();  // counted until written: one being written still holds memory
     bytes_out_ += w.n;
     if (activity_ && w.n) activity_->touch();
     flow_->progress.notify();

@@ -36,6 +36,9 @@ class ws_session {
 
   /// Queues a message (masked when this side is the client). False once closing.
   bool send(proto::ws::opcode op, std::string_view payload);
+  /// Queues a frame already encoded, shared with other sessions (a server's broadcast: frames
+  /// from a server are not masked, so every member gets the same bytes). False once closing.
+  bool send_frame(std::shared_ptr<const std::string> frame);
   /// Queues a ping.
   void ping(std::string_view payload = {});
   /// Starts the closing handshake with `code` (once).
@@ -72,6 +75,7 @@ class ws_session {
 
  private:
   void enqueue(std::string frame);
+  void enqueue(std::shared_ptr<const std::string> frame);
   net::task<void> writer();
   std::optional<proto::ws::mask_key> mask();
 
@@ -79,7 +83,7 @@ class ws_session {
   net::stream& conn_;
   proto::ws::role side_;
   proto::ws::decoder dec_;
-  std::deque<std::string> queue_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
   std::shared_ptr<ws_flow> flow_;
   net::watchdog* activity_ = nullptr;
   net::event wake_;                   ///< the writer waits here for frames

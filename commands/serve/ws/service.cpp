@@ -14,20 +14,26 @@ namespace commands {
 
 using net::task;
 
-// A member whose backlog passes this is too slow for the room and is closed (1008), so one
-// stalled reader cannot make the server hold unbounded memory.
-constexpr std::size_t max_backlog = 8 << 20;
-
+// A member whose backlog would pass this is too slow for the room and is closed (1008), so one
+// stalled reader cannot make the server hold unbounded memory. It is above the largest message,
+// so that one message at the limit reaches a member that keeps up; and a message is encoded once
+// and shared by every member's queue.
 struct ws_room {
+  explicit ws_room(std::size_t max_message) : max_backlog(max_message + (8 << 20)) {}
+  std::size_t max_backlog;
   std::list<ws_session*> members;
   void publish(ws_session* from, proto::ws::opcode op, const std::string& data) {
+    std::shared_ptr<const std::string> frame;
     for (auto* m : members) {
       if (m == from || m->closing()) continue;
-      if (m->queued() + data.size() > max_backlog) {
+      if (!frame)
+        frame = std::make_shared<const std::string>(
+            proto::ws::encode_frame(op, data, true, std::nullopt));
+      if (m->queued() + frame->size() > max_backlog) {
         m->close(proto::ws::close_code::policy_violation, "too slow");
         continue;
       }
-      m->send(op, data);
+      m->send_frame(frame);
     }
   }
 };
@@ -133,7 +139,7 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
       break;
     case ws_mode::broadcast: {
       auto& room = rooms_[req.path];
-      if (!room) room = std::make_unique<ws_room>();
+      if (!room) room = std::make_unique<ws_room>(o_.max_message);
       room->members.push_back(&s);
       ws_room* r = room.get();
       code = co_await s.run(std::move(buffered), [&s, r](proto::ws::event& ev) {

@@ -62,6 +62,12 @@ bool ws_session::send_frame(std::shared_ptr<const std::string> frame) {
 
 bool ws_session::send(proto::ws::opcode op, std::string_view payload) {
   if (closing_) return false;
+  // A text frame must hold UTF-8 (RFC 6455 5.6; peers close with 1007 otherwise). Lines that
+  // are not go as binary messages, so nothing is lost; the caller says how many.
+  if (op == proto::ws::opcode::text && !proto::ws::is_valid_utf8(payload)) {
+    op = proto::ws::opcode::binary;
+    ++sent_as_binary_;
+  }
   enqueue(proto::ws::encode_frame(op, payload, true, mask()));
   return true;
 }

@@ -34,7 +34,8 @@ class ws_session {
   ws_session(const ws_session&) = delete;
   ws_session& operator=(const ws_session&) = delete;
 
-  /// Queues a message (masked when this side is the client). False once closing.
+  /// Queues a message (masked when this side is the client); text that is not UTF-8 goes as a
+  /// binary message (counted by sent_as_binary()). False once closing.
   bool send(proto::ws::opcode op, std::string_view payload);
   /// Queues a frame already encoded, shared with other sessions (a server's broadcast: frames
   /// from a server are not masked, so every member gets the same bytes). False once closing.
@@ -66,6 +67,8 @@ class ws_session {
   static constexpr std::size_t high_water = 1 << 20;
 
   bool closing() const { return closing_; }
+  /// Messages asked for as text that went as binary, not being UTF-8.
+  std::uint64_t sent_as_binary() const { return sent_as_binary_; }
   std::uint64_t bytes_in() const { return bytes_in_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
   /// How much is queued and not yet written (a slow peer's backlog).
@@ -89,7 +92,7 @@ class ws_session {
   net::event wake_;                   ///< the writer waits here for frames
   std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
-  std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  std::uint64_t bytes_in_ = 0, bytes_out_ = 0, sent_as_binary_ = 0;
   std::string reason_;
 };
 

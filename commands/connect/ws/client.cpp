@@ -180,6 +180,9 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
         [&out] { return out.queued(); });
     co_await out.drain();
     c.current = nullptr;
+    if (auto n = s.sent_as_binary())
+      io.warn("ws: {} line{} of input {} not UTF-8 and went as binary message{}", n,
+              n == 1 ? "" : "s", n == 1 ? "was" : "were", n == 1 ? "" : "s");
     io.verbose(1, "ws: {}", s.reason());
     if (c.user_closed) co_return 0;
     bool normal =

@@ -169,6 +169,9 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
   }
   st.bytes_in += s.bytes_in();
   st.bytes_out += s.bytes_out();
+  if (auto n = s.sent_as_binary())
+    io_.warn("ws: {}: {} line{} not UTF-8 went as binary message{}", st.peer, n, n == 1 ? "" : "s",
+             n == 1 ? "" : "s");
   (void)code;
   co_return s.reason();
 }

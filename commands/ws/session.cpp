@@ -84,6 +84,13 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
   enqueue(proto::ws::encode_close(code, reason, mask()));
 }
 
+void ws_session::warn_sent_as_binary(core::io& io, std::string_view who) const {
+  auto n = sent_as_binary_;
+  if (n == 0) return;
+  io.warn("ws: {}: {} line{} not UTF-8 went as binary message{}", who, n, n == 1 ? "" : "s",
+          n == 1 ? "" : "s");
+}
+
 task<void> ws_session::writer() {
   for (;;) {
     if (queue_.empty()) {

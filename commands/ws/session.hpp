@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/io.hpp"
 #include "net/context.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
@@ -69,6 +70,8 @@ class ws_session {
   bool closing() const { return closing_; }
   /// Messages asked for as text that went as binary, not being UTF-8.
   std::uint64_t sent_as_binary() const { return sent_as_binary_; }
+  /// Warns on `io` about those messages, if there were any.
+  void warn_sent_as_binary(core::io& io, std::string_view who) const;
   std::uint64_t bytes_in() const { return bytes_in_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
   /// How much is queued and not yet written (a slow peer's backlog).

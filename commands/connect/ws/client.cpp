@@ -36,8 +36,16 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
   std::string pending;
   char buf[16 * 1024];
   for (;;) {
-    while (*alive && (!c.current || c.current->closing() || c.current->queued() > high_water))
-      co_await ctx.sleep(std::chrono::milliseconds(2));
+    // Read only with a connection that has room: wait on its queue, or, between connections
+    // (--reconnect), briefly for the next one.
+    while (*alive && (!c.current || c.current->closing() || c.current->queued() > high_water)) {
+      if (c.current && !c.current->closing()) {
+        auto flow = c.current->flow();  // outlives the session, should it end meanwhile
+        co_await flow->room();
+      } else {
+        co_await ctx.sleep(std::chrono::milliseconds(2));
+      }
+    }
     if (!*alive) co_return;
     auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
     if (!*alive) co_return;
@@ -180,9 +188,7 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
         [&out] { return out.queued(); });
     co_await out.drain();
     c.current = nullptr;
-    if (auto n = s.sent_as_binary())
-      io.warn("ws: {} line{} of input {} not UTF-8 and went as binary message{}", n,
-              n == 1 ? "" : "s", n == 1 ? "was" : "were", n == 1 ? "" : "s");
+    s.warn_sent_as_binary(io, where.display());
     io.verbose(1, "ws: {}", s.reason());
     if (c.user_closed) co_return 0;
     bool normal =

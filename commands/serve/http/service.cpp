@@ -192,9 +192,9 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
       disarm();
       proto::request req = parser.take();
       mid_request = false;
-      if (proto::is_upgrade(req) && ws_ && authorized(req)) {
+      if (proto::is_upgrade(req) && ws_ && authorized(req) && ws_->admits(req)) {
         // The rest of the connection is the WebSocket's, with whatever followed the request.
-        // Authentication comes first: an upgrade without credentials gets the 401 below.
+        // Authentication and the Origin check come first: respond() refuses the others.
         co_return co_await ws_->serve(conn, req, parser.take_buffered(), st);
       }
       if (parser.poll() == proto::http_event::paused) parser.resume();
@@ -257,6 +257,12 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
     reply.resp.headers.set("WWW-Authenticate", o_.basic_auth.empty()
                                                    ? std::string("Bearer")
                                                    : std::string("Basic realm=\"vitnet\""));
+  } else if (ws_ && proto::is_upgrade(req) && !ws_->admits(req)) {
+    // A browser page from elsewhere (any site can make a browser open ws://localhost/...).
+    auto origin = req.headers.get("Origin").value_or("");
+    io_.warn("ws: {}: refused a page from {}; serve --origin {} admits it", st.peer, origin,
+             origin);
+    reply = text_reply(403, "this origin may not open a WebSocket here\n");
   } else if (!handler_) {
     reply =
         ws_ ? text_reply(426, "this is a WebSocket endpoint\n") : text_reply(404, "not found\n");

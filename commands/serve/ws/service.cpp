@@ -43,6 +43,11 @@ ws_service::ws_service(net::context& ctx, const ws_options& o, core::io& io)
 
 ws_service::~ws_service() = default;
 
+bool ws_service::admits(const proto::request& req) const {
+  return origin_allowed(req.headers.get("Origin").value_or(""),
+                        req.headers.get("Host").value_or(""), o_.origins);
+}
+
 namespace {
 
 proto::ws::opcode line_opcode(bool binary) {
@@ -79,23 +84,6 @@ task<void> ws_service::stdin_to_session(ws_session& s, std::shared_ptr<bool> ali
 
 task<std::string> ws_service::serve(net::stream& conn, const proto::request& req,
                                     std::string buffered, conn_stats& st) {
-  auto origin = req.headers.get("Origin");
-  auto host = req.headers.get("Host");
-  if (!origin_allowed(origin.value_or(""), host.value_or(""), o_.origins)) {
-    // A browser page from elsewhere (any site can make a browser open ws://localhost/...).
-    io_.warn("ws: {}: refused a page from {}; serve --origin {} admits it", st.peer, *origin,
-             *origin);
-    proto::response refusal;
-    refusal.status = 403;
-    refusal.reason = "Forbidden";
-    refusal.headers.set("Content-Type", "text/plain; charset=utf-8");
-    refusal.headers.set("Connection", "close");
-    refusal.body = "this origin may not open a WebSocket here\n";
-    auto text = proto::serialize_response(refusal);
-    auto w = co_await conn.write_all(std::span<const char>(text.data(), text.size()));
-    st.bytes_out += w.n;
-    co_return "rejected upgrade: 403 origin";
-  }
   auto hs = proto::ws::accept_upgrade(req, o_.protocols);
   auto answer = proto::serialize_response(hs.reply);
   auto w = co_await conn.write_all(std::span<const char>(answer.data(), answer.size()));
@@ -169,9 +157,7 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
   }
   st.bytes_in += s.bytes_in();
   st.bytes_out += s.bytes_out();
-  if (auto n = s.sent_as_binary())
-    io_.warn("ws: {}: {} line{} not UTF-8 went as binary message{}", st.peer, n, n == 1 ? "" : "s",
-             n == 1 ? "" : "s");
+  s.warn_sent_as_binary(io_, st.peer);
   (void)code;
   co_return s.reason();
 }
@@ -214,6 +200,7 @@ task<std::string> ws_service::exec_session(ws_session& s, net::stream& conn, std
   co_await in.drain();
   child->kill(SIGTERM);
   int status = co_await child->wait();
+  s.warn_sent_as_binary(io_, st.peer);
   st.bytes_in += s.bytes_in();
   st.bytes_out += s.bytes_out();
   if (status != 0 && status != 128 + SIGTERM)

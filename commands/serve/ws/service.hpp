@@ -40,6 +40,9 @@ class ws_service {
   ws_service(net::context& ctx, const ws_options& o, core::io& io);
   ~ws_service();
 
+  /// Whether the page that sent `req` (its Origin) may open a WebSocket here (see origin.hpp).
+  bool admits(const proto::request& req) const;
+
   /// Completes the handshake for `req` on `conn` (with `buffered`, the bytes that followed the
   /// request) and runs the session. Returns why it ended, for the close event.
   net::task<std::string> serve(net::stream& conn, const proto::request& req, std::string buffered,

@@ -14,8 +14,11 @@ Listens on 127.0.0.1 on a free port (HTTPS with CERT and KEY) and writes the por
   /bytes?n=N            N bytes 0, 1, ..., 255, 0, 1, ...
   /flaky?key=K&fail=N   503 (Retry-After: 0) for the first N requests with key K, then 200 "ok K\n"
   /close                closes the connection without answering
+  /sha256               reads the body as it streams (Content-Length or chunked) and answers
+                        "<sha256 hex> <bytes> <framing>\n"
 """
 import base64
+import hashlib
 import json
 import os
 import ssl
@@ -45,9 +48,43 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def digest_body(self):
+        h = hashlib.sha256()
+        n = 0
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            framing = "chunked"
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                left = size
+                while left:
+                    piece = self.rfile.read(min(left, 1 << 16))
+                    if not piece:
+                        raise ConnectionError("body cut short")
+                    h.update(piece)
+                    left -= len(piece)
+                n += size
+                self.rfile.readline()
+        else:
+            framing = "length"
+            left = int(self.headers.get("Content-Length") or 0)
+            while left:
+                piece = self.rfile.read(min(left, 1 << 16))
+                if not piece:
+                    raise ConnectionError("body cut short")
+                h.update(piece)
+                n += len(piece)
+                left -= len(piece)
+        self.send(200, f"{h.hexdigest()} {n} {framing}\n".encode())
+
     def handle_any(self):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
+        if url.path == "/sha256":
+            return self.digest_body()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         p = url.path

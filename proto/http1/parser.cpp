@@ -80,9 +80,9 @@ bool framing_of(const header_list& h, int version_minor, bool response, detail::
     for (char c : content_length) {
       if (n > (UINT64_MAX - 9) / 10) return in.fail(413, "body too large");
       n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      if (n > in.limits().max_body) return in.fail(413, "body too large");
+      if (!in.unbounded() && n > in.limits().max_body) return in.fail(413, "body too large");
     }
-    framing = n > 0 ? body_framing::length : body_framing::none;
+    framing = body_framing::length;
     length = n;
     return true;
   }
@@ -156,6 +156,12 @@ request request_parser::take() {
   // After an upgrade or CONNECT the next bytes are another protocol's: stop until told.
   phase_ = is_upgrade(r) || r.method == "CONNECT" ? phase::paused : phase::start;
   return r;
+}
+
+bool request_parser::has_body() const {
+  auto f = in_.framing();
+  return f == body_framing::chunked ||
+         (f == body_framing::length && in_.declared_length().value_or(0) > 0);
 }
 
 void request_parser::resume() {

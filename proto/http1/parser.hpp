@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "proto/http1/message.hpp"
 
@@ -79,6 +80,12 @@ class http1_reader {
 
   void begin_message();
   void begin_body(body_framing framing, std::uint64_t length);
+  /// Bodies are taken in pieces as they arrive (stream_bodies()): max_body no longer bounds them.
+  void unbounded_bodies() { unbounded_ = true; }
+  bool unbounded() const { return unbounded_; }
+  /// The body's length when the message declared one (Content-Length), else nullopt.
+  std::optional<std::uint64_t> declared_length() const { return declared_; }
+  body_framing framing() const { return framing_; }
   bool fail(int status, std::string message);  ///< records the error; returns false
   bool failed() const { return error_.status != 0; }
   const http_error& error() const { return error_; }
@@ -99,6 +106,8 @@ class http1_reader {
   std::optional<std::pair<std::string, std::string>> pending_;
   body_framing framing_ = body_framing::none;
   std::uint64_t remaining_ = 0;
+  std::optional<std::uint64_t> declared_;
+  bool unbounded_ = false;
   enum class chunk_state { size, data, data_end, trailers } chunk_ = chunk_state::size;
   header_list trailers_;
   http_error error_;
@@ -133,6 +142,16 @@ class request_parser {
   std::string take_buffered() { return in_.take_buffered(); }
   const http_error& error() const { return in_.error(); }
 
+  /// From now on bodies are read in pieces instead of whole: each poll() decodes what is
+  /// buffered into the body, which take_body() moves out (after `head`, and at `message` before
+  /// take()). A body is then bounded by the caller's draining, not by max_body.
+  void stream_bodies() { in_.unbounded_bodies(); }
+  std::string take_body() { return std::exchange(req_.body, {}); }
+  /// Whether the request being read has a body (Content-Length above 0, or chunked).
+  bool has_body() const;
+  /// Its Content-Length, when it has one.
+  std::optional<std::uint64_t> declared_length() const { return in_.declared_length(); }
+
  private:
   bool parse_request_line(std::string_view line);
   bool parse_target();
@@ -164,6 +183,12 @@ class response_parser {
   void resume();
   std::string take_buffered() { return in_.take_buffered(); }
   const http_error& error() const { return in_.error(); }
+
+  /// As request_parser::stream_bodies(): bodies are taken in pieces.
+  void stream_bodies() { in_.unbounded_bodies(); }
+  std::string take_body() { return std::exchange(resp_.body, {}); }
+  /// The Content-Length of the response being read, when it is framed by one.
+  std::optional<std::uint64_t> declared_length() const { return in_.declared_length(); }
 
  private:
   bool parse_status_line(std::string_view line);

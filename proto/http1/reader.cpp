@@ -148,6 +148,7 @@ void http1_reader::begin_message() {
   pending_.reset();
   framing_ = body_framing::none;
   remaining_ = 0;
+  declared_.reset();
   chunk_ = chunk_state::size;
   trailers_ = {};
 }
@@ -155,6 +156,7 @@ void http1_reader::begin_message() {
 void http1_reader::begin_body(body_framing framing, std::uint64_t length) {
   framing_ = framing;
   remaining_ = length;
+  if (framing == body_framing::length) declared_ = length;
   chunk_ = chunk_state::size;
 }
 
@@ -174,7 +176,8 @@ bool http1_reader::read_body(std::string& body) {
       return false;
     }
     case body_framing::until_close:
-      if (buffered() > limits_.max_body - body.size()) return fail(413, "body too large");
+      if (!unbounded_ && buffered() > limits_.max_body - body.size())
+        return fail(413, "body too large");
       body.append(buf_, pos_);
       pos_ = scan_ = buf_.size();
       return eof_;
@@ -207,7 +210,8 @@ bool http1_reader::read_chunked(std::string& body) {
           chunk_ = chunk_state::trailers;
           break;
         }
-        if (size > limits_.max_body - body.size()) return fail(413, "body too large");
+        if (!unbounded_ && size > limits_.max_body - body.size())
+          return fail(413, "body too large");
         remaining_ = size;
         chunk_ = chunk_state::data;
         break;

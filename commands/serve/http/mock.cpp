@@ -2,9 +2,9 @@
 // this applies a route's delay on the context's clock (virtual time on the mock network) and
 // reloads the file on SIGHUP (counts and sequences start over; a file that no longer loads
 // leaves the previous routes in force).
+#include "commands/serve/http/routes/routes.hpp"
 #include "commands/serve/http/service.hpp"
 #include "core/error.hpp"
-#include "commands/serve/http/routes/routes.hpp"
 
 namespace commands {
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "commands/serve/session.hpp"
@@ -43,6 +44,15 @@ struct http_serve_options {
   int workers = 0;  ///< processes accepting connections; 0: one per core for --dir, else 1
 };
 
+/// A body read or produced while it moves: the reverse proxy's request and response bodies.
+class body_source {
+ public:
+  virtual ~body_source() = default;
+  /// The next piece of the body (at most some tens of KiB); empty at its end. Throws
+  /// vitnet::error when the body cannot be completed (its sender left or broke the framing).
+  virtual net::task<std::string> next() = 0;
+};
+
 /// A handler's answer: the response, and optionally a file section to send as its body.
 struct http_reply {
   proto::response resp;
@@ -54,7 +64,23 @@ struct http_reply {
   std::shared_ptr<const std::string> shared_body;
   /// Body pieces after those: file sections interleaved with literal text (multipart).
   std::vector<std::pair<std::string, file_part>> parts;
+  /// A streamed body (the reverse proxy's): taken from `stream` while it is sent, with
+  /// `stream_length` as its Content-Length when known, else chunked (to an HTTP/1.0 client:
+  /// delimited by closing the connection). For HEAD, `stream_length` is what a GET would have.
+  bool streamed = false;
+  std::unique_ptr<body_source> stream;
+  std::optional<std::uint64_t> stream_length;
+  /// Body bytes written to the client (set by the service, for the log).
+  std::uint64_t sent = 0;
   std::uint64_t body_length() const;
+};
+
+/// A backend that agreed to switch protocols (101): its response and the connection, with any
+/// bytes of the new protocol that came with the response.
+struct http_upgraded {
+  proto::response resp;
+  net::stream peer;
+  std::string early;
 };
 
 class http_handler {
@@ -62,6 +88,17 @@ class http_handler {
   virtual ~http_handler() = default;
   /// Answers one request. May take its time (a mock's delay, a backend).
   virtual net::task<http_reply> handle(const proto::request& req, const conn_stats& st) = 0;
+
+  /// A handler that streams takes requests after their head, reading the body from `body`
+  /// (which ends at once for a request without one) instead of from req.body.
+  virtual bool streams() const { return false; }
+  virtual net::task<http_reply> handle_stream(const proto::request& req, const conn_stats& st,
+                                              body_source& body);
+  /// A handler that passes upgrades on (the reverse proxy): either the backend's 101 and its
+  /// connection, for the service to join to the client's, or an ordinary reply.
+  virtual bool passes_upgrades() const { return false; }
+  virtual net::task<std::variant<http_reply, http_upgraded>> upgrade(const proto::request& req,
+                                                                     const conn_stats& st);
 };
 
 class http_service {
@@ -79,8 +116,13 @@ class http_service {
 
  private:
   struct conn_clock;
+  class request_body;
   net::task<bool> respond(net::stream& conn, const proto::request& req, conn_stats& st,
-                          net::clock::time_point started, conn_clock* clock);
+                          net::clock::time_point started, conn_clock* clock,
+                          body_source* body = nullptr);
+  /// Joins a client to a backend that switched protocols, until both directions end.
+  net::task<std::string> tunnel(net::stream& conn, const proto::request& req, http_upgraded& up,
+                                std::string early, conn_stats& st, net::clock::time_point started);
   /// Writes `reply`; with a `clock`, each write must make progress within the idle timeout
   /// (a client that stops reading is cut off, not held).
   net::task<bool> write_reply(net::stream& conn, const proto::request& req, http_reply& reply,

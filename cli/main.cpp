@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
   } catch (const vitnet::error& e) {
     io.error("{}", e.what());
     return core::to_int(e.code());
+  } catch (const std::system_error& e) {
+    // The system refused a resource (descriptors, memory, threads): the machine's limits, not a
+    // bug, and said as such.
+    io.error("{}", e.what());
+    return core::to_int(core::exit_code_for(e.code()));
   } catch (const std::exception& e) {
     io.error("internal error: {}", e.what());
     return core::to_int(exit_code::internal);

@@ -128,6 +128,10 @@ class context {
   /// one after another with coroutines over connect_once.
   virtual task<void> run_probes(std::vector<probe_source*> sources);
 
+  /// How many descriptors this process may hold open (RLIMIT_NOFILE); 0 when nothing bounds
+  /// them (the mock network). A server sizes its default connection cap from it.
+  virtual std::size_t descriptor_limit() const { return 0; }
+
   /// Waits for a request to reload configuration (SIGHUP on the real backend; never on the mock
   /// network). Returns false if the wait was abandoned.
   virtual task<bool> wait_reload() = 0;

@@ -1,7 +1,9 @@
 #include "net/listener.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +54,26 @@ void remove_if_ours(const std::string& path, const file_id& id) {
     ::unlink(path.c_str());
 }
 
+// One descriptor held in reserve for when the process runs out: accept then fails, and the
+// waiting client would sit in the backlog until it gives up. The spare is let go, the client
+// accepted and closed at once (it sees the close), and the spare taken again.
+int& spare_descriptor() {
+  static int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
+bool out_of_descriptors(const std::error_code& ec) {
+  return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system;
+}
+
+void shed_one(int listen_fd) {
+  int& spare = spare_descriptor();
+  if (spare >= 0) ::close(spare);
+  int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (c >= 0) ::close(c);
+  spare = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 }  // namespace
 
 void own_socket_file(listener::impl& i, const std::string& path) {
@@ -76,7 +98,9 @@ listener::impl::~impl() {
 }
 
 listener::listener() = default;
-listener::listener(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+listener::listener(std::unique_ptr<impl> i) : impl_(std::move(i)) {
+  if (!std::holds_alternative<std::unique_ptr<sim::listener_state>>(impl_->a)) spare_descriptor();
+}
 listener::listener(listener&&) noexcept = default;
 listener& listener::operator=(listener&&) noexcept = default;
 listener::~listener() = default;
@@ -100,6 +124,7 @@ task<accept_result> listener::accept() {
   }
   if (auto* tcp = std::get_if<asio::ip::tcp::acceptor>(&impl_->a)) {
     auto [ec, sock] = co_await tcp->async_accept(nothrow);
+    if (out_of_descriptors(ec)) shed_one(tcp->native_handle());
     if (ec) co_return accept_result{ec, {}};
     std::error_code ignored;
     sock.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -112,6 +137,7 @@ task<accept_result> listener::accept() {
   }
   auto& unix_acceptor = std::get<asio::local::stream_protocol::acceptor>(impl_->a);
   auto [ec, sock] = co_await unix_acceptor.async_accept(nothrow);
+  if (out_of_descriptors(ec)) shed_one(unix_acceptor.native_handle());
   if (ec) co_return accept_result{ec, {}};
   std::error_code ignored;
   sock.non_blocking(true, ignored);

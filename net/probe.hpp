@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "net/context.hpp"
 
@@ -57,8 +58,9 @@ class probe_source {
 };
 
 /// Drives one source with raw non-blocking sockets and epoll on the calling thread, until the
-/// source is finished or `stop` becomes true. Real backend only.
-void drive_probes_epoll(probe_source& src, const std::atomic<bool>& stop);
+/// source is finished or `stop` becomes true. Real backend only. Returns why it could not drive
+/// the source at all ("epoll_create1: Too many open files"), or "".
+std::string drive_probes_epoll(probe_source& src, const std::atomic<bool>& stop);
 
 /// Drives one source with coroutines over ctx.connect_once: any backend, the mock network's way.
 task<void> drive_probes_generic(context& ctx, probe_source& src);

@@ -159,7 +159,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
                             "handle one connection (or, for udp, one datagram), then exit");
   once->excludes(sub.get_option("--keep-open"));
   sub.add_option("--max-conns", o->max_conns,
-                 "at most N connections at once; more are closed at once")
+                 "at most N connections at once (default: what the descriptor limit allows, with a "
+                 "reserve); more are turned away (http: 503)")
       ->type_name("N");
   sub.add_option("--allow", *allow, "accept only peers in CIDR (repeatable)")
       ->type_name("CIDR")

@@ -7,6 +7,7 @@
 
 #include "commands/scan/scan.hpp"
 #include "commands/scan/schedule.hpp"
+#include "core/error.hpp"
 
 namespace commands {
 
@@ -49,7 +50,8 @@ net::task<scan_outcome> scan_all(net::context& ctx, const scan_options& o,
     // --rate is one schedule's pacing; otherwise the shard is dealt out among the workers, each
     // with its share of the connects in flight.
     int workers = o.rate > 0 ? 1 : std::max(1, ctx.probe_workers());
-    workers = static_cast<int>(std::min<std::uint64_t>(workers, std::max<std::uint64_t>(1, r.planned)));
+    workers =
+        static_cast<int>(std::min<std::uint64_t>(workers, std::max<std::uint64_t>(1, r.planned)));
     int n = scan_concurrency(o, r.planned);
     r.concurrency = n;
     scan_permutation perm(total, o.seed);
@@ -66,8 +68,18 @@ net::task<scan_outcome> scan_all(net::context& ctx, const scan_options& o,
       r.probes_sent += s->probes_sent();
       r.self_connects += s->self_connects();
       r.backoffs += s->backoffs();
+      if (!s->starved().empty()) vitnet::fail(core::exit_code::io, "scan: {}", s->starved());
     }
   }
+  // Every planned probe has its answer, or the scan is no answer at all: a port left unscanned
+  // would read as "nothing there". Only the other shards' ports stay unscanned.
+  auto unscanned = static_cast<std::uint64_t>(
+      std::count_if(r.results.begin(), r.results.end(),
+                    [](const port_result& p) { return p.state == port_state::unscanned; }));
+  if (auto missing = unscanned - (total - r.planned); missing > 0)
+    vitnet::fail(core::exit_code::io,
+                 "scan: {} of {} probes got no verdict; the scan is incomplete", missing,
+                 r.planned);
   co_await probe_services(ctx, o, r);
   r.elapsed = ctx.now() - started;
   co_return r;

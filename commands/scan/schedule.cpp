@@ -1,6 +1,10 @@
 #include "commands/scan/schedule.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 namespace commands {
@@ -72,7 +76,7 @@ void scan_schedule::measured(rtt_state& r, net::duration rtt) {
 
 net::probe_source::pull scan_schedule::next(net::clock::time_point now, int in_flight) {
   pull p;
-  if (again_.empty() && next_ >= total_) {
+  if (!starved_.empty() || (again_.empty() && next_ >= total_)) {
     p.finished = outstanding_ == 0;
     return p;
   }
@@ -86,8 +90,8 @@ net::probe_source::pull scan_schedule::next(net::clock::time_point now, int in_f
       p.retry_at = next_slot_;
       return p;
     }
-    auto interval = std::chrono::duration_cast<net::duration>(
-        std::chrono::duration<double>(1.0 / share_.rate));
+    auto interval =
+        std::chrono::duration_cast<net::duration>(std::chrono::duration<double>(1.0 / share_.rate));
     next_slot_ = std::max(now, next_slot_) + interval;
   }
   net::probe_ticket t;
@@ -118,6 +122,7 @@ void scan_schedule::done(const net::probe_ticket& t, const net::probe_report& r,
                          net::clock::time_point now) {
   --outstanding_;
   ++probes_sent_;
+  if (r.verdict != net::probe_verdict::no_resources) starving_since_.reset();
   rtt_state& rs = rtt_[t.id / ports_.size()];
   switch (r.verdict) {
     case net::probe_verdict::open:
@@ -130,6 +135,20 @@ void scan_schedule::done(const net::probe_ticket& t, const net::probe_report& r,
       ++self_connects_;
       return record(t.id, port_state::closed, r.rtt);
     case net::probe_verdict::no_resources:
+      // With nothing of ours in flight, waiting frees nothing: after a while of that, give up
+      // (the scan then fails, naming the cause) rather than retry forever.
+      if (outstanding_ == 0) {
+        if (!starving_since_) starving_since_ = now;
+        if (now - *starving_since_ >= 2s) {
+          starved_ = fmt::format(
+              "no {} for a single connect ({})",
+              r.error == EMFILE || r.error == ENFILE ? "descriptors left" : "local resources",
+              std::strerror(r.error));
+          return;
+        }
+      } else {
+        starving_since_.reset();
+      }
       // Fewer connects in flight from now on, and this probe again after a pause; never a
       // crash. One reduction per pause, or every probe failing at once would cut it to nothing.
       if (now - last_backoff_ >= 20ms) {

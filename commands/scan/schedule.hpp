@@ -39,6 +39,9 @@ class scan_schedule final : public net::probe_source {
   std::uint64_t probes_sent() const { return probes_sent_; }
   std::uint64_t self_connects() const { return self_connects_; }
   std::uint64_t backoffs() const { return backoffs_; }
+  /// Why this schedule gave up with probes left (nothing of its own in flight, and still no
+  /// descriptors or ports for a new connect): "" if it did not.
+  const std::string& starved() const { return starved_; }
 
  private:
   struct rtt_state {
@@ -64,6 +67,8 @@ class scan_schedule final : public net::probe_source {
   int allowed_ = 1, outstanding_ = 0;
   net::clock::time_point resume_at_{}, next_slot_{}, last_backoff_{};
   std::uint64_t probes_sent_ = 0, self_connects_ = 0, backoffs_ = 0;
+  std::optional<net::clock::time_point> starving_since_;
+  std::string starved_;
   net::ip_address source_v4_;  ///< where loopback IPv4 probes leave from: no target has it
 };
 

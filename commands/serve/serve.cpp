@@ -117,6 +117,7 @@ class server {
       if (workers == 0)
         workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
     }
+    cap_ = connection_cap();
     net::listen_options lo;
     lo.reuse_port = workers > 1;
     auto l = co_await ctx_.listen(o_.where, lo);
@@ -130,9 +131,16 @@ class server {
       auto [ec, conn] = co_await l.accept();
       if (ec) {
         if (net::is_cancelled(ec)) break;
-        // Out of descriptors or a transient failure: say so, breathe, go on accepting.
-        io_.warn("accept: {}: {}", l.local_endpoint().display(), vitnet::describe(ec));
-        co_await ctx_.sleep(std::chrono::milliseconds(100));
+        // Out of descriptors (the listener closed the waiting client) or a transient failure:
+        // say so, now and then, breathe, go on accepting.
+        ++accept_failures_;
+        if (ctx_.now() >= next_accept_warning_) {
+          io_.warn("accept: {}: {} ({} since the last warning)", l.local_endpoint().display(),
+                   vitnet::describe(ec), accept_failures_);
+          accept_failures_ = 0;
+          next_accept_warning_ = ctx_.now() + std::chrono::seconds(10);
+        }
+        co_await ctx_.sleep(std::chrono::milliseconds(10));
         continue;
       }
       if (!admit(conn)) continue;
@@ -182,8 +190,15 @@ class server {
         conn.close();
         return false;
       }
-    if (o_.max_conns > 0 && active_ >= o_.max_conns) {
+    if (cap_ > 0 && active_ >= cap_) {
       report_reject(io_, peer, "max_conns", events_on_stderr());
+      ++turned_away_;
+      if (ctx_.now() >= next_cap_warning_) {
+        io_.warn("{} connections open, the cap{}: turning clients away ({} so far){}", cap_,
+                 o_.max_conns ? "" : " the descriptor limit allows", turned_away_,
+                 o_.max_conns ? "" : "; raise it with ulimit -n, or set --max-conns");
+        next_cap_warning_ = ctx_.now() + std::chrono::seconds(10);
+      }
       if (http_ && !o_.where.tls) {
         http_->turn_away(std::move(conn));  // told why (503) before it closes
         return false;
@@ -511,6 +526,28 @@ class server {
   core::io& io_;
   std::unique_ptr<net::tls_server> tls_;
   std::unique_ptr<http_service> http_;
+  // At most this many connections at once (0: no cap): --max-conns, else what the descriptor
+  // limit allows with some kept in reserve, so that a server at its cap still has descriptors to
+  // answer 503, accept-and-close, open files and reach backends.
+  std::size_t connection_cap() const {
+    if (o_.max_conns > 0) return o_.max_conns;
+    std::size_t limit = ctx_.descriptor_limit();
+    if (limit == 0) return 0;
+    std::size_t reserve = 32 + limit / 16;
+    std::size_t each = 1;                          // the connection
+    if (o_.mode == serve_mode::exec) each += 3;    // the child's stdin, stdout and a pidfd or pipe
+    if (http_ && !o_.http.dir.empty()) each += 1;  // a file being sent
+    if (http_ && !o_.http.backends.empty()) {
+      each += 1;                                // the backend connection
+      reserve += 32 * o_.http.backends.size();  // pooled idle connections
+    }
+    if (limit <= reserve + each) return 1;
+    return (limit - reserve) / each;
+  }
+
+  std::size_t cap_ = 0;
+  std::uint64_t turned_away_ = 0, accept_failures_ = 0;
+  net::clock::time_point next_cap_warning_{}, next_accept_warning_{};
   std::size_t active_ = 0;
   std::uint64_t next_id_ = 0;
   room room_;

@@ -66,7 +66,7 @@ class real_timer final : public timer {
 
 real_context::real_context() : s_(std::make_unique<state>()) {
   ::signal(SIGPIPE, SIG_IGN);
-  raise_fd_limit();
+  fd_limit_ = raise_fd_limit();
   // asio makes stdin and stdout non-blocking; put them back as they were on the way out, since
   // the terminal or pipe is shared with the shell.
   for (int fd : {0, 1}) s_->saved_flags[fd] = ::fcntl(fd, F_GETFL);
@@ -213,6 +213,7 @@ task<void> real_context::run_probes(std::vector<probe_source*> sources) {
     std::atomic<int> running{0};
     std::mutex m;
     asio::steady_timer* timer = nullptr;
+    std::string failure;  ///< the first driver's that could not run
   };
   auto sh = std::make_shared<shared>();
   asio::steady_timer done(s_->io, asio::steady_timer::time_point::max());
@@ -232,18 +233,40 @@ task<void> real_context::run_probes(std::vector<probe_source*> sources) {
     }
   } join{sh, threads};
   auto& io = s_->io;
-  for (auto* src : sources)
-    threads.emplace_back([sh, src, &io] {
-      drive_probes_epoll(*src, sh->stop);
-      std::lock_guard lk(sh->m);
-      // Once stop is set the io_context may be going away: post nothing into it.
-      if (--sh->running == 0 && !sh->stop)
-        asio::post(io, [sh] {
+  auto finished = [sh, &io] {
+    std::lock_guard lk(sh->m);
+    // Once stop is set the io_context may be going away: post nothing into it.
+    if (--sh->running == 0 && !sh->stop)
+      asio::post(io, [sh] {
+        std::lock_guard lk(sh->m);
+        if (sh->timer) sh->timer->cancel();
+      });
+  };
+  for (auto* src : sources) {
+    try {
+      threads.emplace_back([sh, src, finished] {
+        auto why = drive_probes_epoll(*src, sh->stop);
+        if (!why.empty()) {
           std::lock_guard lk(sh->m);
-          if (sh->timer) sh->timer->cancel();
-        });
-    });
+          if (sh->failure.empty()) sh->failure = why;
+        }
+        finished();
+      });
+    } catch (const std::system_error& e) {
+      // No thread (out of memory or processes): this source goes undriven, and the scan says so.
+      std::unique_lock lk(sh->m);
+      if (sh->failure.empty()) sh->failure = std::string("starting a probe thread: ") + e.what();
+      lk.unlock();
+      finished();
+    }
+  }
   co_await done.async_wait(nothrow);
+  std::string failure;
+  {
+    std::lock_guard lk(sh->m);
+    failure = sh->failure;
+  }
+  if (!failure.empty()) vitnet::fail(core::exit_code::io, "{}", failure);
 }
 
 task<bool> real_context::wait_reload() {

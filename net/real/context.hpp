@@ -39,6 +39,7 @@ class real_context final : public context {
   void start(task<void> t) override;
   task<bool> wait_reload() override;
   int probe_workers() const override;
+  std::size_t descriptor_limit() const override { return fd_limit_; }
   int fork_workers(int extra) override;
   task<void> run_probes(std::vector<probe_source*> sources) override;
 
@@ -46,6 +47,7 @@ class real_context final : public context {
 
  private:
   std::unique_ptr<state> s_;
+  std::size_t fd_limit_ = 0;
 };
 
 /// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.

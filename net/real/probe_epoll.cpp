@@ -54,7 +54,9 @@ class epoll_driver {
  public:
   epoll_driver(probe_source& src, const std::atomic<bool>& stop) : src_(src), stop_(stop) {
     ep_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (ep_ < 0) failure_ = std::string("epoll_create1: ") + std::strerror(errno);
   }
+  const std::string& failure() const { return failure_; }
   ~epoll_driver() {
     for (std::size_t fd = 0; fd < slots_.size(); ++fd)
       if (slots_[fd].busy) ::close(static_cast<int>(fd));
@@ -198,6 +200,7 @@ class epoll_driver {
   probe_source& src_;
   const std::atomic<bool>& stop_;
   int ep_ = -1;
+  std::string failure_;
   int in_flight_ = 0;
   std::vector<slot> slots_;
   std::priority_queue<deadline, std::vector<deadline>, std::greater<>> deadlines_;
@@ -215,9 +218,10 @@ probe_verdict verdict_of(int e) {
   return probe_verdict::unreachable;
 }
 
-void drive_probes_epoll(probe_source& src, const std::atomic<bool>& stop) {
+std::string drive_probes_epoll(probe_source& src, const std::atomic<bool>& stop) {
   epoll_driver d(src, stop);
   d.run();
+  return d.failure();
 }
 
 }  // namespace net

@@ -184,8 +184,9 @@ void add_ws_options(CLI::App& sub, connect_args& a) {
                               "through proxies)")
                    ->type_name("DURATION"));
   wo.push_back(sub.add_flag("--reconnect", a.o.ws.reconnect,
-                            "ws: dial again when the connection is lost (waiting --retry-delay, "
-                            "doubling), keeping what stdin sends meanwhile"));
+                            "ws: dial again when the connection is lost, until interrupted (or "
+                            "--retry N times), waiting --retry-delay doubling to 30s; what stdin "
+                            "sends meanwhile is kept and sent on the new connection"));
   wo.push_back(sub.add_option("--linger", a.ws_linger,
                               "ws: after the end of stdin, close only once no message has come "
                               "for DURATION (default: close at once)")

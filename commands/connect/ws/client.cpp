@@ -20,13 +20,30 @@ constexpr std::size_t high_water = ws_session::high_water;
 
 struct client_state {
   ws_session* current = nullptr;
+  /// Messages from stdin while no connection stands (--reconnect): sent on the next one. The
+  /// pump reads no more once this passes the high-water mark.
+  std::deque<std::pair<proto::ws::opcode, std::string>> waiting;
+  std::size_t waiting_bytes = 0;
+  bool connected_once = false;  ///< stdin is read from the first connection on
   bool stdin_done = false;
   bool user_closed = false;    ///< we closed because stdin ended
   std::uint64_t received = 0;  ///< messages so far, for --linger
 };
 
 void deliver(client_state& c, proto::ws::opcode op, std::string msg) {
-  if (c.current && !c.current->closing()) c.current->send(op, msg);
+  if (c.current && !c.current->closing()) {
+    c.current->send(op, msg);
+    return;
+  }
+  c.waiting_bytes += msg.size();
+  c.waiting.emplace_back(op, std::move(msg));
+}
+
+// What stdin sent while there was no connection goes first on a new one.
+void send_waiting(client_state& c, ws_session& s) {
+  for (auto& [op, msg] : c.waiting) s.send(op, msg);
+  c.waiting.clear();
+  c.waiting_bytes = 0;
 }
 
 task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_options& o,
@@ -38,7 +55,9 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
   for (;;) {
     // Read only with a connection that has room: wait on its queue, or, between connections
     // (--reconnect), briefly for the next one.
-    while (*alive && (!c.current || c.current->closing() || c.current->queued() > high_water)) {
+    while (*alive && ((!c.current && !c.connected_once) ||
+                      ((!c.current || c.current->closing()) && c.waiting_bytes > high_water) ||
+                      (c.current && !c.current->closing() && c.current->queued() > high_water))) {
       if (c.current && !c.current->closing()) {
         auto flow = c.current->flow();  // outlives the session, should it end meanwhile
         co_await flow->room();
@@ -169,12 +188,34 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
   } guard{alive, ctx};
   ctx.start(pump_stdin(ctx, c, o, alive));
   auto delay = dial.retry_delay;
+  // Dialling again after a loss (--reconnect): one attempt at a time, waiting longer each time
+  // (to 30 s), until interrupted, or --retry N times when that is given.
+  net::dial_options again = dial;
+  again.retries = 0;
   for (int round = 0;; ++round) {
-    auto [conn, leftover] = co_await open(ctx, where, o, tls, dial);
+    std::optional<std::pair<net::stream, std::string>> opened;
+    for (int attempt = 1; !opened; ++attempt) {
+      try {
+        auto link = co_await open(ctx, where, o, tls, round == 0 ? dial : again);
+        opened = std::move(link);
+      } catch (const vitnet::error& e) {
+        bool transient = e.code() == core::exit_code::unavailable ||
+                         e.code() == core::exit_code::timeout || e.code() == core::exit_code::io;
+        if (round == 0 || !transient || (dial.retries > 0 && attempt > dial.retries)) throw;
+        io.warn("ws: {}; trying again in {}", e.what(), core::format_duration(delay));
+      }
+      if (!opened) {
+        co_await ctx.sleep(delay);
+        delay = std::min<net::duration>(delay * 2, std::chrono::seconds(30));
+      }
+    }
+    auto& [conn, leftover] = *opened;
     io.verbose(1, "ws: connected to {}", where.to_string());
     delay = dial.retry_delay;
     ws_session s(ctx, conn, proto::ws::role::client, o.max_message);
+    send_waiting(c, s);
     c.current = &s;
+    c.connected_once = true;
     if (c.stdin_done) s.close();
     if (o.ping_interval) ctx.start(pinger(ctx, s, *o.ping_interval, alive));
     // Messages to stdout in order; a slow stdout pauses reading from the server.
@@ -190,9 +231,16 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     c.current = nullptr;
     s.warn_sent_as_binary(io, where.display());
     io.verbose(1, "ws: {}", s.reason());
-    if (c.user_closed) co_return 0;
     bool normal =
         code == proto::ws::close_code::normal || code == proto::ws::close_code::going_away;
+    // After stdin ended we closed; the server's answer still counts: an error code (1007 bad
+    // data, 1009 too big, 1011 server error...) is a failure whatever stdin did.
+    if (c.user_closed) {
+      if (normal || code == proto::ws::close_code::no_status ||
+          code == proto::ws::close_code::abnormal)
+        co_return 0;
+      vitnet::fail(core::exit_code::protocol, "ws: {}: {}", where.display(), s.reason());
+    }
     if (o.reconnect) {
       io.warn("ws: {}: {}; reconnecting in {}", where.display(), s.reason(),
               core::format_duration(delay));

@@ -204,6 +204,9 @@ void define_serve(CLI::App& sub, runner& chosen) {
                   ->type_name("DIR");
   sub.add_flag("--follow-symlinks", o->http.follow_symlinks,
                "http: follow symlinks that lead outside --dir (refused otherwise)");
+  sub.add_flag("--dotfiles", o->http.dotfiles,
+               "http: serve and list files whose names start with a dot (hidden otherwise, as if "
+               "absent; /.well-known/ is always served)");
   sub.add_flag("--no-listing", h->no_listing,
                "http: answer 403 for directories without index.html");
   auto* routes =

@@ -18,13 +18,22 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// "HTTP/1.1" -> 1; -1 when malformed, -2 when well formed but not HTTP/1.0 or HTTP/1.1.
+// "HTTP/1.1" -> 1 (and "HTTP/1.2" too); -1 when malformed, -2 when well formed but not HTTP/1.
 int parse_version(std::string_view v) {
   if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !is_digit(v[5]) || v[6] != '.' ||
       !is_digit(v[7]))
     return -1;
-  if (v[5] != '1' || v[7] > '1') return -2;
-  return v[7] - '0';
+  // RFC 9110 2.5: a later HTTP/1 minor version is answered as the highest one known (1.1).
+  if (v[5] != '1') return -2;
+  return v[7] >= '1' ? 1 : 0;
+}
+
+// Whether the bytes of an unfinished request line can still begin one: empty lines, then token
+// characters up to the first space.
+bool could_be_method(std::string_view s) {
+  while (!s.empty() && (s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
+  auto method = s.substr(0, s.find(' '));
+  return method.empty() || is_token(method);
 }
 
 bool is_host_value(std::string_view s) {
@@ -120,8 +129,13 @@ http_event request_parser::poll() {
     switch (phase_) {
       case phase::start: {
         std::string_view line;
-        if (!in_.read_line(line, in_.limits().max_start_line, 414, "request line too long"))
+        if (!in_.read_line(line, in_.limits().max_start_line, 414, "request line too long")) {
+          // A start that cannot become a method is refused now, not when its line ends (or the
+          // header timeout passes).
+          if (!in_.failed() && !could_be_method(in_.pending()))
+            in_.fail(400, "malformed request line");
           return stalled();
+        }
         // RFC 9112 2.2: empty lines before a request line are ignored (some clients send a CRLF
         // after a POST body).
         if (line.empty()) continue;

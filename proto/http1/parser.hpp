@@ -70,6 +70,8 @@ class http1_reader {
   bool eof() const { return eof_; }
   std::size_t buffered() const { return buf_.size() - pos_; }
   std::string take_buffered();
+  /// The bytes buffered and not yet consumed.
+  std::string_view pending() const { return std::string_view(buf_).substr(pos_); }
   const http_limits& limits() const { return limits_; }
 
   // Each returns false when it needs more bytes or has failed (then failed() is true).

@@ -56,6 +56,7 @@ class file_handler final : public http_handler {
   task<http_reply> handle(const proto::request& req, const conn_stats&) override {
     co_return answer(req);
   }
+  std::string_view methods() const override { return "GET, HEAD, OPTIONS"; }
 
  private:
   // Opens `rel` beneath the root. -errno on failure (EXDEV: it would leave the root).
@@ -83,12 +84,20 @@ class file_handler final : public http_handler {
 
   http_reply answer(const proto::request& req) {
     if (req.method != "GET" && req.method != "HEAD") {
-      auto r = text_reply(405, "method not allowed: static files answer GET and HEAD\n");
-      r.resp.headers.set("Allow", "GET, HEAD");
-      return r;
+      // RFC 9110 9.1: a method the server does not know is 501; one it knows but the resource
+      // does not allow, 405.
+      for (auto m : {"POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+        if (req.method == m) {
+          auto r = text_reply(405, "method not allowed: static files answer GET and HEAD\n");
+          r.resp.headers.set("Allow", "GET, HEAD");
+          return r;
+        }
+      return text_reply(501, "not implemented: unknown method\n");
     }
     auto rel = http::safe_relative_path(req.path);
     if (!rel) return text_reply(403, "forbidden: the path leaves the served directory\n");
+    // Dotfiles (.env, .git/) stay hidden unless --dotfiles: as if they were not there.
+    if (!o_.dotfiles && hidden(*rel)) return text_reply(404, "not found\n");
     if (auto hit = from_cache(req, *rel)) return std::move(*hit);
     // Non-blocking: opening a FIFO (or a device) for reading would otherwise wait for a writer,
     // with the whole server. What is not a file or a directory is refused after fstat.
@@ -100,8 +109,11 @@ class file_handler final : public http_handler {
     if (S_ISDIR(st.st_mode)) {
       if (req.path.empty() || req.path.back() != '/') {
         // Relative links in the page need the slash.
+        // From the normalised path: "//host" must not become "//host/", which a browser reads
+        // as another site.
         auto r = text_reply(301, "moved\n");
-        r.resp.headers.set("Location", proto::percent_encode_path(req.path + "/") +
+        std::string to = rel->empty() ? "/" : "/" + *rel + "/";
+        r.resp.headers.set("Location", proto::percent_encode_path(to) +
                                            (req.query.empty() ? "" : "?" + req.query));
         return r;
       }
@@ -114,7 +126,7 @@ class file_handler final : public http_handler {
         ::close(ifd);
       }
       if (!o_.listing) return text_reply(403, "forbidden: directory listing is off\n");
-      return list(req, fd);
+      return list(req, fd, *rel);
     }
     if (!S_ISREG(st.st_mode)) return text_reply(403, "forbidden: not a regular file\n");
     // "/file.txt/" names a directory that is not there.
@@ -248,7 +260,15 @@ class file_handler final : public http_handler {
     return fmt::format("vitnet-{:016x}{:016x}", rng(), rng());
   }
 
-  http_reply list(const proto::request& req, int dir_fd) {
+  // Whether a segment of the (normalised) path starts with a dot. /.well-known/ (RFC 8615) is
+  // meant to be public and stays visible.
+  static bool hidden(const std::string& rel) {
+    std::string_view p = rel;
+    if (p == ".well-known" || p.starts_with(".well-known/")) p.remove_prefix(11);
+    return (!p.empty() && p.front() == '.') || p.find("/.") != std::string_view::npos;
+  }
+
+  http_reply list(const proto::request& req, int dir_fd, const std::string& rel) {
     int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return failure(errno);
     DIR* d = ::fdopendir(fd);
@@ -260,10 +280,20 @@ class file_handler final : public http_handler {
     while (auto* e = ::readdir(d)) {
       std::string_view n = e->d_name;
       if (n == "." || n == "..") continue;
+      if (!o_.dotfiles && n.front() == '.' && !(rel.empty() && n == ".well-known")) continue;
       http::dir_entry de;
       de.name = std::string(n);
       struct stat st {};
-      if (::fstatat(::dirfd(d), e->d_name, &st, 0) == 0) {
+      bool seen = ::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+      if (seen && S_ISLNK(st.st_mode)) {
+        // A link is described by where it leads only when a request could go there: one that
+        // leaves the root (without --follow-symlinks) shows no size or time of the outside file.
+        std::string path = rel.empty() ? de.name : rel + "/" + de.name;
+        int lfd = open_beneath(path, O_PATH);
+        seen = lfd >= 0 && ::fstat(lfd, &st) == 0;
+        if (lfd >= 0) ::close(lfd);
+      }
+      if (seen) {
         de.type = S_ISDIR(st.st_mode)   ? http::dir_entry::kind::directory
                   : S_ISREG(st.st_mode) ? http::dir_entry::kind::file
                                         : http::dir_entry::kind::other;

@@ -392,7 +392,7 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
     // A CORS preflight: allowed as asked, without authentication (browsers send none here).
     reply.resp.status = 204;
     reply.resp.headers.set("Access-Control-Allow-Methods",
-                           "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+                           std::string(handler_ ? handler_->methods() : "GET, OPTIONS"));
     if (auto h = req.headers.get("Access-Control-Request-Headers"))
       reply.resp.headers.set("Access-Control-Allow-Headers", std::string(*h));
     reply.resp.headers.set("Access-Control-Max-Age", "600");

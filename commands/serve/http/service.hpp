@@ -26,6 +26,7 @@ enum class lb_policy { round_robin, least_connections, random };
 struct http_serve_options {
   std::string dir;  ///< --dir: static files
   bool follow_symlinks = false;
+  bool dotfiles = false;              ///< --dotfiles: serve and list names starting with a dot
   bool listing = true;                ///< directory listings (--no-listing turns them off)
   std::string routes_file;            ///< --routes: the mock API
   std::vector<std::string> backends;  ///< --backend URLs: the reverse proxy
@@ -97,6 +98,10 @@ class http_handler {
   /// A handler that passes upgrades on (the reverse proxy): either the backend's 101 and its
   /// connection, for the service to join to the client's, or an ordinary reply.
   virtual bool passes_upgrades() const { return false; }
+  /// What a CORS preflight may be told this handler answers.
+  virtual std::string_view methods() const {
+    return "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+  }
   virtual net::task<std::variant<http_reply, http_upgraded>> upgrade(const proto::request& req,
                                                                      const conn_stats& st);
 };

@@ -204,9 +204,22 @@ TEST_CASE("http request parser refuses malformed request lines") {
     CHECK_MESSAGE(status_of(std::string(line) + "\r\nHost: h\r\n\r\n") == 400, line);
 }
 
-TEST_CASE("http request parser answers 505 to versions other than 1.0 and 1.1") {
-  for (const char* v : {"HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.1"})
+TEST_CASE("http request parser answers 505 to versions other than HTTP/1") {
+  for (const char* v : {"HTTP/2.0", "HTTP/0.9", "HTTP/3.1"})
     CHECK_MESSAGE(status_of(std::string("GET / ") + v + "\r\nHost: h\r\n\r\n") == 505, v);
+}
+
+TEST_CASE("http request parser reads a later HTTP/1 minor version as HTTP/1.1") {
+  auto p = parse("GET / HTTP/1.2\r\nHost: h\r\n\r\n");
+  REQUIRE(p.requests.size() == 1);
+  CHECK(p.requests[0].version_minor == 1);
+}
+
+TEST_CASE("http request parser refuses a start that cannot be a method before its line ends") {
+  CHECK(status_of("\x16\x03\x01\x02") == 400);  // a TLS hello sent to plain HTTP
+  CHECK(status_of("G{T") == 400);
+  CHECK(status_of("\r\nGE") == 0);  // could still become "GET ..."
+  CHECK(status_of("GET /a") == 0);
 }
 
 TEST_CASE("http request parser refuses malformed percent-escapes and NUL in the path") {

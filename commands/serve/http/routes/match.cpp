@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "commands/serve/http/routes/routes.hpp"
 #include "commands/serve/http/routes/detail.hpp"
+#include "commands/serve/http/routes/routes.hpp"
 #include "core/json.hpp"
 
 namespace commands::http {
@@ -353,6 +353,12 @@ void mock_api::record(const request& req, std::chrono::system_clock::time_point 
   e.query = req.query;
   e.body = req.body.substr(0, 4096);
   e.headers = req.headers.fields();
+  // Credentials are not kept: the log is readable by whoever reaches /__vitnet/requests (with
+  // --cors, any page in a browser).
+  for (auto& [name, value] : e.headers)
+    if (iequals(name, "Authorization") || iequals(name, "Proxy-Authorization") ||
+        iequals(name, "Cookie"))
+      value = "[redacted]";
   e.route = route;
   e.status = status;
   log_.push_back(std::move(e));

@@ -3,11 +3,11 @@
 
 #include <fmt/format.h>
 
-#include "proto/http1/date.hpp"
-
 #include <algorithm>
 #include <array>
 #include <utility>
+
+#include "proto/http1/date.hpp"
 
 namespace commands::http {
 
@@ -153,8 +153,14 @@ std::optional<std::string> safe_relative_path(std::string_view p) {
   while (!p.empty()) {
     auto slash = p.find('/');
     auto seg = p.substr(0, slash);
-    if (seg == "..") return std::nullopt;
-    if (!seg.empty() && seg != ".") out += (out.empty() ? "" : "/") + std::string(seg);
+    if (seg == "..") {
+      // RFC 3986 remove_dot_segments: up one level, but never above the root.
+      if (out.empty()) return std::nullopt;
+      auto cut = out.rfind('/');
+      out.resize(cut == std::string::npos ? 0 : cut);
+    } else if (!seg.empty() && seg != ".") {
+      out += (out.empty() ? "" : "/") + std::string(seg);
+    }
     if (slash == std::string_view::npos) break;
     p.remove_prefix(slash + 1);
   }
@@ -213,6 +219,5 @@ bool range_applies(const request& req, std::string_view etag,
   auto d = proto::parse_http_date(s);
   return d && *d == floor<seconds>(last_modified);
 }
-
 
 }  // namespace commands::http

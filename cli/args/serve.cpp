@@ -190,6 +190,10 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "tls: the lowest version to accept: 1.2 (default) or 1.3")
       ->check(CLI::IsMember({"1.2", "1.3"}))
       ->type_name("VERSION");
+  sub.add_option("--ciphers", o->tls.ciphers,
+                 "tls: TLS 1.2 cipher suites, in OpenSSL's list syntax (default: ECDHE with "
+                 "AES-GCM or ChaCha20-Poly1305 only)")
+      ->type_name("LIST");
 
   // HTTP (http:// and https:// URLs) and WebSocket (ws:// and wss://)
   struct http_texts {

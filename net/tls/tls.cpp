@@ -20,6 +20,13 @@
 namespace net {
 
 namespace {
+// Forward-secret AEAD suites for TLS 1.2, strongest first.
+constexpr const char* default_server_ciphers =
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+}  // namespace
+
+namespace {
 
 using core::exit_code;
 
@@ -321,6 +328,15 @@ tls_server::tls_server(const tls_server_options& o) {
   SSL_CTX* c = SSL_CTX_new(TLS_server_method());
   ctx_ = c;
   SSL_CTX_set_min_proto_version(c, min_version(o.min_version));
+  // No CBC suites by default (Lucky13 and its kin): TLS 1.2 clients worth serving offer AEAD.
+  const std::string ciphers = o.ciphers.empty() ? std::string(default_server_ciphers) : o.ciphers;
+  if (SSL_CTX_set_cipher_list(c, ciphers.c_str()) != 1) {
+    ERR_clear_error();
+    SSL_CTX_free(c);
+    ctx_ = nullptr;
+    throw vitnet::error(exit_code::usage,
+                        fmt::format("tls: --ciphers {}: no cipher suite OpenSSL knows", o.ciphers));
+  }
   // Resumption (TLS 1.2 session ids and TLS 1.3 tickets) needs a context id whenever client
   // certificates are verified; without it OpenSSL refuses every resumed handshake ("session id
   // context uninitialized") and clients that resume fail on their second connection.

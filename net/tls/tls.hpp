@@ -33,6 +33,9 @@ struct tls_server_options {
   /// HTTPS server) rather than refuse the handshake (what --alpn asks for).
   bool alpn_optional = false;
   std::string min_version;
+  /// TLS 1.2 cipher suites in OpenSSL's list syntax; empty: forward-secret AEAD suites only
+  /// (ECDHE with AES-GCM or ChaCha20-Poly1305). TLS 1.3 suites are all AEAD and not affected.
+  std::string ciphers;
   std::vector<std::string> names;  ///< names for the ephemeral certificate
 };
 

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -115,10 +117,15 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     return std::chrono::duration_cast<core::duration>(clock_type::now() - start);
   };
 
-  auto dir = std::filesystem::temp_directory_path() /
-             fmt::format("vitnet-loopback-{}-{}", ::getpid(),
-                         std::hash<std::thread::id>{}(std::this_thread::get_id()));
-  std::filesystem::create_directories(dir);
+  // A fresh directory of our own (mode 0700, an unguessable name, never one that was there):
+  // the fault files and ready files in it are not another user's to plant or read.
+  std::string tmpl = (std::filesystem::temp_directory_path() / "vitnet-loopback-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data()))
+    throw vitnet::error(
+        core::exit_code::io,
+        fmt::format("test net: making a directory in {}: {}",
+                    std::filesystem::temp_directory_path().string(), std::strerror(errno)));
+  std::filesystem::path dir = tmpl;
   struct cleanup {
     std::filesystem::path p;
     ~cleanup() {

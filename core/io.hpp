@@ -64,6 +64,11 @@ class io {
   /// data.
   void event(std::string_view json_object, bool on_stderr = false);
 
+  /// For a log on stdout (a server's request log): writing never waits for a reader. What stdout
+  /// does not take at once is kept, up to `max_buffer` bytes, and written with the next line;
+  /// past that, lines are dropped and counted, and the count is said once stdout takes again.
+  void log_without_blocking(std::size_t max_buffer = 1 << 20);
+
  private:
   enum class level { error, warning, note };
   void diag(level l, std::string_view message);

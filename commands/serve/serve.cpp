@@ -108,6 +108,8 @@ class server {
       std::shared_ptr<ws_service> ws;
       if (o_.where.is_ws()) ws = std::make_shared<ws_service>(ctx_, o_.ws, io_);
       http_ = std::make_unique<http_service>(ctx_, o_.http, io_, o_.where.tls, ws);
+      // The request log on stdout must not stop the server when nobody reads it.
+      if (!uses_stdio()) io_.log_without_blocking();
     }
     // Static files keep no state between requests, so one process per core can answer them,
     // each with its own listener on the port (SO_REUSEPORT), the kernel spreading connections.

@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps deps-test deps-bench configure build test unit demo bench install generate clean format fuzz
+.PHONY: all deps deps-test deps-bench configure build test sanitize unit demo bench install generate clean format fuzz
 
 all: build
 
@@ -30,6 +30,21 @@ build: configure
 # Unit, end-to-end and interop tests, all registered with CTest.
 test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j 2 --timeout 300
+
+# The whole suite again under ASan + UBSan (gcc), in its own build folder. A finding fails the run:
+# the test whose process it stopped, and the report files left in $(SAN_BUILD)/reports.
+SAN_BUILD ?= build-sanitize
+SAN_REPORTS = $(abspath $(SAN_BUILD))/reports
+sanitize: deps-test
+	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITNET_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
+	cd $(SAN_BUILD) && \
+	  ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan:detect_leaks=0:abort_on_error=0:print_stacktrace=1 \
+	  UBSAN_OPTIONS=log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j 2 --timeout 300
+	@if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then \
+	  echo "sanitizer reports in $(SAN_REPORTS):"; head -n 40 $(SAN_REPORTS)/*; exit 1; fi
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/vitnet
@@ -58,7 +73,8 @@ clean:
 # Coverage-guided fuzzing of every parser with libFuzzer (clang), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
-fuzz: deps
+fuzz:
+	@bash scripts/deps.sh build fuzz
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITNET_FUZZ=ON
 	cmake --build build-fuzz --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	for t in $(FUZZ_TARGETS); do \

@@ -128,6 +128,13 @@ class context {
   /// one after another with coroutines over connect_once.
   virtual task<void> run_probes(std::vector<probe_source*> sources);
 
+  /// Runs `f` when the process is told to stop (SIGINT, SIGTERM), before it ends: a server says
+  /// goodbye to its peers (a WebSocket close 1001). The process then ends once nothing is left
+  /// to run, or after a short grace period (a few hundred ms), whichever comes first. Returns a
+  /// number for forget_shutdown. The mock network never stops this way (and keeps no hooks).
+  virtual std::uint64_t on_shutdown(std::function<void()> f) { return 0; }
+  virtual void forget_shutdown(std::uint64_t id) {}
+
   /// How many descriptors this process may hold open (RLIMIT_NOFILE); 0 when nothing bounds
   /// them (the mock network). A server sizes its default connection cap from it.
   virtual std::size_t descriptor_limit() const { return 0; }

@@ -3,8 +3,9 @@
 #   build   compiler, build tools and the -dev libraries (`make`, `make demo`)
 #   test    the real peers and tools the end-to-end and interop tests drive (`make test`)
 #   bench   the anchors the benchmarks compare against (`make bench`)
+#   fuzz    clang and libFuzzer, for `make fuzz` (the corpus replay in `make test` needs neither)
 #
-# Usage: scripts/deps.sh [build|test|bench]...   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build)
 # Idempotent: when every package is present it asks dpkg once and returns.
 set -euo pipefail
 
@@ -26,6 +27,8 @@ bench_packages=(
   socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
 )
 
+fuzz_packages=(clang libclang-rt-14-dev)
+
 (($# > 0)) || set -- build
 packages=()
 for group in "$@"; do
@@ -33,7 +36,8 @@ for group in "$@"; do
     build) packages+=("${build_packages[@]}") ;;
     test) packages+=("${test_packages[@]}") ;;
     bench) packages+=("${bench_packages[@]}") ;;
-    *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench]...)" >&2; exit 64 ;;
+    fuzz) packages+=("${fuzz_packages[@]}") ;;
+    *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench|fuzz]...)" >&2; exit 64 ;;
   esac
 done
 

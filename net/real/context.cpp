@@ -126,14 +126,30 @@ std::vector<std::unique_ptr<real_context::state>>& abandoned() {
 }
 }  // namespace
 
+std::uint64_t real_context::on_shutdown(std::function<void()> f) {
+  auto id = ++s_->next_hook;
+  s_->shutdown_hooks.emplace(id, std::move(f));
+  return id;
+}
+
+void real_context::forget_shutdown(std::uint64_t id) {
+  if (s_) s_->shutdown_hooks.erase(id);
+}
+
 int real_context::run(std::function<task<int>(context&)> main) {
   auto& io = s_->io;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   bool interrupted = false;
+  asio::steady_timer grace(io);
   signals.async_wait([&](std::error_code ec, int) {
     if (ec) return;
     interrupted = true;
-    io.stop();
+    if (s_->shutdown_hooks.empty()) return io.stop();
+    // Goodbyes first (close frames queued), a moment to write them, then the end.
+    auto hooks = std::move(s_->shutdown_hooks);
+    for (auto& [id, f] : hooks) f();
+    grace.expires_after(std::chrono::milliseconds(300));
+    grace.async_wait([&](std::error_code) { io.stop(); });
   });
   std::exception_ptr failure;
   int status = 0;

@@ -40,6 +40,8 @@ class real_context final : public context {
   task<bool> wait_reload() override;
   int probe_workers() const override;
   std::size_t descriptor_limit() const override { return fd_limit_; }
+  std::uint64_t on_shutdown(std::function<void()> f) override;
+  void forget_shutdown(std::uint64_t id) override;
   int fork_workers(int extra) override;
   task<void> run_probes(std::vector<probe_source*> sources) override;
 

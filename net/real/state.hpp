@@ -16,6 +16,8 @@
 namespace net {
 
 struct real_context::state {
+  std::map<std::uint64_t, std::function<void()>> shutdown_hooks;
+  std::uint64_t next_hook = 0;
   std::set<pid_t> children;  // outlives the io_context, whose teardown may still reap children
   asio::io_context io{1};    // destroyed after everything below, which uses it
   std::unique_ptr<stream> in, out;

@@ -36,6 +36,6 @@ expect_content "$T/b10" 'one\ntwo\nthree\n'
 expect_not_contains "$T/h10" "Transfer-Encoding"
 
 for pid in "$PROXY_PID" "$UPLOAD_PID"; do
-  peak=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+  peak=$(mem_kib "$pid" VmHWM)
   ((peak < 40 * 1024)) || fail "proxy $pid peaked at $((peak / 1024)) MiB moving 64/48 MiB bodies"
 done

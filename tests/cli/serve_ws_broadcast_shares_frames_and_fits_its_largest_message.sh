@@ -12,7 +12,7 @@ for ((i = 1; i <= members; i++)); do
   bg "$VITNET" connect "$URL" <"$T/quiet" >"$T/m$i.out" 2>"$T/m$i.err"
 done
 sleep 1
-hwm() { awk '/^VmHWM/ {print $2}' "/proc/$SERVE_PID/status"; }
+hwm() { mem_kib "$SERVE_PID" VmHWM; }
 before=$(hwm)
 python3 -c 'import sys; sys.stdout.write("x" * (9 << 20) + "\n")' >"$T/big"
 expect_exit 0 "$VITNET" connect "$URL" <"$T/big"

@@ -34,7 +34,7 @@ sys.stdout.flush()
 time.sleep(0.5)
 PY
 
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+rss_kib() { mem_kib "$1" VmRSS; }
 
 check() {  # check LABEL KIND serve-args...
   local label=$1 kind=$2

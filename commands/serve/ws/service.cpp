@@ -94,6 +94,13 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
               hs.protocol.empty() ? "" : " (" + hs.protocol + ")");
 
   ws_session s(ctx_, conn, proto::ws::role::server, o_.max_message);
+  // A server told to stop closes its sessions as "going away" (1001), not by dropping them.
+  struct goodbye {
+    net::context& ctx;
+    std::uint64_t id;
+    ~goodbye() { ctx.forget_shutdown(id); }
+  } bye{ctx_, ctx_.on_shutdown(
+                  [&s] { s.close(proto::ws::close_code::going_away, "server shutting down"); })};
   // Nothing either way for --idle-timeout: the session is closed as "going away".
   std::optional<net::watchdog> idle;
   if (o_.idle_timeout) {

@@ -60,6 +60,9 @@ relay_run relay(std::vector<std::string> pieces, net::copy_options opts, bool cl
     run.result = co_await net::copy(in.at_b, out.at_b, opts);
     co_await f.ca->sleep(1h);  // keeps the streams alive while the reader finishes
     run.ended_while_open = run.arrived.done;
+    // A reader still waiting (no end was passed on) is ended before its stream goes.
+    out.at_a.cancel();
+    co_await f.ca->sleep(1s);
   }(f, std::move(pieces), std::move(opts), close_source, run));
   f.w.run(10h, 10s);
   return run;

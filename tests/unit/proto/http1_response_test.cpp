@@ -291,3 +291,9 @@ TEST_CASE("http dates refuse malformed text and impossible dates") {
                           "Sun, 06 Nov 19x4 08:49:37 GMT"})
     CHECK_MESSAGE(!proto::parse_http_date(bad), bad);
 }
+
+TEST_CASE("http dates outside what the clock can hold are refused, not overflowed") {
+  CHECK_FALSE(proto::parse_http_date("Sun Nov  6 08:49:37 7994"));
+  CHECK_FALSE(proto::parse_http_date("Sat, 01 Jan 9999 00:00:00 GMT"));
+  CHECK(proto::parse_http_date("Fri, 31 Dec 2260 23:59:59 GMT"));
+}

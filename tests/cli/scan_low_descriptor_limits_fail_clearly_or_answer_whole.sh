@@ -3,6 +3,7 @@
 # listening port open) or fails with a message and exit 74 — never "no ports to show" with exit 0,
 # never a partial list, never a hang.
 source "$(dirname "$0")/../lib/lib.sh"
+[[ -z ${VITNET_SANITIZE:-} ]] || skip "ASan needs descriptors of its own below ulimit -n 16"
 need python3
 mkdir "$T/www"
 start_serve "http://127.0.0.1:0" --dir "$T/www" --workers 1 -q

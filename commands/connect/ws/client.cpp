@@ -30,8 +30,20 @@ struct client_state {
   std::uint64_t received = 0;  ///< messages so far, for --linger
 };
 
+// Whether a connection stands that takes messages.
+bool live(const client_state& c) {
+  return c.current && !c.current->closing();
+}
+
+// Whether stdin may be read now: from the first connection on, while the connection's queue (or,
+// between connections, the messages waiting for the next one) is below the high-water mark.
+bool has_room(const client_state& c) {
+  if (live(c)) return c.current->queued() <= high_water;
+  return c.connected_once && c.waiting_bytes <= high_water;
+}
+
 void deliver(client_state& c, proto::ws::opcode op, std::string msg) {
-  if (c.current && !c.current->closing()) {
+  if (live(c)) {
     c.current->send(op, msg);
     return;
   }
@@ -55,10 +67,8 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
   for (;;) {
     // Read only with a connection that has room: wait on its queue, or, between connections
     // (--reconnect), briefly for the next one.
-    while (*alive && ((!c.current && !c.connected_once) ||
-                      ((!c.current || c.current->closing()) && c.waiting_bytes > high_water) ||
-                      (c.current && !c.current->closing() && c.current->queued() > high_water))) {
-      if (c.current && !c.current->closing()) {
+    while (*alive && !has_room(c)) {
+      if (live(c)) {
         auto flow = c.current->flow();  // outlives the session, should it end meanwhile
         co_await flow->room();
       } else {

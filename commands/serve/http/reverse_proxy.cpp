@@ -55,10 +55,10 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
-/// A response's Content-Length field when it is a plain number (HEAD and 304 carry one without
-/// a body).
-std::optional<std::uint64_t> length_field(const proto::response& r) {
-  auto v = r.headers.get("Content-Length");
+/// A message's Content-Length field when it is a plain number (HEAD and 304 responses carry one
+/// without a body).
+std::optional<std::uint64_t> length_field(const proto::header_list& h) {
+  auto v = h.get("Content-Length");
   if (!v || v->empty() || v->size() > 19) return std::nullopt;
   std::uint64_t n = 0;
   for (char c : *v) {
@@ -220,25 +220,18 @@ class proxy_handler final : public http_handler {
     out.method = req.method;
     if (req.headers.contains("Transfer-Encoding")) {
       out.body = &body;
-    } else if (auto n = content_length(req); n && *n > 0) {
+    } else if (auto n = length_field(req.headers); n && *n > 0) {
       out.body = &body;
       out.length = n;
     }
-    std::vector<std::size_t> tried;
-    std::string last_failure = "no backend is up";
-    bool timed_out = false;
-    for (std::size_t n = 0; n < backends_.size(); ++n) {
-      auto pick = choose(tried);
-      if (!pick) break;
-      tried.push_back(*pick);
+    rotation r;
+    while (auto pick = next_backend(r)) {
       auto a = co_await exchange(*pick, out);
       if (a.head) co_return reply_of(*pick, a, req.method);
-      last_failure = fmt::format("{}: {}", backends_[*pick].where.display(), a.why);
-      timed_out = a.timed_out;
-      io_.warn("proxy: {}", last_failure);
+      failed(r, *pick, a.why, a.timed_out);
       if (!a.retryable || !out.retryable()) break;
     }
-    co_return text_reply(timed_out ? 504 : 502, fmt::format("bad gateway: {}\n", last_failure));
+    co_return gave_up(r);
   }
 
   task<std::variant<http_reply, http_upgraded>> upgrade(const proto::request& req,
@@ -246,21 +239,16 @@ class proxy_handler final : public http_handler {
     proto::request head = forwarded(req, st);
     head.headers.set("Connection", "Upgrade");
     if (auto u = req.headers.get("Upgrade")) head.headers.set("Upgrade", std::string(*u));
-    std::vector<std::size_t> tried;
-    std::string last_failure = "no backend is up";
-    bool timed_out = false;
-    for (std::size_t n = 0; n < backends_.size(); ++n) {
-      auto pick = choose(tried);
-      if (!pick) break;
-      tried.push_back(*pick);
+    rotation r;
+    while (auto pick = next_backend(r)) {
       backend& b = backends_[*pick];
       in_flight flight(b);
       std::string why;
+      bool timed_out = false;
       auto conn = co_await connect(b, why, timed_out);
       if (!conn) {
         eject(b, why);
-        last_failure = fmt::format("{}: {}", b.where.display(), why);
-        io_.warn("proxy: {}", last_failure);
+        failed(r, *pick, why, timed_out);
         continue;
       }
       auto bytes = proto::serialize_request_head(for_backend(b, head));
@@ -272,8 +260,7 @@ class proxy_handler final : public http_handler {
         ev = co_await read_rest(*conn, p, why, timed_out);
       }
       if (ev != proto::http_event::message) {
-        last_failure = fmt::format("{}: {}", b.where.display(), why);
-        io_.warn("proxy: {}", last_failure);
+        failed(r, *pick, why, timed_out);
         break;  // the request reached the backend: not sent twice
       }
       ++b.served;
@@ -282,22 +269,37 @@ class proxy_handler final : public http_handler {
         http_upgraded up{std::move(resp), std::move(*conn), p.take_buffered()};
         co_return std::variant<http_reply, http_upgraded>(std::move(up));
       }
-      http_reply r;
-      r.resp = std::move(resp);
-      strip(r.resp);
-      co_return std::variant<http_reply, http_upgraded>(std::move(r));
+      http_reply declined;
+      declined.resp = std::move(resp);
+      strip(declined.resp);
+      co_return std::variant<http_reply, http_upgraded>(std::move(declined));
     }
-    http_reply failed =
-        text_reply(timed_out ? 504 : 502, fmt::format("bad gateway: {}\n", last_failure));
-    co_return std::variant<http_reply, http_upgraded>(std::move(failed));
+    http_reply none = gave_up(r);
+    co_return std::variant<http_reply, http_upgraded>(std::move(none));
   }
 
  private:
-  static std::optional<std::uint64_t> content_length(const proto::request& req) {
-    proto::response r;
-    if (auto v = req.headers.get("Content-Length"))
-      r.headers.set("Content-Length", std::string(*v));
-    return length_field(r);
+  // The backends one request tries, each at most once, and why the last one failed.
+  struct rotation {
+    std::vector<std::size_t> tried;
+    std::string last_failure = "no backend is up";
+    bool timed_out = false;
+  };
+
+  std::optional<std::size_t> next_backend(rotation& r) {
+    auto pick = choose(r.tried);
+    if (pick) r.tried.push_back(*pick);
+    return pick;
+  }
+
+  void failed(rotation& r, std::size_t i, std::string_view why, bool timed_out) {
+    r.last_failure = fmt::format("{}: {}", backends_[i].where.display(), why);
+    r.timed_out = timed_out;
+    io_.warn("proxy: {}", r.last_failure);
+  }
+
+  static http_reply gave_up(const rotation& r) {
+    return text_reply(r.timed_out ? 504 : 502, fmt::format("bad gateway: {}\n", r.last_failure));
   }
 
   static void strip(proto::response& resp) {
@@ -314,7 +316,7 @@ class proxy_handler final : public http_handler {
     r.streamed = true;
     // HEAD and 304 carry the length a GET would have; other responses say theirs in framing.
     if (method == "HEAD" || r.resp.status == 304)
-      r.stream_length = length_field(r.resp);
+      r.stream_length = length_field(r.resp.headers);
     else
       r.stream_length = a.parser->declared_length();
     strip(r.resp);

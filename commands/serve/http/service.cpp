@@ -296,11 +296,7 @@ task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {
         }
         // The backend declined: its answer goes back and HTTP goes on.
         auto& reply = std::get<http_reply>(answer);
-        decorate(req, reply.resp);
-        bool keep = req.keep_alive() && !reply.resp.headers.has_token("Connection", "close");
-        if (!co_await write_reply(conn, req, reply, keep, st, &*clock)) co_return "close";
-        log(req, st, reply.resp.status, reply.sent, ctx_.now() - started);
-        if (!keep) co_return "close";
+        if (!co_await send_reply(conn, req, reply, st, started, &*clock)) co_return "close";
         parser.resume();
         arm(o_.keepalive_timeout);
         continue;
@@ -385,7 +381,7 @@ task<void> http_service::sweep() {
 
 task<bool> http_service::respond(net::stream& conn, const proto::request& req, conn_stats& st,
                                  net::clock::time_point started, conn_clock* clock,
-                                 body_source* body) {
+                                 request_body* body) {
   http_reply reply;
   if (o_.cors && req.method == "OPTIONS" && req.headers.contains("Origin") &&
       req.headers.contains("Access-Control-Request-Method")) {
@@ -424,17 +420,20 @@ task<bool> http_service::respond(net::stream& conn, const proto::request& req, c
         reply = std::move(answer);
       }
     } catch (const vitnet::error& e) {
-      auto* rb = static_cast<request_body*>(body);
-      if (rb && rb->broken() && rb->status())
-        reply = text_reply(rb->status(), fmt::format("{}\n", e.what()));
-      else
-        reply = text_reply(500, fmt::format("{}\n", e.what()));
+      int status = body && body->broken() && body->status() ? body->status() : 500;
+      reply = text_reply(status, fmt::format("{}\n", e.what()));
     }
   }
-  decorate(req, reply.resp);
-  bool keep = req.keep_alive() && !reply.resp.headers.has_token("Connection", "close");
   // A body that broke off leaves the connection's framing unknown.
-  if (body && static_cast<request_body*>(body)->broken()) keep = false;
+  co_return co_await send_reply(conn, req, reply, st, started, clock, body && body->broken());
+}
+
+task<bool> http_service::send_reply(net::stream& conn, const proto::request& req, http_reply& reply,
+                                    conn_stats& st, net::clock::time_point started,
+                                    conn_clock* clock, bool framing_lost) {
+  decorate(req, reply.resp);
+  bool keep =
+      req.keep_alive() && !framing_lost && !reply.resp.headers.has_token("Connection", "close");
   // A streamed body of unknown length goes to an HTTP/1.0 client delimited by the close.
   if (reply.streamed && !reply.stream_length && req.version_minor == 0 &&
       has_body(reply.resp.status, req.method))

@@ -124,7 +124,12 @@ class http_service {
   class request_body;
   net::task<bool> respond(net::stream& conn, const proto::request& req, conn_stats& st,
                           net::clock::time_point started, conn_clock* clock,
-                          body_source* body = nullptr);
+                          request_body* body = nullptr);
+  /// Decorates, writes and logs a reply; whether the connection can carry the next request
+  /// (false when the write failed, the reply closes it, or `framing_lost`).
+  net::task<bool> send_reply(net::stream& conn, const proto::request& req, http_reply& reply,
+                             conn_stats& st, net::clock::time_point started, conn_clock* clock,
+                             bool framing_lost = false);
   /// Joins a client to a backend that switched protocols, until both directions end.
   net::task<std::string> tunnel(net::stream& conn, const proto::request& req, http_upgraded& up,
                                 std::string early, conn_stats& st, net::clock::time_point started);

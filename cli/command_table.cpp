@@ -62,7 +62,11 @@ const std::vector<command_info>& command_table() {
        "exec, broadcast, sink; files, a mock API or a reverse proxy over http)",
        "Listens on URL and serves peers in one mode. By default, as netcat does, the first "
        "connection is piped to stdin and stdout and vitnet exits when it closes; -k keeps "
-       "accepting. On start it prints 'vitnet: listening on URL' with the real port, so port 0 "
+       "accepting, and in this mode, as with ncat -k, stdin goes to every client connected at "
+       "the time and what each client sends goes to stdout (stdin is read only while someone "
+       "is connected, never dropped; when it ends, each client's sending direction is shut). "
+       "A ws:// server in this mode serves one client at a time. On start it prints 'vitnet: "
+       "listening on URL' with the real port, so port 0 "
        "can be used; --ready-file writes that URL to a file atomically. An http:// or https:// "
        "URL serves HTTP/1.1 to many clients: the files of --dir, the mock API of a --routes file, "
        "or a reverse proxy to --backend URLs. A ws:// or wss:// URL accepts WebSocket "

@@ -18,13 +18,11 @@
 #include "net/listener.hpp"
 #include "net/stream.hpp"
 #include "net/task.hpp"
+#include "net/time.hpp"
 
 namespace net {
 
 class probe_source;
-
-using clock = std::chrono::steady_clock;
-using duration = std::chrono::nanoseconds;
 
 struct listen_options {
   int backlog = 4096;

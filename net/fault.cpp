@@ -132,7 +132,7 @@ double get_probability(const std::string& file, const toml::node& n, std::string
 }
 
 std::uint64_t get_count(const std::string& file, const toml::node& n, std::string_view key) {
-  if (auto i = n.value<std::int64_t>(); i && *i >= 0) return static_cast<std::uint64_t>(*i);
+  if (auto i = n.value_exact<std::int64_t>(); i && *i >= 0) return static_cast<std::uint64_t>(*i);
   if (auto s = n.value<std::string>()) {
     if (auto v = core::parse_size(*s)) return *v;
   }
@@ -141,7 +141,7 @@ std::uint64_t get_count(const std::string& file, const toml::node& n, std::strin
 
 // "10Mbit", "1MB" (per second), or a plain number of bytes per second.
 std::uint64_t get_rate(const std::string& file, const toml::node& n) {
-  if (auto i = n.value<std::int64_t>(); i && *i > 0) return static_cast<std::uint64_t>(*i);
+  if (auto i = n.value_exact<std::int64_t>(); i && *i > 0) return static_cast<std::uint64_t>(*i);
   if (auto s = n.value<std::string>()) {
     std::string text = *s;
     for (const char* suffix : {"/s", "ps"})
@@ -157,7 +157,10 @@ std::uint64_t get_rate(const std::string& file, const toml::node& n) {
     if (bits_scale > 0) {
       char* end = nullptr;
       double v = std::strtod(text.c_str(), &end);
-      if (end && *end == '\0' && v > 0) return static_cast<std::uint64_t>(v * bits_scale / 8);
+      double bytes = v * bits_scale / 8;
+      // Up to a petabyte a second: past that the figure means nothing (and would not convert).
+      if (end && *end == '\0' && bytes >= 1 && bytes <= 1e15)
+        return static_cast<std::uint64_t>(bytes);
     } else if (auto v = core::parse_size(text); v && *v > 0) {
       return *v;
     }
@@ -211,7 +214,7 @@ fault_spec parse_fault(const toml::table& t, const std::string& file) {
     bad(file, *t.get("between"), "use either 'between' or 'from' and 'to', not both");
   if (auto* n = t.get("host")) f.host = get_string(file, *n, "host");
   if (auto* n = t.get("port")) {
-    auto p = n->value<std::int64_t>();
+    auto p = n->value_exact<std::int64_t>();
     if (!p || *p < 1 || *p > 65535) bad(file, *n, "'port' must be a number from 1 to 65535");
     f.port = static_cast<std::uint16_t>(*p);
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "net/context.hpp"
+#include "net/time.hpp"
 
 namespace toml {
 inline namespace v3 {

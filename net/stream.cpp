@@ -147,6 +147,22 @@ io_result stream::try_read_some(std::span<char> buf) {
       impl_->s);
 }
 
+io_result stream::try_write_some(std::span<const char> data) {
+  if (impl_->sim_end() || impl_->tls())
+    return {std::make_error_code(std::errc::operation_would_block), 0};
+  return std::visit(
+      [&](auto& s) -> io_result {
+        if constexpr (!is_asio_object<std::decay_t<decltype(s)>>) {
+          return {std::make_error_code(std::errc::operation_would_block), 0};
+        } else {
+          std::error_code ec;
+          std::size_t n = s.write_some(asio::buffer(data.data(), data.size()), ec);
+          return {ec, n};
+        }
+      },
+      impl_->s);
+}
+
 task<std::error_code> stream::wait_readable() {
   if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
   if (auto* e = impl_->sim_end()) co_return co_await sim::wait_readable(*e);
@@ -224,7 +240,7 @@ void stream::close() {
         } else if constexpr (std::is_same_v<S, std::shared_ptr<sim::end>>) {
           sim::close(*s);
         } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
-          s->inner.close();
+          tls_close(*s);
         } else {
           std::error_code ec;
           s.close(ec);

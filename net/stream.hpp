@@ -44,6 +44,9 @@ class stream {
   task<std::error_code> wait_readable();
   /// Writes all of `data`, or fails part way (n says how much went).
   task<io_result> write_all(std::span<const char> data);
+  /// Writes what the transport takes now without waiting (is_would_block when nothing fits).
+  /// Real sockets and pipes only; on the mock network and TLS it writes nothing.
+  io_result try_write_some(std::span<const char> data);
 
   /// Ends the sending direction: FIN on a connection, close on a pipe. Reading goes on.
   std::error_code shutdown_send();

@@ -26,6 +26,9 @@ bench_packages=(
   # TLS (openssl), WebSocket (python3-websockets); python3 drives several of them
   socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
 )
+# libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed:
+# libclang-rt-dev follows the default clang version as `clang` does.
+fuzz_packages=(clang libclang-rt-dev)
 
 fuzz_packages=(clang libclang-rt-14-dev)
 

@@ -135,7 +135,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "ws(s)://HOST:PORT")
       ->required()
       ->type_name("URL");
-  sub.add_flag("-k,--keep-open", o->keep_open, "accept many connections, not just the first");
+  sub.add_flag("-k,--keep-open", o->keep_open,
+               "accept many connections, not just the first (stdio mode: stdin to all of them)");
   auto* echo = sub.add_flag("--echo", (*flags)[0], "send back whatever each peer sends");
   auto* rep = sub.add_option("--reply", *reply,
                              "send TEXT (or the content of @FILE) to each peer, then close")

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command_table.hpp"
+#include "net/tls/parse.hpp"
 
 namespace cli {
 
@@ -208,15 +209,7 @@ void define_tls(CLI::App& sub, runner& chosen) {
     a->add_option("--alpn", *alpn, "HOST:PORT: offer these protocols (h2,http/1.1)")
         ->type_name("LIST");
     a->callback([o, alpn, &chosen] {
-      o->alpn.clear();
-      for (std::size_t start = 0; !alpn->empty() && start <= alpn->size();) {
-        auto comma = alpn->find(',', start);
-        auto p =
-            alpn->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!p.empty()) o->alpn.push_back(p);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
+      o->alpn = net::split_alpn_list(*alpn);
       chosen = [o](net::context& ctx, core::io& io) {
         return commands::run_tls_inspect(ctx, *o, io);
       };

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/proxy/fault_file.hpp"
 #include "commands/proxy/proxy.hpp"
 #include "net/fault.hpp"
 
@@ -25,11 +26,6 @@ std::optional<std::uint64_t> parse_rate(std::string_view text);
 
 /// The faults the flags ask for, each with its flag as origin ("--latency").
 std::vector<net::fault_spec> faults_from_flags(const proxy_options& o);
-
-/// Reads a fault file of [[fault]] tables in the shared vocabulary. Throws vitnet::error: 66 when
-/// missing, 65 "file:line: ..." when malformed, 78 "file:line: ..." for a kind no proxy can inject
-/// (crash, dns_failure). A refuse fault needs no 'host' here: the proxy refuses for its upstream.
-std::vector<net::fault_spec> load_fault_file(const std::string& path);
 
 /// Why a fault has no effect on this kind of proxy ("reorder" on a stream), or empty.
 std::string ignored_because(const net::fault_spec& f, bool stream);

@@ -94,6 +94,137 @@ task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog
   m.wake->notify();
 }
 
+// ---- serve -k in stdio mode: stdin to every client, every client to stdout ----------------------
+
+// What one client of the fan-out has still to be sent from stdin.
+struct listener_of_stdin {
+  net::stream* conn;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued = 0;
+  std::unique_ptr<net::event> wake;
+  bool leaving = false;
+};
+
+// One reader of stdin, many clients (as ncat -k does). Nothing is dropped: stdin is not read
+// while no client is connected or while any client holds more than this unsent (a client that
+// never reads is ended by --idle-timeout, or by leaving). Clients' bytes go to stdout a chunk at
+// a time, one writer at once, so chunks from different clients never interleave mid-chunk.
+constexpr std::size_t max_stdin_backlog = 1 << 20;
+
+class stdin_fanout {
+ public:
+  explicit stdin_fanout(net::context& ctx) : ctx_(ctx), room_(ctx), stdout_free_(ctx) {}
+
+  // Reads stdin until its end, handing each chunk to every client there at the time; at the
+  // end, every client's sending direction is shut once its queue is written.
+  task<void> pump() {
+    auto& in = ctx_.standard_input();
+    std::vector<char> buf(65536);
+    for (;;) {
+      if (must_wait()) {
+        bool woken = co_await room_.wait();
+        if (!woken) break;
+        continue;
+      }
+      auto rd = co_await in.read_some(buf);
+      if (rd.ec || rd.n == 0) break;
+      auto chunk = std::make_shared<const std::string>(buf.data(), rd.n);
+      for (auto* m : members_) {
+        if (m->leaving) continue;
+        m->queue.push_back(chunk);
+        m->queued += chunk->size();
+        m->wake->notify();
+      }
+    }
+    ended_ = true;
+    for (auto* m : members_) m->wake->notify();
+  }
+
+  bool stdin_ended() const { return ended_; }
+
+  // Serves one client until it ends its sending direction or fails.
+  task<net::copy_result> serve(net::stream& conn, net::watchdog* idle, std::uint64_t& sent) {
+    listener_of_stdin m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false};
+    members_.push_back(&m);
+    room_.notify();
+    net::copy_result down;
+    co_await net::both(ctx_, writer(m, idle, sent), reader(m, idle, down));
+    members_.remove(&m);
+    room_.notify();
+    co_return down;
+  }
+
+ private:
+  // Stdin is read only while someone is there to receive it, and no one is too far behind.
+  bool must_wait() const {
+    if (members_.empty()) return true;
+    for (auto* m : members_)
+      if (!m->leaving && m->queued > max_stdin_backlog) return true;
+    return false;
+  }
+
+  task<void> writer(listener_of_stdin& m, net::watchdog* idle, std::uint64_t& sent) {
+    while (!m.leaving) {
+      if (m.queue.empty()) {
+        if (ended_) {
+          m.conn->shutdown_send();  // nothing more will come from stdin
+          break;
+        }
+        bool woken = co_await m.wake->wait();
+        if (!woken) break;
+        continue;
+      }
+      auto chunk = m.queue.front();
+      auto wr = co_await m.conn->write_all(*chunk);
+      sent += wr.n;
+      m.queue.pop_front();
+      m.queued -= chunk->size();
+      room_.notify();
+      if (wr.ec) {
+        m.leaving = true;
+        m.conn->close();  // the reader ends with it
+        break;
+      }
+      if (idle) idle->touch();
+    }
+  }
+
+  task<void> reader(listener_of_stdin& m, net::watchdog* idle, net::copy_result& r) {
+    auto& out = ctx_.standard_output();
+    std::vector<char> buf(65536);
+    for (;;) {
+      auto rd = co_await m.conn->read_some(buf);
+      if (rd.ec) {
+        r.read_ec = rd.ec;
+        break;
+      }
+      if (idle) idle->touch();
+      while (stdout_busy_) {
+        bool woken = co_await stdout_free_.wait();
+        if (!woken) break;
+      }
+      stdout_busy_ = true;
+      auto wr = co_await out.write_all(std::span<const char>(buf.data(), rd.n));
+      stdout_busy_ = false;
+      stdout_free_.notify();
+      r.bytes += wr.n;
+      if (wr.ec) {
+        r.write_ec = wr.ec;
+        break;
+      }
+    }
+    m.leaving = true;
+    m.wake->notify();
+  }
+
+  net::context& ctx_;
+  std::list<listener_of_stdin*> members_;
+  net::event room_;         ///< a client's backlog shrank, or a client left
+  net::event stdout_free_;  ///< a client finished writing a chunk to stdout
+  bool stdout_busy_ = false;
+  bool ended_ = false;
+};
+
 // ---- the server
 // ----------------------------------------------------------------------------------
 
@@ -120,10 +251,15 @@ class server {
         workers = o_.http.dir.empty() || o_.where.is_ws() ? 1 : ctx_.probe_workers();
     }
     cap_ = connection_cap();
+    if (o_.keep_open && uses_stdio() && !o_.where.is_ws()) {
+      fanout_ = std::make_unique<stdin_fanout>(ctx_);
+      ctx_.start(fanout_->pump());
+    }
     net::listen_options lo;
     lo.reuse_port = workers > 1;
     auto l = co_await ctx_.listen(o_.where, lo);
     announce(l.local_endpoint());
+    if (workers > 1 && tls_) tls_->share_sessions_with_workers();
     if (workers > 1 && ctx_.fork_workers(workers - 1) > 0) {
       auto own = l.local_endpoint();
       l.close();
@@ -152,7 +288,7 @@ class server {
         if (co_await session(std::move(conn), &l)) break;
         continue;
       }
-      if (uses_stdio()) {
+      if (uses_stdio() && o_.where.is_ws()) {
         co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
       } else {
         ctx_.start([](server& self, net::stream c) -> task<void> {
@@ -399,6 +535,11 @@ class server {
   }
 
   task<std::string> stdio(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    if (fanout_) {
+      auto down = co_await fanout_->serve(conn, idle, st.bytes_out);
+      st.bytes_in = down.bytes;
+      co_return reason_of(down);
+    }
     auto& in = ctx_.standard_input();
     auto& out = ctx_.standard_output();
     net::copy_result up, down;
@@ -553,6 +694,7 @@ class server {
   std::size_t active_ = 0;
   std::uint64_t next_id_ = 0;
   room room_;
+  std::unique_ptr<stdin_fanout> fanout_;  ///< -k in stdio mode
 };
 
 }  // namespace

@@ -1,12 +1,13 @@
 #include "commands/test_net/scenario.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <regex>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/toml.hpp"
 #include "net/ip.hpp"
 
 namespace commands {
@@ -168,7 +169,7 @@ class reader {
         std::string value;
         if (auto s = val.value<std::string>())
           value = *s;
-        else if (auto i = val.value<std::int64_t>())
+        else if (auto i = val.value_exact<std::int64_t>())
           value = std::to_string(*i);
         else
           bad(val, fmt::format("variable '{}' must be a string or an integer", k.str()));
@@ -180,7 +181,7 @@ class reader {
     if (auto* v = root.get("timeout")) sc.time_limit = dur(*v, "timeout");
     if (auto* v = root.get("wall_timeout")) sc.wall_limit = dur(*v, "wall_timeout");
     if (auto* v = root.get("seed")) {
-      auto i = v->value<std::int64_t>();
+      auto i = v->value_exact<std::int64_t>();
       if (!i || *i < 0) bad(*v, "'seed' must be a non-negative integer");
       sc.seed = static_cast<std::uint64_t>(*i);
     }
@@ -316,7 +317,7 @@ class reader {
               {"exit", "stdout", "stderr", "stdout_contains", "stderr_contains", "stdout_matches",
                "stderr_matches", "within", "running"});
     if (auto* v = t.get("exit")) {
-      auto i = v->value<std::int64_t>();
+      auto i = v->value_exact<std::int64_t>();
       if (!i || *i < 0 || *i > 255) bad(*v, "'exit' must be an exit code from 0 to 255");
       x.exit = static_cast<int>(*i);
     }
@@ -345,36 +346,20 @@ class reader {
 
 }  // namespace
 
-scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars) {
+scenario parse_scenario(std::string_view text, const std::string& path,
+                        const std::map<std::string, std::string>& vars) {
   scenario sc;
   sc.file = path;
-  toml::table root;
-  {
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-      auto ec = std::error_code(errno, std::generic_category());
-      throw vitnet::error(ec == std::errc::no_such_file_or_directory ? core::exit_code::no_input
-                          : ec == std::errc::permission_denied       ? core::exit_code::permission
-                                                                     : core::exit_code::io,
-                          fmt::format("{}: {}", path, vitnet::describe(ec)));
-    }
-    std::fclose(f);
-  }
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::string what(e.description());
-    if (!what.empty())
-      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
-    while (!what.empty() && (what.back() == '.' || what.back() == '\n')) what.pop_back();
-    throw vitnet::error(core::exit_code::data,
-                        fmt::format("{}:{}: {}", path, e.source().begin.line, what));
-  }
+  toml::table root = core::parse_toml(text, path);
   auto slash = path.find_last_of('/');
   sc.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
   reader r(path, vars);
   r.load(sc, root);
   return sc;
+}
+
+scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars) {
+  return parse_scenario(core::read_file(path), path, vars);
 }
 
 }  // namespace commands

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/units.hpp"
@@ -61,6 +62,13 @@ struct scenario {
 /// is missing, 65 with "file:line: message" when it is malformed.
 scenario load_scenario(const std::string& path,
                        const std::map<std::string, std::string>& vars = {});
+
+/// Parses a scenario held in memory; `path` names it in messages and its directory is ${dir}.
+/// Throws vitnet::error 65 with "path:line: message" when it is malformed.
+/// Example: parse_scenario("hosts = [\"a\"]\n[[process]]\nhost = \"a\"\nrun = \"serve :7\"\n",
+///                         "s.toml").
+scenario parse_scenario(std::string_view text, const std::string& path,
+                        const std::map<std::string, std::string>& vars = {});
 
 /// Splits a command line as a POSIX shell would (quotes and backslashes; no expansions).
 /// Returns nullopt when a quote is left open.

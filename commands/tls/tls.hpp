@@ -8,13 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "commands/tls/time.hpp"
 #include "core/io.hpp"
 #include "net/context.hpp"
 #include "net/x509/x509.hpp"
 
 namespace commands {
-
-using wall_time = std::chrono::system_clock::time_point;
 
 enum class tls_gen_kind { ca, cert, client, dev, csr };
 
@@ -82,11 +81,6 @@ net::task<int> run_tls_sign(net::context& ctx, const tls_sign_options& opts, cor
 net::task<int> run_tls_inspect(net::context& ctx, const tls_inspect_options& opts, core::io& io);
 /// Exit 0 when valid; 1 with "vitnet: verify: CERT: <reason>: <detail>" when not.
 net::task<int> run_tls_verify(net::context& ctx, const tls_verify_options& opts, core::io& io);
-
-/// Parses a time as --at and --not-after take it: "2030-01-31", "2030-01-31T12:00:00Z" (also
-/// with a space, without seconds, or with an offset such as +02:00), "@1767225600" (Unix
-/// seconds), or relative to `now`: "+90d", "-1h" (units s, m, h, d). Nullopt when malformed.
-std::optional<wall_time> parse_time(std::string_view text, wall_time now);
 
 /// A file's base name for a certificate name: "*.example.com" -> "_wildcard.example.com",
 /// '/' and other awkward characters -> '_'.

@@ -1,10 +1,8 @@
-#include "net/http_client/curl.hpp"
-
 #include <algorithm>
-#include <cctype>
 
 #include "core/error.hpp"
 #include "net/deadline.hpp"
+#include "net/http_client/curl.hpp"
 #include "net/http_client/fd_bridge.hpp"
 
 namespace net::http_client {
@@ -18,20 +16,6 @@ constexpr std::size_t pending_limit = 1 << 20;  // stdout bytes held before curl
 struct easy_deleter {
   void operator()(CURL* e) const { curl_easy_cleanup(e); }
 };
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return std::string(s);
-}
 
 class exchanger {
  public:
@@ -213,31 +197,7 @@ class exchanger {
       r.time.first_byte = self->since_start();
     }
     if (self->headers_done_) return n;  // trailers
-    if (line.starts_with("HTTP/")) {    // a new response (after a 1xx one, say)
-      r.headers.clear();
-      r.head.clear();
-      r.retry_after.reset();
-      auto sp = line.find(' ');
-      r.status = 0;
-      if (sp != std::string_view::npos) {
-        auto rest = line.substr(sp + 1);
-        r.status = std::strtol(std::string(rest.substr(0, 3)).c_str(), nullptr, 10);
-        r.reason = rest.size() > 4 ? trim(rest.substr(4)) : "";
-      }
-    } else if (line == "\r\n" || line == "\n") {
-      r.head.append(line);
-      if (r.status >= 200) self->headers_end();
-      return n;
-    } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !r.headers.empty()) {
-      r.headers.back().second += " " + trim(line);  // an obsolete folded line
-    } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-      std::string name(line.substr(0, colon)), value = trim(line.substr(colon + 1));
-      if (lower(name) == "retry-after" && !value.empty() &&
-          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        r.retry_after = std::strtol(value.c_str(), nullptr, 10);
-      r.headers.emplace_back(std::move(name), std::move(value));
-    }
-    r.head.append(line);
+    if (read_head_line(r, line)) self->headers_end();
     return n;
   }
 
@@ -315,7 +275,7 @@ class exchanger {
         self->show_lines('<', text);
         break;
       case CURLINFO_TEXT:
-        self->io_.verbose(2, "curl: {}", trim(text));
+        self->io_.verbose(2, "curl: {}", trim_line(text));
         break;
       default:  // data, TLS records
         self->touch();
@@ -328,7 +288,7 @@ class exchanger {
     if (io_.options().verbosity < 1) return;
     while (!text.empty()) {
       auto nl = text.find('\n');
-      std::string line = trim(text.substr(0, nl));
+      std::string line = trim_line(text.substr(0, nl));
       if (!line.empty()) io_.verbose(1, "{} {}", direction, line);
       if (nl == std::string_view::npos) break;
       text.remove_prefix(nl + 1);

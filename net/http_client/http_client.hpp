@@ -1,8 +1,8 @@
 #pragma once
 // The HTTP client: one HTTP exchange (a request and its response, on a connection of its own that
 // vitnet dials through the context), where its body goes, and curl's failures as vitnet's
-// messages and exit codes. libcurl does the HTTP; nothing of it shows here (net/http_client/curl.hpp
-// is the private side), so commands name no curl type.
+// messages and exit codes. libcurl does the HTTP; nothing of it shows here
+// (net/http_client/curl.hpp is the private side), so commands name no curl type.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,17 +16,18 @@
 #include "core/units.hpp"
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
+#include "net/http_client/response.hpp"
 #include "net/tls/tls.hpp"
 
 namespace net::http_client {
 
 /// What an exchange needs of the command's options.
 struct options {
-  std::optional<core::duration> timeout;  ///< whole request (--timeout)
+  std::optional<core::duration> timeout;                      ///< whole request (--timeout)
   core::duration connect_timeout = std::chrono::seconds(10);  ///< name lookup and connect
   core::duration idle_timeout = std::chrono::seconds(30);     ///< no byte either way
-  bool include = false;    ///< -i: response headers go to the output before the body
-  bool json_body = false;  ///< the body is JSON: Content-Type and Accept say so
+  bool include = false;         ///< -i: response headers go to the output before the body
+  bool json_body = false;       ///< the body is JSON: Content-Type and Accept say so
   net::tls_client_options tls;  ///< https: ca_file, insecure, cert_file, key_file, min_version
 };
 
@@ -37,28 +38,6 @@ struct request {
   bool send_body = false;
   const std::string* body = nullptr;  ///< the bytes to send, owned by the caller
   std::vector<std::string> headers;   ///< -H lines still sent (some are dropped across origins)
-};
-
-/// Seconds since the exchange began, as curl's -w times are: each includes those before it.
-struct timings {
-  double dns = 0, connect = 0;
-  std::optional<double> tls;  ///< the handshake done (https only)
-  double first_byte = 0, total = 0;
-};
-
-struct response {
-  std::string url, method;
-  long status = 0;
-  std::string reason;                                        ///< "Not Found" (HTTP/1 only)
-  std::string http_version;                                  ///< "1.1", "2"
-  std::vector<std::pair<std::string, std::string>> headers;  ///< as received, in order
-  std::string head;                 ///< the status line and headers as received (-i)
-  std::string location;             ///< a redirect's absolute target, or empty
-  std::optional<long> retry_after;  ///< seconds
-  timings time;
-  std::uint64_t size = 0;      ///< body bytes
-  std::string body;            ///< when kept in memory (--json)
-  bool output_closed = false;  ///< stdout's reader went away: stop quietly
 };
 
 /// What becomes of a response once its headers are in.

@@ -54,10 +54,10 @@ void net::http_client::load_libcurl() {
     vitnet::fail(core::exit_code::config, "HTTP needs libcurl (libcurl.so.4): {}", libcurl().why);
 }
 
-#define VITNET_CURL_FORWARD(ret, name, params, args)        \
-  extern "C" ret name params {                              \
-    static auto fn = real<ret(*) params>(#name);            \
-    return fn args;                                         \
+#define VITNET_CURL_FORWARD(ret, name, params, args) \
+  extern "C" ret name params {                       \
+    static auto fn = real<ret(*) params>(#name);     \
+    return fn args;                                  \
   }
 
 VITNET_CURL_FORWARD(CURLcode, curl_global_init, (long flags), (flags))

@@ -1,8 +1,8 @@
 // How a request becomes curl's options: headers, method and body, TLS settings.
 #include <cctype>
 
-#include "net/http_client/curl.hpp"
 #include "core/error.hpp"
+#include "net/http_client/curl.hpp"
 
 namespace net::http_client {
 

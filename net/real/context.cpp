@@ -27,6 +27,7 @@
 #include "net/deadline.hpp"
 #include "net/nothrow.hpp"
 #include "net/probe.hpp"
+#include "net/real/loopback_env.hpp"
 #include "net/real/state.hpp"
 #include "net/socket_impls.hpp"
 #include "net/stream_impl.hpp"
@@ -72,41 +73,8 @@ real_context::real_context() : s_(std::make_unique<state>()) {
   for (int fd : {0, 1}) s_->saved_flags[fd] = ::fcntl(fd, F_GETFL);
   if (const char* a = std::getenv("VITNET_HOST_ADDR"))
     if (auto ip = ip_address::parse(a)) s_->own_address = to_asio(*ip);
-  if (const char* r = std::getenv("VITNET_REDIRECT")) {
-    // "127.0.0.2:7000=127.0.0.200:7000,..."
-    std::string_view rest = r;
-    auto parse = [](std::string_view t) -> std::optional<socket_address> {
-      auto hp = split_host_port(t);
-      if (!hp) return std::nullopt;
-      auto ip = ip_address::parse(hp->host);
-      auto port = parse_port(hp->port);
-      if (!ip || !port) return std::nullopt;
-      return socket_address{*ip, *port};
-    };
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto item = rest.substr(0, comma);
-      auto eq = item.find('=');
-      if (eq != std::string_view::npos) {
-        auto a = parse(item.substr(0, eq)), b = parse(item.substr(eq + 1));
-        if (a && b) s_->redirects[*a] = *b;
-      }
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
-  if (const char* names = std::getenv("VITNET_HOSTS")) {
-    // "server=127.0.0.2,client=127.0.0.3"
-    std::string_view rest = names;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto item = rest.substr(0, comma);
-      auto eq = item.find('=');
-      if (eq != std::string_view::npos)
-        if (auto ip = ip_address::parse(item.substr(eq + 1)))
-          s_->host_names[std::string(item.substr(0, eq))] = *ip;
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
+  if (const char* r = std::getenv("VITNET_REDIRECT")) s_->redirects = parse_redirects(r);
+  if (const char* names = std::getenv("VITNET_HOSTS")) s_->host_names = parse_host_names(names);
 }
 
 real_context::~real_context() {

@@ -41,5 +41,8 @@ io_result tls_try_read_some(tls_layer& t, std::span<char> buf);
 task<std::error_code> tls_wait_readable(tls_layer& t);
 task<io_result> tls_write_all(tls_layer& t, std::span<const char> data);
 std::error_code tls_shutdown_send(const std::shared_ptr<tls_layer>& t);
+/// Closes the session and its connection, first sending close_notify if it ends in good order
+/// (so OpenSSL keeps the session for resumption) and the network takes it without waiting.
+void tls_close(tls_layer& t);
 
 }  // namespace net

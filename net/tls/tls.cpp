@@ -15,6 +15,7 @@
 #include "net/ip.hpp"
 #include "net/stream_impl.hpp"
 #include "net/tls/impl.hpp"
+#include "net/tls/session_cache.hpp"
 #include "net/x509/x509.hpp"
 
 namespace net {
@@ -80,17 +81,6 @@ int min_version(const std::string& v) {
   if (v.empty() || v == "1.2") return TLS1_2_VERSION;
   if (v == "1.3") return TLS1_3_VERSION;
   throw vitnet::error(exit_code::usage, fmt::format("--tls-min: '{}' is not 1.2 or 1.3", v));
-}
-
-std::vector<unsigned char> alpn_wire(const std::vector<std::string>& protos) {
-  std::vector<unsigned char> out;
-  for (const auto& p : protos) {
-    if (p.empty() || p.size() > 255)
-      throw vitnet::error(exit_code::usage, fmt::format("--alpn: '{}' is not a protocol name", p));
-    out.push_back(static_cast<unsigned char>(p.size()));
-    out.insert(out.end(), p.begin(), p.end());
-  }
-  return out;
 }
 
 // Reads a file the way TLS options need it: 66 missing, 77 unreadable.
@@ -314,6 +304,24 @@ std::error_code tls_shutdown_send(const std::shared_ptr<tls_layer>& t) {
   return {};
 }
 
+void tls_close(tls_layer& t) {
+  // OpenSSL drops a session from the server's cache when its connection is freed without a
+  // close_notify sent (it might have been cut by an attacker), so an https server that simply
+  // closed after its last response could never resume a TLS 1.2 session id.
+  if (!t.close_notify_sent && t.failure.empty() && !t.flushing && t.ssl &&
+      SSL_is_init_finished(t.ssl) && BIO_ctrl_pending(t.wbio) == 0) {
+    t.close_notify_sent = true;
+    ERR_clear_error();
+    if (SSL_shutdown(t.ssl) >= 0) {
+      char alert[256];
+      int n = BIO_read(t.wbio, alert, sizeof alert);
+      if (n > 0) t.inner.try_write_some({alert, static_cast<std::size_t>(n)});
+    }
+    ERR_clear_error();
+  }
+  t.inner.close();
+}
+
 // ---- servers
 // ---------------------------------------------------------------------------------------
 
@@ -379,14 +387,11 @@ tls_server::tls_server(const tls_server_options& o) {
         [](SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
            unsigned inlen, void* arg) -> int {
           auto* self = static_cast<tls_server*>(arg);
-          auto& ours = self->alpn_;
-          unsigned char* chosen = nullptr;
-          // Our preference order, among what the client offers.
-          if (SSL_select_next_proto(&chosen, outlen, ours.data(),
-                                    static_cast<unsigned>(ours.size()), in,
-                                    inlen) != OPENSSL_NPN_NEGOTIATED)
+          auto chosen = select_alpn(self->alpn_, {in, inlen});
+          if (!chosen)
             return self->alpn_optional_ ? SSL_TLSEXT_ERR_NOACK : SSL_TLSEXT_ERR_ALERT_FATAL;
-          *out = chosen;
+          *out = reinterpret_cast<const unsigned char*>(chosen->data());
+          *outlen = static_cast<unsigned char>(chosen->size());
           return SSL_TLSEXT_ERR_OK;
         },
         this);
@@ -395,6 +400,10 @@ tls_server::tls_server(const tls_server_options& o) {
 
 tls_server::~tls_server() {
   SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+}
+
+void tls_server::share_sessions_with_workers() {
+  share_sessions_across_forks(static_cast<SSL_CTX*>(ctx_));
 }
 
 // ---- connecting and accepting
@@ -492,18 +501,6 @@ task<stream> tls_accept(context& ctx, stream inner, const tls_server& s, duratio
 tls_client_options for_endpoint(tls_client_options o, const endpoint& where) {
   if (o.server_name.empty()) o.server_name = where.host.empty() ? "localhost" : where.host;
   return o;
-}
-
-std::optional<std::string> parse_pin(std::string_view pin) {
-  if (pin.starts_with("sha256:")) pin.remove_prefix(7);
-  std::string hex;
-  for (char c : pin) {
-    if (c == ':') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  if (hex.size() != 64) return std::nullopt;
-  return hex;
 }
 
 }  // namespace net

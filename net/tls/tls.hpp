@@ -10,6 +10,7 @@
 #include "net/context.hpp"
 #include "net/endpoint.hpp"
 #include "net/stream.hpp"
+#include "net/tls/parse.hpp"
 
 namespace net {
 
@@ -61,6 +62,8 @@ class tls_server {
   /// SHA-256 of the certificate served, "AB:CD:...".
   const std::string& fingerprint() const { return fingerprint_; }
   void* native() const { return ctx_; }
+  /// Lets the worker processes forked after this call resume each other's TLS 1.2 session ids.
+  void share_sessions_with_workers();
 
  private:
   void* ctx_ = nullptr;  // SSL_CTX
@@ -74,10 +77,6 @@ class tls_server {
 /// reason and what to do ("certificate verify failed: hostname mismatch ..."), 75 on timeout.
 task<stream> tls_connect(context& ctx, stream inner, const tls_client_options& o, duration timeout,
                          tls_info* info = nullptr);
-
-/// A certificate pin ("sha256:AB:CD:...", with or without the prefix and colons, either case)
-/// as 64 uppercase hex digits; nullopt when it is not a SHA-256 fingerprint.
-std::optional<std::string> parse_pin(std::string_view pin);
 
 /// `o` with the server name (verified, and sent as SNI) defaulted to `where`'s host, or to
 /// "localhost" when the endpoint names none ("tls://:8443").

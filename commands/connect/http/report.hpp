@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "net/http_client/http_client.hpp"
+#include "net/http_client/response.hpp"
 
 namespace commands::http {
 

@@ -5,10 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "commands/serve/http/auth.hpp"
 #include "commands/serve/ws/service.hpp"
-#include "core/base64.hpp"
 #include "core/error.hpp"
-#include "core/text.hpp"
 #include "net/copy.hpp"
 #include "proto/http1/date.hpp"
 
@@ -139,20 +138,8 @@ const std::string& http_service::date_now() {
 }
 
 bool http_service::authorized(const proto::request& req) const {
-  if (o_.basic_auth.empty() && o_.bearer.empty()) return true;
-  auto h = req.headers.get("Authorization");
-  if (!h) return false;
-  auto space = h->find(' ');
-  if (space == std::string_view::npos) return false;
-  auto scheme = h->substr(0, space), value = h->substr(space + 1);
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (!o_.basic_auth.empty() && proto::iequals(scheme, "Basic")) {
-    auto decoded = core::base64_decode(value);
-    if (decoded && core::same_secret(*decoded, o_.basic_auth)) return true;
-  }
-  if (!o_.bearer.empty() && proto::iequals(scheme, "Bearer") && core::same_secret(value, o_.bearer))
-    return true;
-  return false;
+  return http::authorized(req.headers.get("Authorization"),
+                          {.basic = o_.basic_auth, .bearer = o_.bearer});
 }
 
 void http_service::decorate(const proto::request& req, proto::response& resp) const {

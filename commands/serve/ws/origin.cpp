@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace commands {
 
@@ -18,13 +19,20 @@ bool all_digits(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-// "host[:port]" split at the port's colon (after a bracketed IPv6 literal).
-std::pair<std::string_view, std::string_view> split_port(std::string_view authority) {
-  auto from = authority.starts_with('[') ? authority.find(']') : 0;
-  if (from == std::string_view::npos) return {authority, {}};
+// "host[:port]" split at the port's colon (after a bracketed IPv6 literal); nullopt when a
+// bracket is left open or followed by anything but the port.
+std::optional<std::pair<std::string_view, std::string_view>> split_port(
+    std::string_view authority) {
+  std::size_t from = 0;
+  if (authority.starts_with('[')) {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    from = close + 1;
+    if (from < authority.size() && authority[from] != ':') return std::nullopt;
+  }
   auto colon = authority.find(':', from);
-  if (colon == std::string_view::npos) return {authority, {}};
-  return {authority.substr(0, colon), authority.substr(colon + 1)};
+  if (colon == std::string_view::npos) return std::pair{authority, std::string_view{}};
+  return std::pair{authority.substr(0, colon), authority.substr(colon + 1)};
 }
 
 }  // namespace
@@ -37,8 +45,9 @@ std::optional<std::string> normal_origin(std::string_view origin) {
   if (authority.ends_with('/')) authority.remove_suffix(1);  // tolerated in --origin values
   if (authority.empty() || authority.find_first_of("/?#@ ") != std::string_view::npos)
     return std::nullopt;
-  auto [host, port] = split_port(authority);
-  if (host.empty()) return std::nullopt;
+  auto parts = split_port(authority);
+  if (!parts || parts->first.empty()) return std::nullopt;
+  auto [host, port] = *parts;
   std::string p(port);
   if (p.empty()) {
     if (scheme == "http" || scheme == "ws")

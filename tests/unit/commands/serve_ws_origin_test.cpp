@@ -18,6 +18,11 @@ TEST_CASE("origins are compared lowercased, with the scheme's default port made 
   CHECK_FALSE(normal_origin("ftp://example.com"));  // no default port known: give one
   CHECK(normal_origin("ftp://example.com:21") == "ftp://example.com:21");
   CHECK_FALSE(normal_origin("http://"));
+  // An IPv6 bracket left open, or followed by anything but a port (fuzz_ws_handshake: it gave
+  // "http://[:::80", then "http://[:::80:80", and matched a Host of "[::").
+  CHECK_FALSE(normal_origin("http://[::"));
+  CHECK_FALSE(normal_origin("http://[::1]x"));
+  CHECK_FALSE(origin_allowed("http://[::", "[::", {}));
 }
 
 TEST_CASE("no Origin and the server's own pages are admitted; other pages only when named") {

@@ -1,13 +1,13 @@
 // Loading a routes file: TOML in, a routes_detail::table out, or every error found at once.
-#include <toml++/toml.h>
 
 #include <filesystem>
 #include <map>
 
-#include "core/error.hpp"
-#include "commands/serve/http/routes/routes.hpp"
 #include "commands/serve/http/routes/detail.hpp"
+#include "commands/serve/http/routes/routes.hpp"
 #include "commands/serve/http/static/static.hpp"
+#include "core/error.hpp"
+#include "core/toml.hpp"
 
 namespace commands::http {
 
@@ -455,16 +455,7 @@ table loader::load(const toml::table& root) {
 
 route_table parse_routes(std::string_view text, const std::string& name,
                          const std::string& base_dir, const file_reader& read) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, std::string_view(name));
-  } catch (const toml::parse_error& e) {
-    // toml++ says "Error while parsing ..."; diagnostics start in lowercase.
-    std::string what(e.description());
-    if (!what.empty())
-      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
-    vitnet::fail(core::exit_code::data, "{}:{}: {}", name, e.source().begin.line, what);
-  }
+  toml::table doc = core::parse_toml(text, name);
   loader l(name, base_dir, read);
   auto t = l.load(doc);
   if (!l.errors().empty()) {

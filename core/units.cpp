@@ -28,6 +28,10 @@ std::optional<double> take_number(std::string_view& s) {
 
 }  // namespace
 
+namespace {
+constexpr double max_duration_ns = 3650 * 86400e9;
+}  // namespace
+
 std::optional<duration> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double total_ns = 0;
@@ -63,7 +67,9 @@ std::optional<duration> parse_duration(std::string_view text) {
     total_ns += *v * scale;
     first = false;
   }
-  if (!std::isfinite(total_ns) || total_ns > 9.2e18) return std::nullopt;
+  // Up to ten years: longer means nothing to a timeout or a fault, and keeps sums of durations
+  // (latencies of several faults, now + a timeout) far from overflowing 64-bit nanoseconds.
+  if (!std::isfinite(total_ns) || total_ns > max_duration_ns) return std::nullopt;
   return duration(static_cast<std::int64_t>(std::llround(total_ns)));
 }
 

@@ -10,7 +10,8 @@ namespace core {
 
 using duration = std::chrono::nanoseconds;
 
-/// Parses "250ms", "1.5s", "2m", "1h30m", "100us", "10" (seconds). Negative or empty: nullopt.
+/// Parses "250ms", "1.5s", "2m", "1h30m", "100us", "10" (seconds). Negative, empty or longer
+/// than ten years: nullopt.
 /// Example: parse_duration("1m30s") == std::chrono::seconds(90).
 std::optional<duration> parse_duration(std::string_view text);
 

@@ -1,6 +1,8 @@
 #include "net/stream.hpp"
 
 #include <fcntl.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -266,6 +268,16 @@ void stream::abort() {
     tcp->set_option(asio::socket_base::linger(true, 0), ec);  // close sends RST
   }
   close();
+}
+
+std::size_t stream::unacknowledged() const {
+  if (auto* t = impl_->tls()) return t->inner.unacknowledged();
+  if (auto* tcp = std::get_if<asio::ip::tcp::socket>(&impl_->s)) {
+    int queued = 0;
+    if (tcp->is_open() && ::ioctl(tcp->native_handle(), SIOCOUTQ, &queued) == 0 && queued > 0)
+      return static_cast<std::size_t>(queued);
+  }
+  return 0;
 }
 
 bool stream::is_open() const {

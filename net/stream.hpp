@@ -56,6 +56,9 @@ class stream {
   void close();
   /// Closes abruptly: a TCP peer sees "connection reset" rather than the end of the stream.
   void abort();
+  /// Bytes written to a TCP connection that its peer has not yet acknowledged (the kernel drops
+  /// them on abort()); 0 for other streams.
+  std::size_t unacknowledged() const;
   bool is_open() const;
 
   /// What a TLS layer said when the last read or write failed ("tlsv13 alert certificate

@@ -475,6 +475,11 @@ task<bool> direction::deliver(std::string_view bytes) {
       s_.touch();
     }
     if (cut) {
+      // "Reset after N bytes" means the peer gets N bytes, then the reset: an abort discards
+      // what the kernel has not yet seen acknowledged, so wait (a little) for that first.
+      for (int i = 0; i < 200 && to_.unacknowledged() > 0 && !s_.ended(); ++i)
+        co_await s_.ctx().sleep(std::chrono::milliseconds(5));
+      if (s_.ended()) co_return false;
       s_.reset_by_bytes(budget->second, w_);
       co_return false;
     }

@@ -26,14 +26,22 @@ bool read_head_line(response& r, std::string_view line) {
     r.status = 0;
     if (sp != std::string_view::npos) {
       auto rest = line.substr(sp + 1);
-      r.status = std::strtol(std::string(rest.substr(0, 3)).c_str(), nullptr, 10);
+      // Three digits, or no status at all (0): "-04" is not -4.
+      auto code = rest.substr(0, 3);
+      if (code.size() == 3 &&
+          std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isdigit(c); }))
+        r.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
       r.reason = rest.size() > 4 ? trim_line(rest.substr(4)) : "";
     }
   } else if (line == "\r\n" || line == "\n") {
     r.head.append(line);
     return r.status >= 200;
   } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !r.headers.empty()) {
-    r.headers.back().second += " " + trim_line(line);  // an obsolete folded line
+    // An obsolete folded line continues the last field (a blank one adds nothing).
+    if (auto more = trim_line(line); !more.empty()) {
+      auto& value = r.headers.back().second;
+      value += value.empty() ? more : " " + more;
+    }
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
     std::string name(line.substr(0, colon)), value = trim_line(line.substr(colon + 1));
     if (iequals(name, "retry-after") && !value.empty() &&

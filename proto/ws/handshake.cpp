@@ -16,17 +16,11 @@ namespace {
 
 constexpr std::string_view handshake_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-// 16 bytes in base64 are 22 characters and "==".
+// 16 bytes in canonical base64 (RFC 6455 §4.1): "dGhlIHNhbXBsZSBub25jZU==" carries stray bits in
+// its last character and is no key.
 bool is_key(std::string_view k) {
-  if (k.size() != 24 || k.substr(22) != "==") return false;
-  for (char c : k.substr(0, 22))
-    if (!is_base64_char(c)) return false;
-  return true;
+  auto nonce = core::base64_decode(k);
+  return nonce && nonce->size() == 16;
 }
 
 std::string_view trim(std::string_view s) {
@@ -116,7 +110,8 @@ request make_upgrade_request(std::string_view host, std::string_view target,
   r.headers.add("Host", std::string(host));
   r.headers.add("Upgrade", "websocket");
   r.headers.add("Connection", "Upgrade");
-  r.headers.add("Sec-WebSocket-Key", core::base64_encode({reinterpret_cast<const char*>(nonce.data()), nonce.size()}));
+  r.headers.add("Sec-WebSocket-Key",
+                core::base64_encode({reinterpret_cast<const char*>(nonce.data()), nonce.size()}));
   r.headers.add("Sec-WebSocket-Version", "13");
   if (!protocols.empty())
     r.headers.add("Sec-WebSocket-Protocol", fmt::format("{}", fmt::join(protocols, ", ")));
@@ -135,8 +130,9 @@ client_handshake check_upgrade_response(const request& req, const response& resp
   if (!h.has_token("Upgrade", "websocket")) return fail("response lacks upgrade: websocket");
   if (!h.has_token("Connection", "upgrade")) return fail("response lacks connection: upgrade");
   auto key = req.headers.get("Sec-WebSocket-Key");
-  auto accept = h.get("Sec-WebSocket-Accept");
-  if (!key || !accept || trim(*accept) != accept_key(trim(*key)))
+  // Exactly one value: a second field (a proxy's, a forgery's) makes the answer ambiguous.
+  auto accept = list_items(h, "Sec-WebSocket-Accept");
+  if (!key || accept.size() != 1 || accept.front() != accept_key(trim(*key)))
     return fail("sec-websocket-accept does not match the key");
   auto chosen = list_items(h, "Sec-WebSocket-Protocol");
   if (chosen.size() > 1) return fail("server chose more than one subprotocol");

@@ -26,8 +26,9 @@ using namespace std::chrono_literals;
 
 // How long a backend that failed a request stays out when no health check brings it back.
 constexpr net::duration eject_for = 10s;
-// Idle connections kept per backend.
+// Idle connections kept per backend, and how often those the backend closed are let go.
 constexpr std::size_t max_idle = 32;
+constexpr net::duration idle_sweep_every = 2s;
 // A request body is kept for sending again to another backend while it is at most this big.
 constexpr std::size_t max_replay = 1 << 20;
 // Bytes read from a backend at a time.
@@ -195,6 +196,7 @@ class proxy_handler final : public http_handler {
     }
     if (!o.health_path.empty())
       for (std::size_t i = 0; i < backends_.size(); ++i) ctx_.start(health_loop(i));
+    ctx_.start(sweep_idle());
   }
 
   bool streams() const override { return true; }
@@ -605,6 +607,22 @@ class proxy_handler final : public http_handler {
         why = expired ? "the response stalled" : vitnet::describe(rd.ec);
         co_return proto::http_event::error;
       }
+    }
+  }
+
+  // Pooled connections the backend has since closed (its keep-alive timeout) would each hold a
+  // descriptor until the next request found them dead: now and then, close them.
+  task<void> sweep_idle() {
+    for (;;) {
+      co_await ctx_.sleep(idle_sweep_every);
+      for (auto& b : backends_)
+        std::erase_if(b.idle, [](net::stream& c) {
+          char byte;
+          auto rd = c.try_read_some({&byte, 1});  // a live idle connection has nothing to say
+          if (net::is_would_block(rd.ec)) return false;
+          c.close();
+          return true;
+        });
     }
   }
 

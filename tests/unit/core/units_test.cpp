@@ -17,6 +17,11 @@ TEST_CASE("durations parse in every unit people type") {
 TEST_CASE("malformed durations are refused") {
   for (const char* bad : {"", "s", "-1s", "1x", "1m30", "1..5s", "abc", "1 s", "99999999999999h"})
     CHECK_MESSAGE(!core::parse_duration(bad), bad);
+  // Ten years at most: two latencies of 9,033,333,333 s each overflowed their sum
+  // (fuzz_fault_file).
+  CHECK(core::parse_duration("3650d"));
+  CHECK_FALSE(core::parse_duration("3651d"));
+  CHECK_FALSE(core::parse_duration("9033333333s"));
 }
 
 TEST_CASE("formatted durations read back as the same value") {

@@ -306,7 +306,8 @@ for name in "${NAMES[@]}"; do
   # "Near its baseline": within a quarter of it, or 8 MiB, whichever is more.
   slack=$((b / 4 > 8192 ? b / 4 : 8192))
   ((e - b <= slack)) || failure "$name: RSS $b KiB at baseline, $e KiB after the quiet period"
-  [[ "${FD_BASE[$name]:-}" == "${FD_END[$name]:-}" ]] ||
+  # Fewer is fine: keep-alive connections pooled at the baseline may have timed out since.
+  ((${FD_END[$name]:-0} <= ${FD_BASE[$name]:-0})) ||
     failure "$name: $((FD_END[$name] - FD_BASE[$name])) more descriptors open after the load"
 done
 echo "  flaky backend: $FLAKY_KILLS kills, $FLAKY_STARTS starts"

@@ -206,6 +206,31 @@ const std::vector<command_info>& command_table() {
          "exit 0 when the certificate holds, 1 with the reason"},
         {"vitnet --json tls inspect localhost.pem", "the certificate's fields as JSON"}},
        define_tls},
+      {"rpc",
+       "JSON-RPC 2.0 calls and notifications over tcp, unix, tls or a program's stdin/stdout",
+       "'vitnet rpc call URL METHOD [PARAM...]' sends one JSON-RPC 2.0 request and prints its "
+       "result as JSON on stdout; when the server answers an error object, that object is printed "
+       "on stdout (it is data) and the exit code is 1. 'rpc notify' sends a notification and "
+       "waits for nothing. PARAMs are JSON values, sent by position, or NAME=VALUE pairs, sent by "
+       "name (VALUE is JSON when it parses as JSON, else a string); --params gives them as one "
+       "JSON document (@FILE, @- for stdin). A PARAM that is neither is refused with exit 65. "
+       "Messages are framed as one per line (ndjson, the default) or with LSP's Content-Length "
+       "headers (--framing lsp). --exec CMD starts a program and speaks to it on its stdin and "
+       "stdout, as editors speak to language servers; it gets its end of input after the "
+       "answer, then SIGTERM after 2 s. Requests the server sends its client meanwhile are "
+       "answered (null for LSP's harmless ones, method not found otherwise), notifications are "
+       "shown with -v. --timeout bounds the wait for each byte, not the whole call (exit 75). "
+       "With --json, the whole exchange is printed: request, response, id and time. HTTP, "
+       "WebSocket, MessagePack-RPC, 'rpc serve', 'list' and 'bench' are not built yet.",
+       {{"vitnet rpc call tcp://127.0.0.1:4000 subtract 42 23", "params by position: [42,23]"},
+        {"vitnet rpc call unix:///tmp/api.sock user.get id=7 fields='[\"name\"]'",
+         "params by name: {\"id\":7,\"fields\":[\"name\"]}"},
+        {"vitnet rpc call --exec clangd --framing lsp initialize processId=null rootUri=null "
+         "capabilities={}",
+         "ask a language server what it can do"},
+        {"vitnet rpc notify tcp://127.0.0.1:4000 log --params @event.json",
+         "a notification with params from a file"}},
+       define_rpc},
       {"scan",
        "TCP connect scan of hosts and ports: open, closed or filtered, with banners",
        "Connects to every port of every target, thousands at a time (as many as the file "

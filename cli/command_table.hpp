@@ -42,6 +42,7 @@ void define_proxy(CLI::App& sub, runner& chosen);
 void define_test(CLI::App& sub, runner& chosen);
 void define_tls(CLI::App& sub, runner& chosen);
 void define_scan(CLI::App& sub, runner& chosen);
+void define_rpc(CLI::App& sub, runner& chosen);
 
 /// Parses a duration option value or throws CLI::ValidationError naming the option.
 core::duration duration_arg(const std::string& option, const std::string& text);

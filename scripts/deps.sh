@@ -20,16 +20,16 @@ test_packages=(
   openssl gnutls-bin faketime nmap
   # HTTP and WebSocket peers: load generators, a browser, client/server libraries
   wrk apache2-utils chromium python3-websockets node-ws
+  # JSON-RPC peers: a language server
+  clangd
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
   # TLS (openssl), WebSocket (python3-websockets); python3 drives several of them
   socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
 )
-# libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed:
-# libclang-rt-dev follows the default clang version as `clang` does.
-fuzz_packages=(clang libclang-rt-dev)
-
+# libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
+# clang 14 is Debian 12's default.
 fuzz_packages=(clang libclang-rt-14-dev)
 
 (($# > 0)) || set -- build

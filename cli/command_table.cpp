@@ -207,7 +207,8 @@ const std::vector<command_info>& command_table() {
         {"vitnet --json tls inspect localhost.pem", "the certificate's fields as JSON"}},
        define_tls},
       {"rpc",
-       "JSON-RPC 2.0 calls and notifications over tcp, unix, tls or a program's stdin/stdout",
+       "JSON-RPC 2.0 calls and notifications over tcp, unix, tls, http(s) or a program's "
+       "stdin/stdout",
        "'vitnet rpc call URL METHOD [PARAM...]' sends one JSON-RPC 2.0 request and prints its "
        "result as JSON on stdout; when the server answers an error object, that object is printed "
        "on stdout (it is data) and the exit code is 1. 'rpc notify' sends a notification and "
@@ -220,14 +221,19 @@ const std::vector<command_info>& command_table() {
        "answer, then SIGTERM after 2 s. Requests the server sends its client meanwhile are "
        "answered (null for LSP's harmless ones, method not found otherwise), notifications are "
        "shown with -v. --timeout bounds the wait for each byte, not the whole call (exit 75). "
-       "With --json, the whole exchange is printed: request, response, id and time. HTTP, "
-       "WebSocket, MessagePack-RPC, 'rpc serve', 'list' and 'bench' are not built yet.",
+       "An http:// or https:// URL sends one POST per call (-H and --bearer add headers); the "
+       "answer is the JSON-RPC response in the body whatever the status, and a notification is "
+       "done when the server accepts it (2xx). With --json, the whole exchange is printed: "
+       "request, response, id and time. WebSocket, MessagePack-RPC, 'rpc serve', 'list' and "
+       "'bench' are not built yet.",
        {{"vitnet rpc call tcp://127.0.0.1:4000 subtract 42 23", "params by position: [42,23]"},
         {"vitnet rpc call unix:///tmp/api.sock user.get id=7 fields='[\"name\"]'",
          "params by name: {\"id\":7,\"fields\":[\"name\"]}"},
         {"vitnet rpc call --exec clangd --framing lsp initialize processId=null rootUri=null "
          "capabilities={}",
          "ask a language server what it can do"},
+        {"vitnet rpc call --bearer $TOKEN https://api.example.test/rpc eth_blockNumber",
+         "one POST, with a token"},
         {"vitnet rpc notify tcp://127.0.0.1:4000 log --params @event.json",
          "a notification with params from a file"}},
        define_rpc},

@@ -20,8 +20,8 @@ test_packages=(
   openssl gnutls-bin faketime nmap
   # HTTP and WebSocket peers: load generators, a browser, client/server libraries
   wrk apache2-utils chromium python3-websockets node-ws
-  # JSON-RPC peers: a language server
-  clangd
+  # JSON-RPC peers: a language server, an HTTP server library
+  clangd python3-jsonrpclib-pelix
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),

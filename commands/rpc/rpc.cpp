@@ -4,7 +4,9 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/text.hpp"
 #include "net/deadline.hpp"
+#include "net/http_client/http_client.hpp"
 #include "proto/jsonrpc/message.hpp"
 
 namespace commands {
@@ -54,40 +56,74 @@ class caller {
   caller(net::context& ctx, const rpc_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
 
   task<int> run() {
-    co_await open();
     rpc::request req;
     req.method = o_.method;
     req.params = o_.params;
     if (!o_.notify) req.id = json(1);
     const json sent = rpc::to_json(req);
     auto started = ctx_.now();
-    if (auto ec = co_await send(sent); ec)
-      vitnet::fail(exit_code::unavailable, "rpc: sending to {}: {}", peer(), vitnet::describe(ec));
-    if (o_.notify) {
+    std::optional<rpc::response> answer;
+    if (o_.where && o_.where->is_http()) {
+      answer = co_await over_http(sent);
+    } else {
+      co_await open();
+      if (auto ec = co_await send(sent); ec)
+        vitnet::fail(exit_code::unavailable, "rpc: sending to {}: {}", peer(),
+                     vitnet::describe(ec));
+      if (!o_.notify) answer = co_await receive(*req.id);
       co_await finish();
-      co_return 0;
     }
-    auto answer = co_await receive(*req.id);
-    co_await finish();
-    const bool failed = answer.failure.has_value();
-    json got = rpc::to_json(answer);
+    if (!answer) co_return 0;  // a notification
+    const bool failed = answer->failure.has_value();
+    json got = rpc::to_json(*answer);
     if (io_.json()) {
       io_.out(rpc::dump(json{{"request", sent},
                              {"response", got},
-                             {"id", answer.id},
+                             {"id", answer->id},
                              {"time_s", core::seconds(ctx_.now() - started)}}) +
               "\n");
     } else if (failed) {
       io_.out(rpc::dump(got["error"]) + "\n");  // the error object, as data
-      io_.warn("rpc: {} answered error {}: {}", peer(), answer.failure->code,
-               answer.failure->message);
+      io_.warn("rpc: {} answered error {}: {}", peer(), answer->failure->code,
+               answer->failure->message);
     } else {
-      io_.out(rpc::dump(*answer.result) + "\n");
+      io_.out(rpc::dump(*answer->result) + "\n");
     }
     co_return failed ? 1 : 0;
   }
 
  private:
+  // One POST per call. A notification is done when the server accepts it (any 2xx); a call's
+  // answer is the JSON-RPC response in the body, whatever the status (servers send errors with
+  // 500 as well as with 200).
+  task<std::optional<rpc::response>> over_http(const json& sent) {
+    namespace hc = net::http_client;
+    hc::session session(ctx_);
+    hc::options ho;
+    ho.json_body = true;
+    ho.connect_timeout = o_.connect_timeout;
+    ho.idle_timeout = o_.timeout;
+    ho.tls = o_.tls;
+    hc::sink out(io_, hc::sink::kind::memory);
+    out.memory_limit = o_.max_message;
+    const std::string body = rpc::dump(sent);
+    hc::request rq{*o_.where, "POST", true, &body, o_.headers};
+    auto keep = [](const hc::response&) { return hc::fate::keep; };
+    auto r = co_await hc::exchange(session, ho, io_, out, rq, keep, std::nullopt);
+    if (o_.notify) {
+      if (r.status < 200 || r.status > 299)
+        vitnet::fail(exit_code::protocol, "rpc: {} refused the notification: HTTP {}", peer(),
+                     r.status);
+      co_return std::nullopt;
+    }
+    auto in = rpc::decode(r.body);
+    for (auto& m : in.messages)
+      if (auto* answer = std::get_if<rpc::response>(&m); answer && answer->id == sent["id"])
+        co_return std::move(*answer);
+    vitnet::fail(exit_code::protocol, "rpc: {} answered HTTP {} without a JSON-RPC response{}",
+                 peer(), r.status, r.body.empty() ? "" : ": " + core::truncate_utf8(r.body, 200));
+  }
+
   std::string peer() const { return o_.where ? o_.where->display() : "'" + o_.exec + "'"; }
 
   task<void> open() {

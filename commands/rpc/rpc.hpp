@@ -1,7 +1,7 @@
 #pragma once
 // vitnet rpc call | notify: one JSON-RPC 2.0 call (or notification) over a byte stream — tcp://,
 // unix://, tls://, or the stdin and stdout of a program started with --exec (language servers,
-// MCP servers) — framed as ndjson lines or LSP Content-Length blocks.
+// MCP servers) — framed as ndjson lines or LSP Content-Length blocks; or as one HTTP POST.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -27,6 +27,7 @@ struct rpc_options {
   core::duration connect_timeout = std::chrono::seconds(10);
   int retry = 0;
   net::tls_client_options tls;
+  std::vector<std::string> headers;  ///< -H, --bearer: http:// and https:// only
   std::size_t max_message = 16 << 20;
 };
 

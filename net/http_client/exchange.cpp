@@ -228,6 +228,12 @@ class exchanger {
     std::string_view chunk(data, n);
     switch (out.k) {
       case sink::kind::memory:
+        if (out.memory_limit && self->r_.body.size() + n > out.memory_limit) {
+          self->failure_ =
+              vitnet::error(exit_code::protocol,
+                            fmt::format("the response body passed {} bytes", out.memory_limit));
+          return 0;  // curl stops with a write error
+        }
         self->r_.body.append(chunk);
         break;
       case sink::kind::file: {

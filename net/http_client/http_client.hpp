@@ -54,6 +54,7 @@ struct sink {
   kind k;
   std::unique_ptr<core::atomic_file> file;  ///< kind::file
   std::string pending;                      ///< for stdout, not yet written
+  std::size_t memory_limit = 0;             ///< kind::memory: the largest body kept (0: any)
   bool paused = false;                      ///< the transfer held back while pending drains
   bool stdout_used = false;                 ///< bytes went to stdout: a retry would repeat them
   core::progress_bar bar;                   ///< kind::file, on a terminal

@@ -223,9 +223,10 @@ const std::vector<command_info>& command_table() {
        "shown with -v. --timeout bounds the wait for each byte, not the whole call (exit 75). "
        "An http:// or https:// URL sends one POST per call (-H and --bearer add headers); the "
        "answer is the JSON-RPC response in the body whatever the status, and a notification is "
-       "done when the server accepts it (2xx). With --json, the whole exchange is printed: "
-       "request, response, id and time. WebSocket, MessagePack-RPC, 'rpc serve', 'list' and "
-       "'bench' are not built yet.",
+       "done when the server accepts it (2xx). A ws:// or wss:// URL sends each message as one "
+       "text message and closes normally once the answer is in. With --json, the whole exchange "
+       "is printed: request, response, id and time. MessagePack-RPC, batches from the command "
+       "line, 'rpc serve', 'list' and 'bench' are not built yet.",
        {{"vitnet rpc call tcp://127.0.0.1:4000 subtract 42 23", "params by position: [42,23]"},
         {"vitnet rpc call unix:///tmp/api.sock user.get id=7 fields='[\"name\"]'",
          "params by name: {\"id\":7,\"fields\":[\"name\"]}"},

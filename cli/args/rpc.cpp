@@ -51,10 +51,10 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
                 "for each connection attempt (default 10s)")
       ->type_name("DURATION");
   a->add_option("--retry", o->retry, "try connecting N more times, with backoff")->type_name("N");
-  a->add_option("-H,--header", o->headers, "http: add this request header ('Name: value')")
+  a->add_option("-H,--header", o->headers, "http, ws: add this request header ('Name: value')")
       ->type_name("HEADER")
       ->allow_extra_args(false);
-  a->add_option("--bearer", x->bearer, "http: send 'Authorization: Bearer TOKEN'")
+  a->add_option("--bearer", x->bearer, "http, ws: send 'Authorization: Bearer TOKEN'")
       ->type_name("TOKEN");
   a->add_option("--ca", o->tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
   a->add_flag("--insecure", o->tls.insecure, "tls: do not verify the server's certificate");
@@ -71,15 +71,15 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
       if (words.size() < 2) throw CLI::ValidationError("URL METHOD", "give a URL and a METHOD");
       o->where = net::parse_endpoint(words.front());
       words.erase(words.begin());
-      if (!o->where->is_stream() || o->where->is_ws())
+      if (!o->where->is_stream())
         throw CLI::ValidationError("URL",
-                                   "rpc speaks over tcp://, unix://, tls://, http:// and https:// "
-                                   "(ws:// is not built yet), or to a program with --exec");
+                                   "rpc speaks over tcp://, unix://, tls://, http(s):// and "
+                                   "ws(s)://, or to a program with --exec");
     }
     if (words.empty()) throw CLI::ValidationError("METHOD", "give the METHOD to call");
     if (!x->bearer.empty()) o->headers.push_back("Authorization: Bearer " + x->bearer);
-    if (!o->headers.empty() && !(o->where && o->where->is_http()))
-      throw CLI::ValidationError("--header", "is for http:// and https:// URLs");
+    if (!o->headers.empty() && !(o->where && (o->where->is_http() || o->where->is_ws())))
+      throw CLI::ValidationError("--header", "is for http(s):// and ws(s):// URLs");
     o->method = words.front();
     words.erase(words.begin());
     o->framing = *proto::jsonrpc::parse_framing(x->framing);

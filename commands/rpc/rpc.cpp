@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "commands/connect/ws/client.hpp"
+#include "commands/ws/session.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
@@ -65,6 +67,8 @@ class caller {
     std::optional<rpc::response> answer;
     if (o_.where && o_.where->is_http()) {
       answer = co_await over_http(sent);
+    } else if (o_.where && o_.where->is_ws()) {
+      answer = co_await over_ws(sent);
     } else {
       co_await open();
       if (auto ec = co_await send(sent); ec)
@@ -122,6 +126,55 @@ class caller {
         co_return std::move(*answer);
     vitnet::fail(exit_code::protocol, "rpc: {} answered HTTP {} without a JSON-RPC response{}",
                  peer(), r.status, r.body.empty() ? "" : ": " + core::truncate_utf8(r.body, 200));
+  }
+
+  // One text message per message. The session ends with a normal close once the answer is in
+  // (or, for a notification, once it is sent).
+  task<std::optional<rpc::response>> over_ws(const json& sent) {
+    ws_connect_options wo;
+    wo.headers = o_.headers;
+    wo.max_message = o_.max_message;
+    net::dial_options d{o_.connect_timeout, o_.retry, std::chrono::seconds(1), {}};
+    auto link = co_await ws_open(ctx_, *o_.where, wo, o_.tls, d);
+    net::stream conn = std::move(link.first);
+    ws_session session(ctx_, conn, proto::ws::role::client, o_.max_message);
+    bool timed_out = false;
+    net::watchdog quiet(ctx_, o_.timeout, [&] {
+      timed_out = true;
+      conn.close();
+    });
+    session.watch(&quiet);
+    std::optional<rpc::response> answer;
+    session.send(proto::ws::opcode::text, rpc::dump(sent));
+    if (o_.notify) session.close();
+    auto on_message = [&](proto::ws::event& ev) {
+      if (answer) return;
+      auto in = rpc::decode(ev.data);
+      if (in.whole) {
+        io_.warn("rpc: {} sent something that is not JSON-RPC ({} bytes), passed over", peer(),
+                 ev.data.size());
+        return;
+      }
+      for (auto& m : in.messages) {
+        if (auto* r = std::get_if<rpc::response>(&m); r && r->id == sent["id"]) {
+          answer = std::move(*r);
+          session.close();
+          return;
+        }
+        if (auto* q = std::get_if<rpc::request>(&m))
+          if (auto reply = reply_to(*q)) session.send(proto::ws::opcode::text, rpc::dump(*reply));
+      }
+    };
+    co_await session.run(std::move(link.second), on_message);
+    quiet.disarm();
+    if (o_.notify) co_return std::nullopt;
+    if (timed_out)
+      vitnet::fail(exit_code::timeout, "rpc: no answer from {} within {}", peer(),
+                   core::format_duration(o_.timeout));
+    if (!answer)
+      vitnet::fail(exit_code::protocol, "rpc: {} ended the session without answering ({})", peer(),
+                   session.reason());
+    co_return answer;
   }
 
   std::string peer() const { return o_.where ? o_.where->display() : "'" + o_.exec + "'"; }
@@ -207,10 +260,10 @@ class caller {
 
   // The server asked something of its client (LSP servers do): an answer, so that it does not
   // wait on us; notifications need none.
-  task<void> answer(const rpc::request& q) {
+  std::optional<json> reply_to(const rpc::request& q) {
     if (q.is_notification()) {
       io_.verbose(1, "rpc: notification {} {}", q.method, q.params ? rpc::dump(*q.params) : "");
-      co_return;
+      return std::nullopt;
     }
     rpc::response reply;
     reply.id = *q.id;
@@ -222,8 +275,11 @@ class caller {
     }
     io_.verbose(1, "rpc: {} asked {}; answered {}", peer(), q.method,
                 reply.failure ? "method not found" : "null");
-    const json message = rpc::to_json(reply);
-    co_await send(message);
+    return rpc::to_json(reply);
+  }
+
+  task<void> answer(const rpc::request& q) {
+    if (auto reply = reply_to(q)) co_await send(*reply);
   }
 
   // The connection ends; a child gets its end of input and a moment to go, then SIGTERM, then

@@ -113,11 +113,12 @@ task<void> pinger(net::context& ctx, ws_session& s, net::duration every,
   }
 }
 
-// Dials, upgrades, and returns the connection with the bytes that followed the 101.
-task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::endpoint& where,
-                                               const ws_connect_options& o,
-                                               const net::tls_client_options& tls,
-                                               const net::dial_options& dial) {
+}  // namespace
+
+task<std::pair<net::stream, std::string>> ws_open(net::context& ctx, const net::endpoint& where,
+                                                  const ws_connect_options& o,
+                                                  const net::tls_client_options& tls,
+                                                  const net::dial_options& dial) {
   auto conn = co_await net::dial(ctx, where, dial);
   if (where.tls) {
     conn = co_await net::tls_connect(ctx, std::move(conn), net::for_endpoint(tls, where),
@@ -181,8 +182,6 @@ task<std::pair<net::stream, std::string>> open(net::context& ctx, const net::end
   co_return std::pair{std::move(conn), p.take_buffered()};
 }
 
-}  // namespace
-
 task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws_connect_options& o,
                          const net::tls_client_options& tls, const net::dial_options& dial,
                          core::io& io) {
@@ -206,7 +205,7 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     std::optional<std::pair<net::stream, std::string>> opened;
     for (int attempt = 1; !opened; ++attempt) {
       try {
-        auto link = co_await open(ctx, where, o, tls, round == 0 ? dial : again);
+        auto link = co_await ws_open(ctx, where, o, tls, round == 0 ? dial : again);
         opened = std::move(link);
       } catch (const vitnet::error& e) {
         bool transient = e.code() == core::exit_code::unavailable ||

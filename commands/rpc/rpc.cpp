@@ -120,10 +120,8 @@ class caller {
                      r.status);
       co_return std::nullopt;
     }
-    auto in = rpc::decode(r.body);
-    for (auto& m : in.messages)
-      if (auto* answer = std::get_if<rpc::response>(&m); answer && answer->id == sent["id"])
-        co_return std::move(*answer);
+    std::vector<json> unanswerable;  // a POST's answer is no place for requests to the client
+    if (auto answer = sort(r.body, sent["id"], unanswerable)) co_return answer;
     vitnet::fail(exit_code::protocol, "rpc: {} answered HTTP {} without a JSON-RPC response{}",
                  peer(), r.status, r.body.empty() ? "" : ": " + core::truncate_utf8(r.body, 200));
   }
@@ -149,21 +147,10 @@ class caller {
     if (o_.notify) session.close();
     auto on_message = [&](proto::ws::event& ev) {
       if (answer) return;
-      auto in = rpc::decode(ev.data);
-      if (in.whole) {
-        io_.warn("rpc: {} sent something that is not JSON-RPC ({} bytes), passed over", peer(),
-                 ev.data.size());
-        return;
-      }
-      for (auto& m : in.messages) {
-        if (auto* r = std::get_if<rpc::response>(&m); r && r->id == sent["id"]) {
-          answer = std::move(*r);
-          session.close();
-          return;
-        }
-        if (auto* q = std::get_if<rpc::request>(&m))
-          if (auto reply = reply_to(*q)) session.send(proto::ws::opcode::text, rpc::dump(*reply));
-      }
+      std::vector<json> replies;
+      answer = sort(ev.data, sent["id"], replies);
+      for (const auto& reply : replies) session.send(proto::ws::opcode::text, rpc::dump(reply));
+      if (answer) session.close();
     };
     co_await session.run(std::move(link.second), on_message);
     quiet.disarm();
@@ -234,28 +221,41 @@ class caller {
       quiet.touch();
       frames.feed({buf.data(), rd.n});
       while (auto body = frames.next()) {
-        auto in = rpc::decode(*body);
-        if (in.whole) {
-          io_.warn("rpc: {} sent something that is not JSON-RPC ({} bytes), passed over", peer(),
-                   body->size());
-          continue;
-        }
-        for (auto& m : in.messages) {
-          if (auto* r = std::get_if<rpc::response>(&m)) {
-            if (r->id == id) co_return std::move(*r);
-            io_.verbose(1, "rpc: a response to id {} nobody asked for, passed over",
-                        rpc::dump(r->id));
-          } else if (auto* q = std::get_if<rpc::request>(&m)) {
-            co_await answer(*q);
-          } else {
-            io_.warn("rpc: {} sent an invalid message: {}", peer(),
-                     std::get<rpc::invalid>(m).reply.failure->data.value_or(json("")).dump());
-          }
-        }
+        std::vector<json> replies;
+        auto found = sort(*body, id, replies);
+        for (const auto& reply : replies) co_await send(reply);
+        if (found) co_return std::move(*found);
       }
       if (!frames.error().empty())
         vitnet::fail(exit_code::protocol, "rpc: {}: {}", peer(), frames.error());
     }
+  }
+
+  // What one text from the server (a line, a body, a message) holds: the response to `id` if it
+  // is there; the answers owed to requests the server made meanwhile go into `replies`. Texts
+  // and members that are not JSON-RPC are passed over with a warning.
+  std::optional<rpc::response> sort(std::string_view text, const json& id,
+                                    std::vector<json>& replies) {
+    auto in = rpc::decode(text);
+    if (in.whole)
+      io_.warn("rpc: {} sent something that is not JSON-RPC ({} bytes), passed over", peer(),
+               text.size());
+    std::optional<rpc::response> found;
+    for (auto& m : in.messages) {
+      if (auto* r = std::get_if<rpc::response>(&m)) {
+        if (!found && r->id == id)
+          found = std::move(*r);
+        else
+          io_.verbose(1, "rpc: a response to id {} nobody asked for, passed over",
+                      rpc::dump(r->id));
+      } else if (auto* q = std::get_if<rpc::request>(&m)) {
+        if (auto reply = reply_to(*q)) replies.push_back(std::move(*reply));
+      } else {
+        io_.warn("rpc: {} sent an invalid message: {}", peer(),
+                 std::get<rpc::invalid>(m).reply.failure->data.value_or(json("")).dump());
+      }
+    }
+    return found;
   }
 
   // The server asked something of its client (LSP servers do): an answer, so that it does not
@@ -276,10 +276,6 @@ class caller {
     io_.verbose(1, "rpc: {} asked {}; answered {}", peer(), q.method,
                 reply.failure ? "method not found" : "null");
     return rpc::to_json(reply);
-  }
-
-  task<void> answer(const rpc::request& q) {
-    if (auto reply = reply_to(q)) co_await send(*reply);
   }
 
   // The connection ends; a child gets its end of input and a moment to go, then SIGTERM, then

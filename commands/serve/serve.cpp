@@ -22,6 +22,8 @@ using net::task;
 
 // ---- broadcast: what one member sends reaches every other -------------------------------------
 
+// A connection with its own queue of shared chunks to write (a broadcast member, a client of
+// serve -k's stdin), and the wake-up its writer waits on.
 struct member {
   net::stream* conn;
   std::deque<std::shared_ptr<const std::string>> queue;
@@ -29,6 +31,12 @@ struct member {
   std::unique_ptr<net::event> wake;  ///< the writer waits here for messages
   bool closing = false;
   std::uint64_t* bytes_out;
+
+  void push(std::shared_ptr<const std::string> msg) {
+    queued += msg->size();
+    queue.push_back(std::move(msg));
+    wake->notify();
+  }
 };
 
 // A member whose backlog passes this is too slow to keep up and is dropped, so one stalled reader
@@ -47,9 +55,7 @@ struct room {
         m->wake->notify();
         continue;
       }
-      m->queued += msg->size();
-      m->queue.push_back(msg);
-      m->wake->notify();
+      m->push(msg);
     }
   }
 };
@@ -97,14 +103,6 @@ task<void> broadcast_reader(net::stream& conn, member& m, room& r, net::watchdog
 // ---- serve -k in stdio mode: stdin to every client, every client to stdout ----------------------
 
 // What one client of the fan-out has still to be sent from stdin.
-struct listener_of_stdin {
-  net::stream* conn;
-  std::deque<std::shared_ptr<const std::string>> queue;
-  std::size_t queued = 0;
-  std::unique_ptr<net::event> wake;
-  bool leaving = false;
-};
-
 // One reader of stdin, many clients (as ncat -k does). Nothing is dropped: stdin is not read
 // while no client is connected or while any client holds more than this unsent (a client that
 // never reads is ended by --idle-timeout, or by leaving). Clients' bytes go to stdout a chunk at
@@ -129,26 +127,20 @@ class stdin_fanout {
       auto rd = co_await in.read_some(buf);
       if (rd.ec || rd.n == 0) break;
       auto chunk = std::make_shared<const std::string>(buf.data(), rd.n);
-      for (auto* m : members_) {
-        if (m->leaving) continue;
-        m->queue.push_back(chunk);
-        m->queued += chunk->size();
-        m->wake->notify();
-      }
+      for (auto* m : members_)
+        if (!m->closing) m->push(chunk);
     }
     ended_ = true;
     for (auto* m : members_) m->wake->notify();
   }
 
-  bool stdin_ended() const { return ended_; }
-
   // Serves one client until it ends its sending direction or fails.
   task<net::copy_result> serve(net::stream& conn, net::watchdog* idle, std::uint64_t& sent) {
-    listener_of_stdin m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false};
+    member m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false, &sent};
     members_.push_back(&m);
     room_.notify();
     net::copy_result down;
-    co_await net::both(ctx_, writer(m, idle, sent), reader(m, idle, down));
+    co_await net::both(ctx_, writer(m, idle), reader(m, idle, down));
     members_.remove(&m);
     room_.notify();
     co_return down;
@@ -159,12 +151,12 @@ class stdin_fanout {
   bool must_wait() const {
     if (members_.empty()) return true;
     for (auto* m : members_)
-      if (!m->leaving && m->queued > max_stdin_backlog) return true;
+      if (!m->closing && m->queued > max_stdin_backlog) return true;
     return false;
   }
 
-  task<void> writer(listener_of_stdin& m, net::watchdog* idle, std::uint64_t& sent) {
-    while (!m.leaving) {
+  task<void> writer(member& m, net::watchdog* idle) {
+    while (!m.closing) {
       if (m.queue.empty()) {
         if (ended_) {
           m.conn->shutdown_send();  // nothing more will come from stdin
@@ -176,12 +168,12 @@ class stdin_fanout {
       }
       auto chunk = m.queue.front();
       auto wr = co_await m.conn->write_all(*chunk);
-      sent += wr.n;
+      *m.bytes_out += wr.n;
       m.queue.pop_front();
       m.queued -= chunk->size();
       room_.notify();
       if (wr.ec) {
-        m.leaving = true;
+        m.closing = true;
         m.conn->close();  // the reader ends with it
         break;
       }
@@ -189,7 +181,7 @@ class stdin_fanout {
     }
   }
 
-  task<void> reader(listener_of_stdin& m, net::watchdog* idle, net::copy_result& r) {
+  task<void> reader(member& m, net::watchdog* idle, net::copy_result& r) {
     auto& out = ctx_.standard_output();
     std::vector<char> buf(65536);
     for (;;) {
@@ -213,12 +205,12 @@ class stdin_fanout {
         break;
       }
     }
-    m.leaving = true;
+    m.closing = true;
     m.wake->notify();
   }
 
   net::context& ctx_;
-  std::list<listener_of_stdin*> members_;
+  std::list<member*> members_;
   net::event room_;         ///< a client's backlog shrank, or a client left
   net::event stdout_free_;  ///< a client finished writing a chunk to stdout
   bool stdout_busy_ = false;

@@ -207,7 +207,7 @@ const std::vector<command_info>& command_table() {
         {"vitnet --json tls inspect localhost.pem", "the certificate's fields as JSON"}},
        define_tls},
       {"rpc",
-       "JSON-RPC 2.0 calls and notifications over tcp, unix, tls, http(s) or a program's "
+       "JSON-RPC 2.0 clients and servers over tcp, unix, tls, http(s), ws(s) or a program's "
        "stdin/stdout",
        "'vitnet rpc call URL METHOD [PARAM...]' sends one JSON-RPC 2.0 request and prints its "
        "result as JSON on stdout; when the server answers an error object, that object is printed "
@@ -225,8 +225,17 @@ const std::vector<command_info>& command_table() {
        "answer is the JSON-RPC response in the body whatever the status, and a notification is "
        "done when the server accepts it (2xx). A ws:// or wss:// URL sends each message as one "
        "text message and closes normally once the answer is in. With --json, the whole exchange "
-       "is printed: request, response, id and time. MessagePack-RPC, batches from the command "
-       "line, 'rpc serve', 'list' and 'bench' are not built yet.",
+       "is printed: request, response, id and time. "
+       "'vitnet rpc serve URL' is a JSON-RPC server on the same transports: --methods FILE "
+       "answers mock methods (a result or error per method, templates from the params, delays, "
+       "sequences for repeated calls, and streams of notifications after the reply); --exec "
+       "NAME=CMD runs CMD per call (params as JSON on its stdin, its stdout the result, a "
+       "non-zero exit an error object); --openrpc DOC answers from the document's examples and "
+       "checks params against their schemas (-32602 naming the param); with none of these it "
+       "answers 'echo'. rpc.discover answers an OpenRPC document of everything served. Each "
+       "call is logged on stdout (NDJSON events with --json). Calls that wait are answered as "
+       "they finish, so a slow call does not hold up the ones after it. MessagePack-RPC, "
+       "batches from the command line, 'rpc list' and 'rpc bench' are not built yet.",
        {{"vitnet rpc call tcp://127.0.0.1:4000 subtract 42 23", "params by position: [42,23]"},
         {"vitnet rpc call unix:///tmp/api.sock user.get id=7 fields='[\"name\"]'",
          "params by name: {\"id\":7,\"fields\":[\"name\"]}"},
@@ -236,7 +245,11 @@ const std::vector<command_info>& command_table() {
         {"vitnet rpc call --bearer $TOKEN https://api.example.test/rpc eth_blockNumber",
          "one POST, with a token"},
         {"vitnet rpc notify tcp://127.0.0.1:4000 log --params @event.json",
-         "a notification with params from a file"}},
+         "a notification with params from a file"},
+        {"vitnet rpc serve tcp://127.0.0.1:4000 --methods examples/methods.toml",
+         "a mock service; rpc.discover lists its methods"},
+        {"vitnet rpc serve http://127.0.0.1:8545 --exec 'hash=sha256sum' --bearer $TOKEN",
+         "a method run by a command, over HTTP with a token"}},
        define_rpc},
       {"scan",
        "TCP connect scan of hosts and ports: open, closed or filtered, with banners",

@@ -5,9 +5,13 @@
 #include <memory>
 
 #include "cli/command_table.hpp"
+#include "commands/rpc/service.hpp"
+#include "commands/serve/serve.hpp"
+#include "commands/serve/ws/origin.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/json.hpp"
+#include "proto/jsonrpc/message.hpp"
 
 namespace cli {
 
@@ -110,12 +114,148 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
   });
 }
 
+void define_rpc_serve(CLI::App& parent, runner& chosen) {
+  auto* a = parent.add_subcommand(
+      "serve",
+      "a JSON-RPC 2.0 server: mock methods from a file, methods run by commands, answers from an "
+      "OpenRPC document, or an echo method; rpc.discover always answers");
+  a->fallthrough();
+  auto so = std::make_shared<commands::serve_options>();
+  auto o = std::make_shared<commands::rpc_serve_options>();
+  struct texts {
+    std::string url, framing = "ndjson", protocol = "jsonrpc", service, max_message, idle,
+                     exec_timeout;
+    std::vector<std::string> execs, origins;
+  };
+  auto x = std::make_shared<texts>();
+  a->add_option("url", x->url,
+                "where to listen: tcp://HOST:PORT, unix:///PATH, tls://HOST:PORT, "
+                "http(s)://HOST:PORT (one POST per call or batch), ws(s)://HOST:PORT (one message "
+                "each)")
+      ->required()
+      ->type_name("URL");
+  a->add_option("--methods", o->methods_file,
+                "answer the methods in FILE (TOML: per method a result, error, template, delay, "
+                "sequence or stream of notifications; see examples/methods.toml)")
+      ->type_name("FILE");
+  a->add_option("--exec", x->execs,
+                "method NAME runs CMD (by /bin/sh): the params as one JSON line on its stdin, its "
+                "stdout (JSON, else text) the result, a non-zero exit an error (repeatable)")
+      ->type_name("NAME=CMD")
+      ->allow_extra_args(false);
+  a->add_option("--openrpc", o->openrpc_file,
+                "answer the methods of an OpenRPC document from its examples, checking params "
+                "against their schemas (-32602 names the bad one)")
+      ->type_name("DOC");
+  a->add_option("--service", x->service,
+                "the name and version rpc.discover reports (as calculator@1.0.0)")
+      ->type_name("NAME@VERSION");
+  a->add_option("--framing", x->framing,
+                "tcp, unix, tls: ndjson (one message per line, the default) or lsp "
+                "(Content-Length headers)")
+      ->check(CLI::IsMember({"ndjson", "lsp"}))
+      ->type_name("FRAMING");
+  a->add_option("--exec-timeout", x->exec_timeout,
+                "an --exec command still running after DURATION is stopped and the call answered "
+                "with an error (default 30s)")
+      ->type_name("DURATION");
+  a->add_option("--max-message", x->max_message,
+                "the largest message accepted (default 16M); a stream past it is ended, an HTTP "
+                "body gets 413, a WebSocket message closes with 1009")
+      ->type_name("SIZE");
+  a->add_option("--max-conns", so->max_conns,
+                "at most N connections at once (default: what the descriptor limit allows)")
+      ->type_name("N");
+  a->add_option("--idle-timeout", x->idle, "close a connection after DURATION without a message")
+      ->type_name("DURATION");
+  a->add_flag("--once", so->once, "serve one connection, then exit");
+  a->add_option("--ready-file", so->ready_file,
+                "once listening, write the URL (with the real port) to PATH atomically")
+      ->type_name("PATH");
+  a->add_option("--bearer", so->http.bearer, "http, ws: require Authorization: Bearer TOKEN")
+      ->type_name("TOKEN");
+  a->add_option("--origin", x->origins,
+                "ws: also admit browser pages from ORIGIN (repeatable; * for any)")
+      ->type_name("ORIGIN")
+      ->allow_extra_args(false);
+  a->add_flag("--cors", so->http.cors, "http: allow cross-origin requests");
+  a->add_option("--cert", so->tls.cert_file,
+                "tls: the certificate chain to serve (default: an ephemeral self-signed one)")
+      ->type_name("FILE");
+  a->add_option("--key", so->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
+  a->add_option("--client-ca", so->tls.client_ca_file,
+                "tls: require client certificates issued by the CAs in FILE (mTLS)")
+      ->type_name("FILE");
+
+  a->callback([so, o, x, &chosen] {
+    so->where = net::parse_endpoint(x->url);
+    if (!so->where.is_stream())
+      throw CLI::ValidationError("URL",
+                                 "rpc serve listens on tcp://, unix://, tls://, http(s):// or "
+                                 "ws(s)://");
+    if (!so->where.target.empty() && so->where.target != "/")
+      throw CLI::ValidationError("URL", "a server listens on HOST:PORT; give no path");
+    for (auto& e : x->execs) {
+      auto eq = e.find('=');
+      if (eq == 0 || eq == std::string::npos || eq + 1 == e.size())
+        throw CLI::ValidationError("--exec", "'" + e + "' is not NAME=CMD");
+      auto name = e.substr(0, eq);
+      if (proto::jsonrpc::reserved_method(name))
+        throw CLI::ValidationError("--exec", "method names starting with 'rpc.' are reserved");
+      o->execs.emplace_back(name, e.substr(eq + 1));
+    }
+    if (!x->service.empty()) {
+      auto at = x->service.rfind('@');
+      o->service_name = x->service.substr(0, at);
+      if (at != std::string::npos) o->service_version = x->service.substr(at + 1);
+      if (o->service_name.empty())
+        throw CLI::ValidationError("--service", "give NAME@VERSION (as calculator@1.0.0)");
+    }
+    o->framing = *proto::jsonrpc::parse_framing(x->framing);
+    if (!x->max_message.empty()) {
+      auto n = core::parse_size(x->max_message);
+      if (!n || *n == 0 || *n > (1ull << 30))
+        throw CLI::ValidationError("--max-message", "give a size from 1 to 1G (as 64K, 16M)");
+      o->max_message = static_cast<std::size_t>(*n);
+    }
+    if (!x->exec_timeout.empty()) o->exec_timeout = duration_arg("--exec-timeout", x->exec_timeout);
+    if (!x->idle.empty()) so->idle_timeout = duration_arg("--idle-timeout", x->idle);
+    if (!so->where.tls && (!so->tls.cert_file.empty() || !so->tls.key_file.empty() ||
+                           !so->tls.client_ca_file.empty()))
+      throw CLI::ValidationError("--cert/--key/--client-ca",
+                                 "TLS options need a tls://, https:// or wss:// URL");
+    bool web = so->where.is_http() || so->where.is_ws();
+    if (!web && (!so->http.bearer.empty() || so->http.cors || !x->origins.empty()))
+      throw CLI::ValidationError("--bearer/--cors/--origin",
+                                 "are for http(s):// and ws(s):// URLs");
+    so->keep_open = !so->once;
+    so->http.workers = 1;  // calls are counted (sequences): one process
+    so->http.limits.max_body = o->max_message;
+    so->ws.max_message = o->max_message;
+    for (auto& text : x->origins) {
+      auto origin = text == "*" ? std::optional<std::string>(text) : commands::normal_origin(text);
+      if (!origin)
+        throw CLI::ValidationError("--origin", "'" + text +
+                                                   "' is not an origin like "
+                                                   "https://app.example:8443, or *");
+      so->ws.origins.push_back(*origin);
+    }
+    chosen = [so, o](net::context& ctx, core::io& io) -> net::task<int> {
+      so->service = commands::make_rpc_service(ctx, *o, io);
+      so->http.service = so->service;
+      so->ws.service = so->service;
+      co_return co_await commands::run_serve(ctx, *so, io);
+    };
+  });
+}
+
 }  // namespace
 
 void define_rpc(CLI::App& sub, runner& chosen) {
   sub.require_subcommand(1);
   define_call(sub, chosen, false);
   define_call(sub, chosen, true);
+  define_rpc_serve(sub, chosen);
 }
 
 }  // namespace cli

@@ -295,6 +295,7 @@ class server {
   // stdin and stdout carry a peer's data: in stdio mode, and for a ws:// server in stdio mode
   // (an http:// server keeps the default mode but uses neither).
   bool uses_stdio() const {
+    if (o_.service) return false;
     return o_.mode == serve_mode::stdio && o_.where.app != net::app_protocol::http;
   }
   bool events_on_stderr() const { return uses_stdio(); }
@@ -410,6 +411,7 @@ class server {
 
   task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
     if (http_) co_return co_await http_->serve(conn, st);
+    if (o_.service) co_return co_await o_.service->serve_stream(conn, st, idle);
     switch (o_.mode) {
       case serve_mode::echo: {
         auto r = co_await net::copy(conn, conn, {.activity = idle, .counter = &st.bytes_in});

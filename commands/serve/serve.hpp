@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands/serve/http/service.hpp"
+#include "commands/serve/message_service.hpp"
 #include "commands/serve/ws/service.hpp"
 #include "core/io.hpp"
 #include "core/units.hpp"
@@ -32,6 +33,9 @@ struct serve_options {
   net::tls_server_options tls;  ///< for tls://, https:// and wss:// URLs
   http_serve_options http;            ///< for http:// and https:// (and ws:// for plain requests)
   ws_options ws;                ///< for ws:// and wss://
+  /// A message service (rpc serve) answering every connection instead of a mode; for http(s)
+  /// and ws(s), http.service and ws.service are set to it as well.
+  std::shared_ptr<message_service> service;
 };
 
 net::task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io);

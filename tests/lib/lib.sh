@@ -142,7 +142,9 @@ start_serve() {
   SERVE_ERR=$T/serve$n.err
   local prefix=()
   [[ -z ${SERVE_PREFIX:-} ]] || read -r -a prefix <<<"$SERVE_PREFIX"
-  (_close_held_fds; exec "${prefix[@]}" "$VITNET" serve "$@" --ready-file "$ready") \
+  local command=()
+  read -r -a command <<<"${SERVE_COMMAND:-serve}"
+  (_close_held_fds; exec "${prefix[@]}" "$VITNET" "${command[@]}" "$@" --ready-file "$ready") \
     <"${SERVE_STDIN:-/dev/null}" >"$SERVE_OUT" 2>"$SERVE_ERR" &
   SERVE_PID=$!
   track "$SERVE_PID"
@@ -157,6 +159,9 @@ start_serve() {
   URL=$(head -n1 "$ready")
   [[ -n $URL ]] || fail "ready file of vitnet serve $* is empty"
 }
+
+# start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
+start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 
 _ready_or_gone() { [[ -s $1 ]] || ! kill -0 "$2" 2>/dev/null; }
 

@@ -20,6 +20,7 @@
 namespace commands {
 
 class ws_service;
+class message_service;
 
 enum class lb_policy { round_robin, least_connections, random };
 
@@ -43,6 +44,8 @@ struct http_serve_options {
   core::duration keepalive_timeout = std::chrono::seconds(60);
   bool log = true;  ///< the request log on stdout (off with -q)
   int workers = 0;  ///< processes accepting connections; 0: one per core for --dir, else 1
+  /// rpc serve: request bodies are messages for this service (POST only).
+  std::shared_ptr<message_service> service;
 };
 
 /// A body read or produced while it moves: the reverse proxy's request and response bodies.
@@ -163,6 +166,7 @@ class http_service {
 };
 
 /// Handlers, each in its own file.
+std::unique_ptr<http_handler> make_service_handler(net::context& ctx, const http_serve_options& o);
 std::unique_ptr<http_handler> make_file_handler(net::context& ctx, const http_serve_options& o);
 std::unique_ptr<http_handler> make_mock_handler(net::context& ctx, const http_serve_options& o,
                                                 core::io& io);

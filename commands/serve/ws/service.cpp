@@ -3,6 +3,7 @@
 #include <csignal>
 #include <list>
 
+#include "commands/serve/message_service.hpp"
 #include "commands/serve/ws/origin.hpp"
 #include "commands/ws/session.hpp"
 #include "core/error.hpp"
@@ -124,6 +125,12 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
       }
     }(ctx_, s, *o_.ping_interval, pinging));
   std::uint16_t code = 0;
+  if (o_.service) {
+    co_await o_.service->serve_ws(s, std::move(buffered), st);
+    st.bytes_in += s.bytes_in();
+    st.bytes_out += s.bytes_out();
+    co_return s.reason();
+  }
   switch (o_.mode) {
     case ws_mode::echo:
       code = co_await s.run(std::move(buffered), [&s](proto::ws::event& ev) {

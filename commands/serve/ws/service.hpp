@@ -17,6 +17,8 @@
 
 namespace commands {
 
+class message_service;
+
 enum class ws_mode { stdio, echo, broadcast, exec };
 
 struct ws_options {
@@ -30,6 +32,8 @@ struct ws_options {
   std::optional<core::duration> idle_timeout;   ///< --idle-timeout: close quiet sessions (1001)
   /// --origin: pages (normalized origins, or "*") allowed to connect besides the server's own.
   std::vector<std::string> origins;
+  /// rpc serve: every session's messages go to this service (instead of the mode).
+  std::shared_ptr<message_service> service;
 };
 
 class ws_session;

@@ -34,44 +34,6 @@ bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
-nlohmann::json to_json(const toml::node& n) {
-  if (auto* t = n.as_table()) {
-    auto out = nlohmann::json::object();
-    for (auto&& [k, v] : *t) out[std::string(k.str())] = to_json(v);
-    return out;
-  }
-  if (auto* a = n.as_array()) {
-    auto out = nlohmann::json::array();
-    for (auto& e : *a) out.push_back(to_json(e));
-    return out;
-  }
-  if (auto v = n.value_exact<std::string>()) return *v;
-  if (auto v = n.value_exact<std::int64_t>()) return *v;
-  if (auto v = n.value_exact<double>()) return *v;
-  if (auto v = n.value_exact<bool>()) return *v;
-  // Dates and times become RFC 3339 text, as they were written.
-  auto date = [](const toml::date& d) {
-    return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
-  };
-  auto time = [](const toml::time& t) {
-    auto s = fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
-    return t.nanosecond ? s + fmt::format(".{:09}", t.nanosecond) : s;
-  };
-  if (auto v = n.value_exact<toml::date>()) return date(*v);
-  if (auto v = n.value_exact<toml::time>()) return time(*v);
-  if (auto v = n.value_exact<toml::date_time>()) {
-    auto s = date(v->date) + "T" + time(v->time);
-    if (v->offset) {
-      int m = v->offset->minutes;
-      s += m == 0 ? std::string("Z")
-                  : fmt::format("{}{:02}:{:02}", m < 0 ? '-' : '+', std::abs(m) / 60,
-                                std::abs(m) % 60);
-    }
-    return s;
-  }
-  return nullptr;
-}
-
 class loader {
  public:
   loader(std::string name, std::string base_dir, const file_reader& read)
@@ -290,7 +252,7 @@ void loader::load_matchers(const toml::table& t, route& r) {
   if (auto* n = t.get("headers"))
     if (auto p = pairs(*n, "headers", true)) r.headers = std::move(*p);
   if (auto* n = t.get("body_contains")) r.body_contains = text(*n, "body_contains");
-  if (auto* n = t.get("body_json")) r.body_json = to_json(*n);
+  if (auto* n = t.get("body_json")) r.body_json = core::toml_to_json(*n);
   if (auto* n = t.get("body_matches")) {
     auto s = text(*n, "body_matches");
     if (!s) return;
@@ -358,7 +320,7 @@ void loader::load_response(const toml::table& t, response_spec& out, bool templa
     } else {
       if (templates) check_json_templates(*n, params);
       out.kind = response_spec::body_kind::json;
-      out.json = to_json(*n);
+      out.json = core::toml_to_json(*n);
       out.content_type = "application/json";
     }
   }

@@ -1,0 +1,31 @@
+#pragma once
+// A service that answers messages rather than bytes (`vitnet rpc serve`): serve listens, admits,
+// does TLS, HTTP and the WebSocket upgrade as for its own modes, and hands the service each
+// connection, request body or WebSocket session.
+#include <string>
+
+#include "commands/serve/session.hpp"
+#include "net/context.hpp"
+#include "net/deadline.hpp"
+
+namespace commands {
+
+class ws_session;
+
+class message_service {
+ public:
+  virtual ~message_service() = default;
+  /// Serves a byte-stream connection (tcp, unix, tls) until it ends; returns why it ended.
+  virtual net::task<std::string> serve_stream(net::stream& conn, conn_stats& st,
+                                              net::watchdog* idle) = 0;
+  /// Answers one HTTP request body: the response body, or nullopt when nothing is owed (a
+  /// notification).
+  virtual net::task<std::optional<std::string>> answer_http(std::string body,
+                                                            const conn_stats& st) = 0;
+  /// Serves an open WebSocket session: each text or binary message is a message.
+  virtual net::task<void> serve_ws(ws_session& s, std::string buffered, conn_stats& st) = 0;
+  /// The largest message accepted, for the HTTP and WebSocket limits.
+  virtual std::size_t max_message() const = 0;
+};
+
+}  // namespace commands

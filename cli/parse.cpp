@@ -72,8 +72,26 @@ parse_result parse_command_line(CLI::App& app, const std::vector<std::string>& a
   std::vector<char*> argv;
   for (auto& s : storage) argv.push_back(s.data());
   std::string hint = fmt::format(" (see 'vitnet {}--help')", word.empty() ? "" : word + " ");
+  // rpc's call, notify and bench take their words as typed (CLI11 would cut a JSON word like
+  // [1,2] apart): the words fall through to this app as extras, and are refused below for any
+  // command that does not allow extras itself. Other commands keep CLI11's own checks.
+  app.allow_extras(word == "rpc");
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
+    // Extra words are the business of a command that takes them as typed (it allows extras);
+    // for any other they are an error, as CLI11 would have said.
+    const CLI::App* leaf = &app;
+    for (bool deeper = true; deeper;) {
+      deeper = false;
+      for (const auto* s : leaf->get_subcommands())
+        if (s->parsed()) {
+          leaf = s;
+          deeper = true;
+          break;
+        }
+    }
+    if (auto extra = app.remaining(); !extra.empty() && !leaf->get_allow_extras())
+      throw CLI::ExtrasError(leaf->get_name(), extra);
   } catch (const CLI::ExtrasError& e) {
     // Suggest the option the user probably meant.
     const CLI::App* sub = word.empty() ? nullptr : app.get_subcommand(word);

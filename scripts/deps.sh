@@ -6,7 +6,9 @@
 #   fuzz    clang and libFuzzer, for `make fuzz` (the corpus replay in `make test` needs neither)
 #
 # Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build)
-# Idempotent: when every package is present it asks dpkg once and returns.
+# Idempotent: when every package is present it asks dpkg once and returns. The test group also
+# (and bench) installs the node peers of tests/package-lock.json into tests/node_modules (npm ci), again only
+# when package.json or its lock changed since the last install.
 set -euo pipefail
 
 build_packages=(
@@ -20,13 +22,17 @@ test_packages=(
   openssl gnutls-bin faketime nmap
   # HTTP and WebSocket peers: load generators, a browser, client/server libraries
   wrk apache2-utils chromium python3-websockets node-ws
-  # JSON-RPC peers: a language server, an HTTP server library
-  clangd python3-jsonrpclib-pelix
+  # JSON-RPC peers: language servers, an HTTP server library; MessagePack-RPC peers: Neovim and
+  # pynvim
+  clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-pynvim python3-msgpack
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
   # TLS (openssl), WebSocket (python3-websockets); python3 drives several of them
   socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
+  # RPC (bench/rpc.sh): redis-benchmark's PING against redis-server; node json-rpc-2.0 comes with
+  # the node peers
+  redis-server redis-tools
 )
 # libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
 # clang 14 is Debian 12's default.
@@ -34,15 +40,22 @@ fuzz_packages=(clang libclang-rt-14-dev)
 
 (($# > 0)) || set -- build
 packages=()
+node_peers=
 for group in "$@"; do
   case $group in
     build) packages+=("${build_packages[@]}") ;;
-    test) packages+=("${test_packages[@]}") ;;
-    bench) packages+=("${bench_packages[@]}") ;;
+    test) packages+=("${test_packages[@]}"); node_peers=1 ;;
+    bench) packages+=("${bench_packages[@]}"); node_peers=1 ;;
     fuzz) packages+=("${fuzz_packages[@]}") ;;
     *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench|fuzz]...)" >&2; exit 64 ;;
   esac
 done
+# The node peers need node and npm. Debian's only when the commands are missing: a machine with
+# NodeSource's node (npm included) keeps it, and Debian's npm would not install beside it.
+if [[ -n $node_peers ]]; then
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 # One dpkg-query for every package asked; one not known to dpkg at all gets no line (and dpkg-query
 # exits 1), so whatever is not reported installed is missing.
@@ -58,14 +71,27 @@ for p in "${packages[@]}"; do
   seen[$p]=1
   missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-echo "deps: installing ${missing[*]}" >&2
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 77; }
-  sudo=(sudo)
+if ((${#missing[@]} > 0)); then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 77; }
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The node peers (JSON-RPC libraries, an MCP server) at the versions of tests/package-lock.json, as
+# the user running this (no root needed). npm ci empties tests/node_modules first, so the stamp of
+# the lock file's checksum is there only after a complete install of that lock; none of the
+# packages needs an install script.
+[[ -n $node_peers ]] || exit 0
+tests_dir=$(cd "$(dirname "$0")/../tests" && pwd)
+stamp=$tests_dir/node_modules/.vitnet-lock.sha256
+sum=$(cat "$tests_dir/package.json" "$tests_dir/package-lock.json" | sha256sum)
+if [[ -f $stamp && $(<"$stamp") == "$sum" ]]; then exit 0; fi
+echo "deps: installing the node peers into tests/node_modules (npm ci)" >&2
+(cd "$tests_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+printf '%s\n' "$sum" >"$stamp"

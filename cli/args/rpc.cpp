@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/command_table.hpp"
+#include "commands/rpc/bench.hpp"
 #include "commands/rpc/service.hpp"
 #include "commands/serve/serve.hpp"
 #include "commands/serve/ws/origin.hpp"
@@ -18,9 +19,44 @@ namespace cli {
 namespace {
 
 struct rpc_args {
-  std::vector<std::string> words;  // [URL] METHOD [PARAM...]
   std::string framing = "ndjson", params, timeout, connect_timeout, bearer;
 };
+
+// The words after the options, as typed; an unknown option among them is an error here.
+std::vector<std::string> typed_words(const CLI::App& a) {
+  // Words no option takes fall through to the root app (subcommands fall through, so that
+  // global options work anywhere); parse_command_line lets them stay only for a command that
+  // allows extras, as this one does.
+  const CLI::App* root = &a;
+  while (root->get_parent()) root = root->get_parent();
+  auto words = root->remaining();
+  for (auto& w : words)
+    if (w.size() > 2 && w.starts_with("--"))
+      throw CLI::ValidationError(w, "is not an option of 'rpc " + a.get_name() + "'");
+  if (words.empty()) throw CLI::RequiredError("URL METHOD");
+  return words;
+}
+
+// The params of a call: --params (JSON, @FILE, @- for stdin), or the PARAM words.
+std::optional<nlohmann::json> params_argument(const std::string& given,
+                                              const std::vector<std::string>& words) {
+  if (given.empty()) {
+    std::string error;
+    auto params = commands::params_from_words(words, error);
+    if (!error.empty()) vitnet::fail(core::exit_code::data, "rpc: {}", error);
+    return params;
+  }
+  if (!words.empty()) throw CLI::ValidationError("--params", "give --params or PARAMs, not both");
+  std::string text;
+  if (given == "@-")
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  else
+    text = core::data_argument(given);
+  auto v = core::parse_peer_json(text);
+  if (!v || !(v->is_array() || v->is_object()))
+    vitnet::fail(core::exit_code::data, "rpc: --params: not a JSON array or object");
+  return v;
+}
 
 void define_call(CLI::App& parent, runner& chosen, bool notify) {
   auto* a = parent.add_subcommand(
@@ -31,11 +67,13 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
   auto o = std::make_shared<commands::rpc_options>();
   auto x = std::make_shared<rpc_args>();
   o->notify = notify;
-  a->add_option("words", x->words,
-                "URL (tcp://, unix://, tls://; none with --exec), METHOD, then PARAMs: each a JSON "
-                "value (by position) or NAME=VALUE (by name; VALUE is JSON, or else a string)")
-      ->type_name("[URL] METHOD [PARAM...]")
-      ->required();
+  // The words are taken as they were typed (App::remaining), not through a positional option:
+  // CLI11 cuts a word like [1,2] into 1 and 2, which would change the params.
+  a->allow_extras();
+  a->footer(
+      "Words: [URL] METHOD [PARAM...] — URL: tcp://, unix://, tls://, http(s)://, ws(s):// "
+      "(none with --exec); PARAMs: each a JSON value (by position) or NAME=VALUE (by name; "
+      "VALUE is JSON, or else a string)");
   a->add_option("--exec", o->exec,
                 "start CMD (by /bin/sh) and speak to it on its stdin and stdout (language servers, "
                 "MCP servers); it gets its end of input after the answer, then SIGTERM")
@@ -69,8 +107,8 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
       ->type_name("FILE");
   a->add_option("--key", o->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
 
-  a->callback([o, x, &chosen] {
-    auto words = x->words;
+  a->callback([a, o, x, &chosen] {
+    auto words = typed_words(*a);
     if (o->exec.empty()) {
       if (words.size() < 2) throw CLI::ValidationError("URL METHOD", "give a URL and a METHOD");
       o->where = net::parse_endpoint(words.front());
@@ -87,23 +125,7 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
     o->method = words.front();
     words.erase(words.begin());
     o->framing = *proto::jsonrpc::parse_framing(x->framing);
-    if (!x->params.empty()) {
-      if (!words.empty())
-        throw CLI::ValidationError("--params", "give --params or PARAMs, not both");
-      std::string text;
-      if (x->params == "@-")
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-      else
-        text = core::data_argument(x->params);
-      auto v = core::parse_peer_json(text);
-      if (!v || !(v->is_array() || v->is_object()))
-        vitnet::fail(core::exit_code::data, "rpc: --params: not a JSON array or object");
-      o->params = std::move(*v);
-    } else {
-      std::string error;
-      o->params = commands::params_from_words(words, error);
-      if (!error.empty()) vitnet::fail(core::exit_code::data, "rpc: {}", error);
-    }
+    o->params = params_argument(x->params, words);
     if (!x->timeout.empty()) o->timeout = duration_arg("--timeout", x->timeout);
     if (!x->connect_timeout.empty())
       o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
@@ -111,6 +133,67 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
       throw CLI::ValidationError("--timeout", "must be more than 0");
     if (o->retry < 0) throw CLI::ValidationError("--retry", "must not be negative");
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_rpc(ctx, *o, io); };
+  });
+}
+
+void define_rpc_bench(CLI::App& parent, runner& chosen) {
+  auto* a = parent.add_subcommand(
+      "bench",
+      "call one method from N connections as fast as answers come (no pipelining): calls per "
+      "second and latency percentiles");
+  a->fallthrough();
+  auto o = std::make_shared<commands::rpc_bench_options>();
+  struct texts {
+    std::string framing = "ndjson", params, duration, timeout, connect_timeout;
+  };
+  auto x = std::make_shared<texts>();
+  a->allow_extras();  // the words as typed: see call
+  a->footer(
+      "Words: URL METHOD [PARAM...] — URL: tcp://, unix://, tls://; PARAMs as for call");  // keeps
+                                                                                           // [1,2]
+                                                                                           // one
+                                                                                           // word
+                                                                                           // (see
+                                                                                           // call)
+  a->add_option("-c,--conns", o->conns, "connections, each with one call at a time (default 50)")
+      ->type_name("N");
+  a->add_option("-d,--duration", x->duration, "how long to run (default 10s)")
+      ->type_name("DURATION");
+  a->add_option("-n,--requests", o->requests, "stop after N calls in all instead of a duration")
+      ->type_name("N");
+  a->add_option("--framing", x->framing, "ndjson (default) or lsp")
+      ->check(CLI::IsMember({"ndjson", "lsp"}))
+      ->type_name("FRAMING");
+  a->add_option("--params", x->params, "the params as one JSON array or object, or @FILE")
+      ->type_name("JSON");
+  a->add_option("--timeout", x->timeout,
+                "a call without an answer for DURATION fails its connection (default 10s)")
+      ->type_name("DURATION");
+  a->add_option("--connect-timeout", x->connect_timeout, "for each connection (default 10s)")
+      ->type_name("DURATION");
+  a->add_option("--ca", o->tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
+  a->add_flag("--insecure", o->tls.insecure, "tls: do not verify the server's certificate");
+  a->add_option("--pin", o->tls.pin, "tls: accept only this SHA-256 fingerprint")
+      ->type_name("SHA256");
+  a->callback([a, o, x, &chosen] {
+    auto words = typed_words(*a);
+    if (words.size() < 2) throw CLI::ValidationError("URL METHOD", "give a URL and a METHOD");
+    o->where = net::parse_endpoint(words.front());
+    if (!o->where.is_stream() || o->where.is_http() || o->where.is_ws())
+      throw CLI::ValidationError("URL", "rpc bench speaks over tcp://, unix:// and tls://");
+    o->method = words[1];
+    words.erase(words.begin(), words.begin() + 2);
+    o->framing = *proto::jsonrpc::parse_framing(x->framing);
+    o->params = params_argument(x->params, words);
+    if (!x->duration.empty()) o->duration = duration_arg("--duration", x->duration);
+    if (!x->timeout.empty()) o->timeout = duration_arg("--timeout", x->timeout);
+    if (!x->connect_timeout.empty())
+      o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
+    if (o->conns < 1 || o->conns > 100000)
+      throw CLI::ValidationError("--conns", "must be from 1 to 100000");
+    if (o->duration <= core::duration::zero() || o->timeout <= core::duration::zero())
+      throw CLI::ValidationError("--duration/--timeout", "must be more than 0");
+    chosen = [o](net::context& ctx, core::io& io) { return commands::run_rpc_bench(ctx, *o, io); };
   });
 }
 
@@ -256,6 +339,7 @@ void define_rpc(CLI::App& sub, runner& chosen) {
   define_call(sub, chosen, false);
   define_call(sub, chosen, true);
   define_rpc_serve(sub, chosen);
+  define_rpc_bench(sub, chosen);
 }
 
 }  // namespace cli

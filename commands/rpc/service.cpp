@@ -104,11 +104,18 @@ class rpc_service final : public message_service {
   task<std::string> serve_stream(net::stream& conn, conn_stats& st, net::watchdog* idle) override {
     link l(ctx_, st);
     ordered_writer out(ctx_, conn, [&l] { l.settled.notify(); });
+    // Answers made while one read's texts are handled go out together, written at once when
+    // nothing is queued before them: no coroutine and no wake-up per answer on the fast path.
+    std::string batch;
+    bool batching = false;
     l.send = [&](const std::string& text) {
       if (!l.alive) return;
       auto framed = rpc::frame(o_.framing, text);
       st.bytes_out += framed.size();
-      out.push(std::move(framed));
+      if (batching)
+        batch += framed;
+      else
+        out.push(std::move(framed));
     };
     rpc::deframer frames(o_.framing, o_.max_message);
     std::vector<char> buf(64 * 1024);
@@ -120,7 +127,15 @@ class rpc_service final : public message_service {
         bool woken = co_await l.settled.wait();
         if (!woken) break;
       }
-      auto rd = co_await conn.read_some(buf);
+      // Waiting for readiness, then reading, takes one recv per call where a read that finds
+      // nothing yet (the usual case between calls) would take two.
+      net::io_result rd;
+      if (auto ec = co_await conn.wait_readable(); ec) {
+        rd.ec = ec;
+      } else {
+        rd = conn.try_read_some(buf);
+        if (net::is_would_block(rd.ec)) continue;
+      }
       if (rd.ec) {
         if (!net::is_eof(rd.ec) && !net::is_cancelled(rd.ec))
           reason = "error: " + vitnet::describe(rd.ec);
@@ -129,19 +144,30 @@ class rpc_service final : public message_service {
       st.bytes_in += rd.n;
       if (idle) idle->touch();
       frames.feed({buf.data(), rd.n});
+      batching = true;
       while (auto body = frames.next()) {
         auto in = rpc::decode(*body, o_.max_depth);
         if (waits(in)) {
           ++l.in_flight;
           ctx_.start(on_its_own(std::move(in), l));
         } else {
-          co_await answer(in, l);
+          answer_now(in, l);
         }
+      }
+      batching = false;
+      if (!batch.empty()) {
+        std::size_t sent = 0;
+        if (out.queued() == 0) {
+          auto wr = conn.try_write_some(batch);
+          if (!wr.ec) sent = wr.n;
+        }
+        if (sent < batch.size()) out.push(batch.substr(sent));
+        batch.clear();
       }
       if (!frames.error().empty()) {
         // The stream cannot be read on: say why (a parse error) and end.
         auto whole = rpc::failure(nullptr, rpc::parse_error, frames.error());
-        l.send(rpc::dump(rpc::to_json(whole)));
+        l.send(rpc::encode(whole));
         reason = "error: " + frames.error();
         break;
       }
@@ -188,14 +214,15 @@ class rpc_service final : public message_service {
   bool waits(const rpc::incoming& in) const {
     for (auto& m : in.messages) {
       auto* q = std::get_if<rpc::request>(&m);
-      if (!q) continue;
-      if (execs_.count(q->method)) return true;
+      if (!q || rpc::reserved_method(q->method)) continue;
       if (methods_)
         if (auto* spec = methods_->find(q->method)) {
-          if (spec->answer.delay > core::duration::zero() || spec->stream) return true;
+          if (spec->answer.delay > core::duration::zero()) return true;
           for (auto& a : spec->sequence)
             if (a.delay > core::duration::zero()) return true;
+          continue;
         }
+      if (execs_.count(q->method)) return true;
     }
     return false;
   }
@@ -208,32 +235,61 @@ class rpc_service final : public message_service {
   // Answers one text: each request in it (in order), then the reply — one response, or an array
   // for a batch, or nothing when it held only notifications — then the streams its calls began.
   task<void> answer(const rpc::incoming& in, link& l) {
-    if (in.whole) {
-      l.send(rpc::dump(rpc::to_json(*in.whole)));
-      co_return;
-    }
-    json replies = json::array();
-    std::vector<std::pair<outcome, const rpc::request*>> streams;
-    for (auto& m : in.messages) {
+    std::vector<outcome> outcomes;
+    for (auto& m : in.messages)
       if (auto* q = std::get_if<rpc::request>(&m)) {
         auto started = ctx_.now();
         outcome o = co_await invoke(*q, l);
         log(*q, o, l, ctx_.now() - started);
+        outcomes.push_back(std::move(o));
+      }
+    reply(in, outcomes, l);
+  }
+
+  // answer() for a text none of whose calls waits: no coroutine, no suspension.
+  void answer_now(const rpc::incoming& in, link& l) {
+    std::vector<outcome> outcomes;
+    for (auto& m : in.messages)
+      if (auto* q = std::get_if<rpc::request>(&m)) {
+        auto started = ctx_.now();
+        outcome o = *invoke_now(*q);
+        log(*q, o, l, ctx_.now() - started);
+        outcomes.push_back(std::move(o));
+      }
+    reply(in, outcomes, l);
+  }
+
+  // Sends what `in` is owed, given the outcome of each of its requests in order.
+  void reply(const rpc::incoming& in, std::vector<outcome>& outcomes, link& l) {
+    if (in.whole) {
+      l.send(rpc::encode(*in.whole));
+      return;
+    }
+    if (!l.alive) return;
+    std::string text;
+    std::size_t members = 0, next = 0;
+    std::vector<std::pair<outcome*, const rpc::request*>> streams;
+    for (auto& m : in.messages) {
+      std::string member;
+      if (auto* q = std::get_if<rpc::request>(&m)) {
+        outcome& o = outcomes[next++];
         if (q->is_notification()) continue;
         rpc::response r;
         r.id = *q->id;
         r.result = std::move(o.result);
         r.failure = std::move(o.failure);
-        replies.push_back(rpc::to_json(r));
-        if (o.stream) streams.emplace_back(std::move(o), q);
+        member = rpc::encode(r);
+        if (o.stream) streams.emplace_back(&o, q);
       } else if (auto* bad = std::get_if<rpc::invalid>(&m)) {
-        replies.push_back(rpc::to_json(bad->reply));
+        member = rpc::encode(bad->reply);
       } else {
         io_.verbose(1, "rpc: {} sent a response; this server asks nothing, passed over", l.st.peer);
+        continue;
       }
+      text += members++ ? "," : "";
+      text += member;
     }
-    if (!l.alive) co_return;
-    if (!replies.empty()) l.send(rpc::dump(in.batch ? replies : replies[0]));
+    if (members > 0) l.send(in.batch ? "[" + text + "]" : text);
     for (auto& [o, q] : streams) {
       if (!l.streams) {
         io_.verbose(1, "rpc: {}: no notifications over HTTP; {} streams nothing", l.st.peer,
@@ -241,7 +297,7 @@ class rpc_service final : public message_service {
         continue;
       }
       ++l.in_flight;
-      ctx_.start(stream(*o.stream, q->params.value_or(json()), *q->id, o.count, l));
+      ctx_.start(stream(*o->stream, q->params.value_or(json()), *q->id, o->count, l));
     }
   }
 
@@ -260,57 +316,76 @@ class rpc_service final : public message_service {
     l.done();
   }
 
-  task<outcome> invoke(const rpc::request& q, link& l) {
+  // The answer to a call that needs no waiting; nullopt for one that does (a delay, a command).
+  std::optional<outcome> invoke_now(const rpc::request& q) {
     outcome o;
-    const json params = q.params.value_or(json());
     if (q.method == "rpc.discover") {
       o.result = discovery_;
-      co_return o;
+      return o;
     }
     if (!rpc::reserved_method(q.method)) {
       if (methods_)
         if (auto* m = methods_->find(q.method)) {
-          auto count = ++counts_[m->name];
-          const auto& a = rpc_mock::answer_for(*m, count);
-          if (a.delay > core::duration::zero()) co_await l.pause(ctx_, a.delay);
-          const json id = q.id.value_or(json());
-          rpc_mock::template_scope scope{&params, &m->params, &id, m->name, count, 0};
-          if (a.error)
-            o.failure = error_from(rpc_mock::expand(*a.error, scope));
-          else
-            o.result = a.result ? rpc_mock::expand(*a.result, scope) : json();
-          if (m->stream) {
-            o.stream = m;
-            o.count = count;
-          }
-          co_return o;
+          auto& count = counts_[m->name];
+          if (rpc_mock::answer_for(*m, count + 1).delay > core::duration::zero())
+            return std::nullopt;
+          return mock(*m, ++count, q);
         }
-      if (auto it = execs_.find(q.method); it != execs_.end()) {
-        co_await run_command(it->first, it->second, q, l, o);
-        co_return o;
-      }
+      if (execs_.count(q.method)) return std::nullopt;
       if (openrpc_)
         if (auto* m = openrpc_->method(q.method)) {
           const json given = q.params.value_or(json::array());
           if (auto why = openrpc_->check_params(*m, given)) {
             o.failure = rpc::error{rpc::invalid_params, "Invalid params: " + *why,
                                    json{{"method", q.method}}};
-            co_return o;
+            return o;
           }
           auto a = openrpc_->answer(*m, given);
           if (a && a->error)
             o.failure = error_from(*a->error);
           else
             o.result = a && a->result ? *a->result : json();
-          co_return o;
+          return o;
         }
       if (echo_ && q.method == "echo") {
-        o.result = params;
-        co_return o;
+        o.result = q.params.value_or(json());
+        return o;
       }
     }
     o.failure = rpc::error{rpc::method_not_found, "Method not found: " + q.method, std::nullopt};
-    co_return o;
+    return o;
+  }
+
+  task<outcome> invoke(const rpc::request& q, link& l) {
+    if (auto now = invoke_now(q)) co_return std::move(*now);
+    if (auto it = execs_.find(q.method); it != execs_.end()) {
+      outcome o;
+      co_await run_command(it->first, it->second, q, l, o);
+      co_return o;
+    }
+    // A mock method whose answer comes after a delay.
+    const auto& m = *methods_->find(q.method);
+    auto count = ++counts_[m.name];
+    co_await l.pause(ctx_, rpc_mock::answer_for(m, count).delay);
+    co_return mock(m, count, q);
+  }
+
+  // Call number `count` of a mock method.
+  outcome mock(const rpc_mock::method_spec& m, std::uint64_t count, const rpc::request& q) {
+    outcome o;
+    const auto& a = rpc_mock::answer_for(m, count);
+    const json params = q.params.value_or(json());
+    const json id = q.id.value_or(json());
+    rpc_mock::template_scope scope{&params, &m.params, &id, m.name, count, 0};
+    if (a.error)
+      o.failure = error_from(rpc_mock::expand(*a.error, scope));
+    else
+      o.result = a.result ? rpc_mock::expand(*a.result, scope) : json();
+    if (m.stream) {
+      o.stream = &m;
+      o.count = count;
+    }
+    return o;
   }
 
   // --exec NAME=CMD: the params as one JSON line on the command's stdin; its stdout (JSON, else

@@ -145,6 +145,20 @@ json to_json(const response& r) {
   return out;
 }
 
+std::string encode(const response& r) {
+  std::string out = "{\"jsonrpc\":\"2.0\",\"id\":";
+  out += dump(r.id);
+  if (r.failure) {
+    out += ",\"error\":";
+    out += dump(to_json(*r.failure));
+  } else {
+    out += ",\"result\":";
+    out += r.result ? dump(*r.result) : std::string("null");
+  }
+  out += '}';
+  return out;
+}
+
 std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }

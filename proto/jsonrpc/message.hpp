@@ -76,6 +76,11 @@ json to_json(const request& r);
 json to_json(const response& r);
 json to_json(const error& e);
 
+/// A response as compact JSON text, its members in the conventional order (jsonrpc, id, result
+/// or error): what to_json gives, written without building the object first.
+/// Example: encode(response{1, json(2)}) == R"({"jsonrpc":"2.0","id":1,"result":2})".
+std::string encode(const response& r);
+
 /// Compact JSON text that is valid UTF-8 whatever the strings held (bad bytes become U+FFFD).
 std::string dump(const json& value);
 

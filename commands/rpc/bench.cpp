@@ -160,14 +160,7 @@ class bencher {
             failure(core::exit_code::protocol, frames.error());
             co_return;
           }
-          // Readiness first, then one read: no read that finds nothing (see rpc serve).
-          net::io_result rd;
-          if (auto ec = co_await conn.wait_readable(); ec) {
-            rd.ec = ec;
-          } else {
-            rd = conn.try_read_some(buf);
-            if (net::is_would_block(rd.ec)) continue;
-          }
+          auto rd = co_await conn.read_some(buf);  // (see rpc serve for why not wait_readable)
           if (rd.ec) {
             if (timed_out)
               failure(core::exit_code::timeout,

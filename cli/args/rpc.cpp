@@ -19,7 +19,8 @@ namespace cli {
 namespace {
 
 struct rpc_args {
-  std::string framing = "ndjson", params, timeout, connect_timeout, bearer;
+  std::string framing = "ndjson", protocol = "jsonrpc", balance = "first", params, batch, script,
+              timeout, connect_timeout, bearer;
 };
 
 // The words after the options, as typed; an unknown option among them is an error here.
@@ -58,34 +59,76 @@ std::optional<nlohmann::json> params_argument(const std::string& given,
   return v;
 }
 
-void define_call(CLI::App& parent, runner& chosen, bool notify) {
-  auto* a = parent.add_subcommand(
-      notify ? "notify" : "call",
-      notify ? "send a notification (no answer is waited for)"
-             : "call a method and print its result (exit 1 when the server answers an error)");
+// call, notify and list: the client's subcommands.
+void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode what) {
+  using mode = commands::rpc_options::mode;
+  const char* name = what == mode::call ? "call" : what == mode::notify ? "notify" : "list";
+  const char* summary =
+      what == mode::call
+          ? "call a method and print its result (exit 1 when the server answers an error)"
+      : what == mode::notify ? "send a notification (no answer is waited for)"
+                             : "what a server offers: rpc.discover's methods (msgpack: Neovim's "
+                               "API), as a table or --json";
+  auto* a = parent.add_subcommand(name, summary);
   a->fallthrough();
   auto o = std::make_shared<commands::rpc_options>();
   auto x = std::make_shared<rpc_args>();
-  o->notify = notify;
+  o->what = what;
   // The words are taken as they were typed (App::remaining), not through a positional option:
   // CLI11 cuts a word like [1,2] into 1 and 2, which would change the params.
   a->allow_extras();
-  a->footer(
-      "Words: [URL] METHOD [PARAM...] — URL: tcp://, unix://, tls://, http(s)://, ws(s):// "
-      "(none with --exec); PARAMs: each a JSON value (by position) or NAME=VALUE (by name; "
-      "VALUE is JSON, or else a string)");
+  a->footer(what == mode::list
+                ? "Words: [URL...] — tcp://, unix://, tls://, http(s)://, ws(s):// (none with "
+                  "--exec); several are tried in order"
+                : "Words: [URL...] METHOD [PARAM...] — URLs: tcp://, unix://, tls://, http(s)://, "
+                  "ws(s):// (none with --exec), several tried in order until one connects; "
+                  "PARAMs: each a JSON value (by position) or NAME=VALUE (by name; VALUE is "
+                  "JSON, or else a string)");
   a->add_option("--exec", o->exec,
                 "start CMD (by /bin/sh) and speak to it on its stdin and stdout (language servers, "
-                "MCP servers); it gets its end of input after the answer, then SIGTERM")
+                "MCP servers, nvim --embed); it gets its end of input after the last answer, then "
+                "SIGTERM")
       ->type_name("CMD");
+  a->add_option("--protocol", x->protocol,
+                "jsonrpc (JSON-RPC 2.0, the default) or msgpack (MessagePack-RPC, as Neovim "
+                "speaks it; tcp, unix, tls and --exec)")
+      ->check(CLI::IsMember({"jsonrpc", "msgpack"}))
+      ->type_name("PROTOCOL");
   a->add_option("--framing", x->framing,
                 "how messages follow each other: ndjson (one per line, the default) or lsp "
                 "(Content-Length headers)")
       ->check(CLI::IsMember({"ndjson", "lsp"}))
       ->type_name("FRAMING");
-  a->add_option("--params", x->params,
-                "the params as one JSON array or object, @FILE or @- (stdin), instead of PARAMs")
-      ->type_name("JSON");
+  if (what != mode::list) {
+    a->add_option("--params", x->params,
+                  "the params as one JSON array or object, @FILE or @- (stdin), instead of PARAMs")
+        ->type_name("JSON");
+  }
+  if (what == mode::call) {
+    a->add_option("--batch", x->batch,
+                  "send the JSON-RPC batch (an array) in FILE (- for stdin) instead of METHOD; "
+                  "print the answers as an array in the batch's order")
+        ->type_name("FILE");
+    a->add_option("--script", x->script,
+                  "run the steps in FILE on one connection: a JSON array or one step per line, "
+                  "{\"call\": M, \"params\": P}, {\"notify\": M, ...}, {\"wait\": M} (a "
+                  "notification from the server); each call's result printed as it comes")
+        ->type_name("FILE");
+    a->add_flag("--mcp", o->mcp,
+                "perform the Model Context Protocol handshake first (initialize, then "
+                "notifications/initialized)");
+    a->add_flag("--follow", o->follow,
+                "after the answer, print the notifications that follow (a subscription) as NDJSON "
+                "until --count of them, the server's end, or --timeout of silence");
+    a->add_option("--count", o->count,
+                  "with --follow: stop after N notifications (exit 75 if --timeout passes first)")
+        ->type_name("N");
+  }
+  a->add_option("--balance", x->balance,
+                "with several URLs: first (fail over in order, the default) or random (start "
+                "anywhere)")
+      ->check(CLI::IsMember({"first", "random"}))
+      ->type_name("POLICY");
   a->add_option("--timeout", x->timeout,
                 "give up when the server sends nothing for DURATION (default 30s)")
       ->type_name("DURATION");
@@ -107,25 +150,62 @@ void define_call(CLI::App& parent, runner& chosen, bool notify) {
       ->type_name("FILE");
   a->add_option("--key", o->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
 
-  a->callback([a, o, x, &chosen] {
-    auto words = typed_words(*a);
-    if (o->exec.empty()) {
-      if (words.size() < 2) throw CLI::ValidationError("URL METHOD", "give a URL and a METHOD");
-      o->where = net::parse_endpoint(words.front());
+  a->callback([a, o, x, what, &chosen] {
+    auto words =
+        what == mode::list && !o->exec.empty() ? std::vector<std::string>{} : typed_words(*a);
+    while (!words.empty() && words.front().find("://") != std::string::npos) {
+      o->urls.push_back(net::parse_endpoint(words.front()));
       words.erase(words.begin());
-      if (!o->where->is_stream())
+      if (!o->urls.back().is_stream())
         throw CLI::ValidationError("URL",
                                    "rpc speaks over tcp://, unix://, tls://, http(s):// and "
                                    "ws(s)://, or to a program with --exec");
     }
-    if (words.empty()) throw CLI::ValidationError("METHOD", "give the METHOD to call");
+    if (o->exec.empty() == o->urls.empty())
+      throw CLI::ValidationError(
+          "URL", o->exec.empty() ? "give a URL (or --exec CMD)" : "give --exec or URLs, not both");
+    o->shuffle = x->balance == "random";
+    o->msgpack = x->protocol == "msgpack";
+    for (auto& u : o->urls) {
+      if (o->msgpack && (u.is_http() || u.is_ws()))
+        throw CLI::ValidationError("--protocol",
+                                   "msgpack speaks over tcp://, unix://, tls:// and --exec");
+      if (!x->bearer.empty() || !o->headers.empty())
+        if (!(u.is_http() || u.is_ws()))
+          throw CLI::ValidationError("--header/--bearer", "are for http(s):// and ws(s):// URLs");
+    }
     if (!x->bearer.empty()) o->headers.push_back("Authorization: Bearer " + x->bearer);
-    if (!o->headers.empty() && !(o->where && (o->where->is_http() || o->where->is_ws())))
-      throw CLI::ValidationError("--header", "is for http(s):// and ws(s):// URLs");
-    o->method = words.front();
-    words.erase(words.begin());
+    if (!x->script.empty() || !x->batch.empty()) {
+      if (!words.empty() || !x->params.empty())
+        throw CLI::ValidationError("--script/--batch", "take no METHOD, PARAMs or --params");
+      if (!x->script.empty() && !x->batch.empty())
+        throw CLI::ValidationError("--script", "give --script or --batch, not both");
+      if (o->follow) throw CLI::ValidationError("--follow", "is for one call");
+      if (o->msgpack && !x->batch.empty())
+        throw CLI::ValidationError("--batch", "MessagePack-RPC has no batches");
+    } else if (what != mode::list) {
+      if (words.empty()) throw CLI::ValidationError("METHOD", "give the METHOD to call");
+      o->method = words.front();
+      words.erase(words.begin());
+      o->params = params_argument(x->params, words);
+    } else if (!words.empty()) {
+      throw CLI::ValidationError("URL", "'" + words.front() + "' is not a URL");
+    }
+    auto read_data = [](const std::string& file) {
+      if (file == "-")
+        return std::string(std::istreambuf_iterator<char>(std::cin),
+                           std::istreambuf_iterator<char>());
+      return core::read_file(file);
+    };
+    if (!x->script.empty()) o->script = commands::parse_script(read_data(x->script), x->script);
+    if (!x->batch.empty()) {
+      auto v = core::parse_peer_json(read_data(x->batch));
+      if (!v || !v->is_array())
+        vitnet::fail(core::exit_code::data, "rpc: --batch {}: not a JSON array", x->batch);
+      o->batch = std::move(*v);
+    }
+    if (o->count > 0 && !o->follow) throw CLI::ValidationError("--count", "goes with --follow");
     o->framing = *proto::jsonrpc::parse_framing(x->framing);
-    o->params = params_argument(x->params, words);
     if (!x->timeout.empty()) o->timeout = duration_arg("--timeout", x->timeout);
     if (!x->connect_timeout.empty())
       o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
@@ -233,6 +313,11 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
   a->add_option("--service", x->service,
                 "the name and version rpc.discover reports (as calculator@1.0.0)")
       ->type_name("NAME@VERSION");
+  a->add_option("--protocol", x->protocol,
+                "jsonrpc (JSON-RPC 2.0, the default) or msgpack (MessagePack-RPC, as Neovim "
+                "speaks it: tcp, unix and tls only; errors go as [code, message])")
+      ->check(CLI::IsMember({"jsonrpc", "msgpack"}))
+      ->type_name("PROTOCOL");
   a->add_option("--framing", x->framing,
                 "tcp, unix, tls: ndjson (one message per line, the default) or lsp "
                 "(Content-Length headers)")
@@ -295,6 +380,12 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
         throw CLI::ValidationError("--service", "give NAME@VERSION (as calculator@1.0.0)");
     }
     o->framing = *proto::jsonrpc::parse_framing(x->framing);
+    if (x->protocol == "msgpack") {
+      if (so->where.is_http() || so->where.is_ws())
+        throw CLI::ValidationError("--protocol",
+                                   "msgpack is served on tcp://, unix:// and tls:// only");
+      o->protocol = commands::rpc_protocol::msgpack;
+    }
     if (!x->max_message.empty()) {
       auto n = core::parse_size(x->max_message);
       if (!n || *n == 0 || *n > (1ull << 30))
@@ -336,8 +427,9 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
 
 void define_rpc(CLI::App& sub, runner& chosen) {
   sub.require_subcommand(1);
-  define_call(sub, chosen, false);
-  define_call(sub, chosen, true);
+  define_call(sub, chosen, commands::rpc_options::mode::call);
+  define_call(sub, chosen, commands::rpc_options::mode::notify);
+  define_call(sub, chosen, commands::rpc_options::mode::list);
   define_rpc_serve(sub, chosen);
   define_rpc_bench(sub, chosen);
 }

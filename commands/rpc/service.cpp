@@ -12,6 +12,7 @@
 #include "core/text.hpp"
 #include "net/event.hpp"
 #include "proto/jsonrpc/message.hpp"
+#include "proto/msgpack_rpc/codec.hpp"
 
 namespace commands {
 
@@ -19,6 +20,7 @@ namespace {
 
 using net::task;
 namespace rpc = proto::jsonrpc;
+namespace mp = proto::msgpack_rpc;
 using json = nlohmann::json;
 
 // Answers queued for a peer past this make the server stop reading from it until it catches up.
@@ -30,8 +32,9 @@ constexpr std::size_t max_queued = 8 << 20;
 struct link {
   link(net::context& ctx, const conn_stats& s) : settled(ctx), st(s) {}
 
-  std::function<void(const std::string&)> send;  ///< one text to the peer, framed by the transport
-  bool streams = true;                           ///< notifications can follow a reply
+  std::function<void(const std::string&)> send;  ///< one message to the peer (framed by send)
+  bool msgpack = false;  ///< messages are MessagePack-RPC, else JSON-RPC texts
+  bool streams = true;   ///< notifications can follow a reply
   bool alive = true;
   std::size_t in_flight = 0;
   net::event settled;  ///< a call finished, or the peer took queued bytes
@@ -86,6 +89,43 @@ rpc::error error_from(const json& e) {
   return err;
 }
 
+// MessagePack-RPC has no error object of its own; Neovim's convention, which its clients read,
+// is [type, message] with type 0 (an exception) or 1 (a validation error: what the caller sent
+// was wrong), and nothing else (Neovim says "unknown error" otherwise). The JSON-RPC code and
+// data have no place in it and are left out.
+std::string msgpack_response(const rpc::response& r) {
+  mp::message m;
+  m.type = mp::kind::response;
+  m.id = r.id.is_number_unsigned() ? r.id.get<std::uint32_t>() : 0;
+  if (r.failure) {
+    int c = r.failure->code;
+    bool validation =
+        c == rpc::invalid_params || c == rpc::method_not_found || c == rpc::invalid_request;
+    m.error = json::array({validation ? 1 : 0, r.failure->message});
+  } else {
+    m.result = r.result.value_or(json());
+  }
+  return mp::encode(m);
+}
+
+// A MessagePack-RPC message read as the JSON-RPC text it means: requests and notifications
+// become rpc requests (params always by position); responses are not for a server.
+rpc::incoming from_msgpack(mp::message&& m) {
+  rpc::incoming in;
+  if (m.type == mp::kind::response) {
+    rpc::response r;
+    r.id = m.id;
+    in.messages.emplace_back(std::move(r));
+    return in;
+  }
+  rpc::request q;
+  q.method = std::move(m.method);
+  q.params = std::move(m.params);
+  if (m.type == mp::kind::request) q.id = json(m.id);
+  in.messages.emplace_back(std::move(q));
+  return in;
+}
+
 class rpc_service final : public message_service {
  public:
   rpc_service(net::context& ctx, const rpc_serve_options& o, core::io& io)
@@ -108,9 +148,10 @@ class rpc_service final : public message_service {
     // nothing is queued before them: no coroutine and no wake-up per answer on the fast path.
     std::string batch;
     bool batching = false;
+    l.msgpack = o_.protocol == rpc_protocol::msgpack;
     l.send = [&](const std::string& text) {
       if (!l.alive) return;
-      auto framed = rpc::frame(o_.framing, text);
+      auto framed = l.msgpack ? text : rpc::frame(o_.framing, text);
       st.bytes_out += framed.size();
       if (batching)
         batch += framed;
@@ -118,6 +159,21 @@ class rpc_service final : public message_service {
         out.push(std::move(framed));
     };
     rpc::deframer frames(o_.framing, o_.max_message);
+    mp::decoder unpacker(o_.max_message, o_.max_depth);
+    // The next message read, whichever the protocol; nullopt when more bytes are needed.
+    auto next = [&]() -> std::optional<rpc::incoming> {
+      if (!l.msgpack) {
+        auto body = frames.next();
+        if (!body) return std::nullopt;
+        return rpc::decode(*body, o_.max_depth);
+      }
+      auto m = unpacker.next();
+      for (auto& why : unpacker.skipped())
+        io_.verbose(1, "rpc: {} sent a value that is not MessagePack-RPC: {}", st.peer, why);
+      unpacker.skipped().clear();
+      if (!m) return std::nullopt;
+      return from_msgpack(std::move(*m));
+    };
     std::vector<char> buf(64 * 1024);
     std::string reason = "eof";
     for (;;) {
@@ -138,10 +194,13 @@ class rpc_service final : public message_service {
       }
       st.bytes_in += rd.n;
       if (idle) idle->touch();
-      frames.feed({buf.data(), rd.n});
+      if (l.msgpack)
+        unpacker.feed({buf.data(), rd.n});
+      else
+        frames.feed({buf.data(), rd.n});
       batching = true;
-      while (auto body = frames.next()) {
-        auto in = rpc::decode(*body, o_.max_depth);
+      while (auto got = next()) {
+        auto in = std::move(*got);
         if (waits(in)) {
           ++l.in_flight;
           ctx_.start(on_its_own(std::move(in), l));
@@ -158,6 +217,10 @@ class rpc_service final : public message_service {
         }
         if (sent < batch.size()) out.push(batch.substr(sent));
         batch.clear();
+      }
+      if (!unpacker.error().empty()) {
+        reason = "error: " + unpacker.error();  // MessagePack-RPC has no message to say so
+        break;
       }
       if (!frames.error().empty()) {
         // The stream cannot be read on: say why (a parse error) and end.
@@ -273,8 +336,12 @@ class rpc_service final : public message_service {
         r.id = *q->id;
         r.result = std::move(o.result);
         r.failure = std::move(o.failure);
-        member = rpc::encode(r);
         if (o.stream) streams.emplace_back(&o, q);
+        if (l.msgpack) {  // no batches: each answer is a message of its own
+          l.send(msgpack_response(r));
+          continue;
+        }
+        member = rpc::encode(r);
       } else if (auto* bad = std::get_if<rpc::invalid>(&m)) {
         member = rpc::encode(bad->reply);
       } else {
@@ -306,7 +373,15 @@ class rpc_service final : public message_service {
       rpc::request note;
       note.method = sp.method;
       note.params = sp.params ? rpc_mock::expand(*sp.params, scope) : json::array({n});
-      l.send(rpc::dump(rpc::to_json(note)));
+      if (l.msgpack) {
+        mp::message m;
+        m.type = mp::kind::notification;
+        m.method = note.method;
+        m.params = note.params->is_array() ? *note.params : json::array({*note.params});
+        l.send(mp::encode(m));
+      } else {
+        l.send(rpc::dump(rpc::to_json(note)));
+      }
     }
     l.done();
   }

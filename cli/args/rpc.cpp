@@ -34,7 +34,6 @@ std::vector<std::string> typed_words(const CLI::App& a) {
   for (auto& w : words)
     if (w.size() > 2 && w.starts_with("--"))
       throw CLI::ValidationError(w, "is not an option of 'rpc " + a.get_name() + "'");
-  if (words.empty()) throw CLI::RequiredError("URL METHOD");
   return words;
 }
 

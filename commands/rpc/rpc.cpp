@@ -651,18 +651,25 @@ class caller {
   task<int> batch() {
     const json& b = *o_.batch;
     std::vector<json> ids;
-    for (auto& m : b)
-      if (m.is_object() && m.contains("id") && m.contains("method")) ids.push_back(m["id"]);
+    // A batch of notifications gets no reply; an empty one, or one with members that are not
+    // valid messages, gets error answers even without ids to wait for.
+    bool owed = b.empty();
+    for (auto& m : b) {
+      if (m.is_object() && m.contains("id") && m.contains("method"))
+        ids.push_back(m["id"]);
+      else if (!(m.is_object() && m.contains("method") && m["method"].is_string()))
+        owed = true;
+    }
     auto started = ctx_.now();
     co_await conv_->send(b);
     std::map<std::string, json> answers;  // by the id's JSON text
-    while (answers.size() < ids.size()) {
+    while (answers.size() < ids.size() || (owed && answers.empty())) {
       auto h = co_await conv_->next();
       if (h.what == heard::kind::quiet)
         vitnet::fail(exit_code::timeout, "rpc: {} of {} answers from {} within {}", answers.size(),
                      ids.size(), conv_->peer, core::format_duration(o_.timeout));
       if (h.what == heard::kind::end) {
-        if (ids.empty()) break;
+        if (ids.empty() && !owed) break;
         vitnet::fail(exit_code::protocol, "rpc: {} closed after {} of {} answers", conv_->peer,
                      answers.size(), ids.size());
       }
@@ -683,7 +690,7 @@ class caller {
           answers["invalid#" + std::to_string(answers.size())] =
               rpc::to_json(std::get<rpc::invalid>(m).reply);
         }
-      if (ids.empty()) break;
+      if (ids.empty() && !answers.empty()) break;
     }
     json out = json::array();
     bool failed = false;

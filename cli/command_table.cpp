@@ -234,8 +234,16 @@ const std::vector<command_info>& command_table() {
        "checks params against their schemas (-32602 naming the param); with none of these it "
        "answers 'echo'. rpc.discover answers an OpenRPC document of everything served. Each "
        "call is logged on stdout (NDJSON events with --json). Calls that wait are answered as "
-       "they finish, so a slow call does not hold up the ones after it. MessagePack-RPC, "
-       "batches from the command line, 'rpc list' and 'rpc bench' are not built yet.",
+       "they finish, so a slow call does not hold up the ones after it. "
+       "Several URLs are tried in order until one connects (--balance random starts anywhere). "
+       "--batch sends a JSON-RPC batch and prints the answers in its order; --script runs "
+       "calls, notifications and waits for notifications on one connection (an LSP session); "
+       "--mcp performs the Model Context Protocol handshake first; --follow prints the "
+       "notifications after the reply (a subscription) as NDJSON until --count of them. "
+       "--protocol msgpack speaks MessagePack-RPC (Neovim's protocol, errors as [type, message]) "
+       "in call, list and serve. 'rpc list' prints what a server offers (rpc.discover; Neovim's "
+       "API with msgpack). 'rpc bench' calls one method from N connections, one call at a time "
+       "each, and prints calls per second and latency percentiles (--json for one object).",
        {{"vitnet rpc call tcp://127.0.0.1:4000 subtract 42 23", "params by position: [42,23]"},
         {"vitnet rpc call unix:///tmp/api.sock user.get id=7 fields='[\"name\"]'",
          "params by name: {\"id\":7,\"fields\":[\"name\"]}"},
@@ -249,7 +257,12 @@ const std::vector<command_info>& command_table() {
         {"vitnet rpc serve tcp://127.0.0.1:4000 --methods examples/methods.toml",
          "a mock service; rpc.discover lists its methods"},
         {"vitnet rpc serve http://127.0.0.1:8545 --exec 'hash=sha256sum' --bearer $TOKEN",
-         "a method run by a command, over HTTP with a token"}},
+         "a method run by a command, over HTTP with a token"},
+        {"vitnet rpc call --exec pylsp --framing lsp --script session.ndjson",
+         "an LSP session: initialize, a request, shutdown, exit"},
+        {"vitnet rpc call --protocol msgpack tcp://127.0.0.1:6666 nvim_eval '\"1+1\"'",
+         "ask Neovim (nvim --listen 127.0.0.1:6666)"},
+        {"vitnet rpc bench tcp://127.0.0.1:4000 echo -c 50 -d 10s", "calls per second, p50/p99"}},
        define_rpc},
       {"scan",
        "TCP connect scan of hosts and ports: open, closed or filtered, with banners",

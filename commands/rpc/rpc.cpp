@@ -286,6 +286,8 @@ class http_conversation final : public conversation {
     ho.json_body = true;
     ho.connect_timeout = o_.connect_timeout;
     ho.idle_timeout = o_.timeout;
+    ho.who = "rpc";
+    ho.idle_option = "--timeout";
     ho.tls = o_.tls;
     hc::sink out(io_, hc::sink::kind::memory);
     out.memory_limit = o_.max_message;

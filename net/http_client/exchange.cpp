@@ -111,8 +111,8 @@ class exchanger {
     r_.time.total = since_start();
     if (expired_ == expiry::whole) timed_out(*o_.timeout);
     if (expired_ == expiry::idle)
-      vitnet::fail(exit_code::timeout, "connect: {}: no data either way for {} (--idle-timeout)",
-                   r_.url, core::format_duration(o_.idle_timeout));
+      vitnet::fail(exit_code::timeout, "{}: {}: no data either way for {} ({})", o_.who, r_.url,
+                   core::format_duration(o_.idle_timeout), o_.idle_option);
     if (!r_.output_closed) co_await flush();
     if (r_.output_closed) co_return std::move(r_);
     if (failure_) throw *failure_;

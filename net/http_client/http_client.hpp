@@ -26,6 +26,8 @@ struct options {
   std::optional<core::duration> timeout;                      ///< whole request (--timeout)
   core::duration connect_timeout = std::chrono::seconds(10);  ///< name lookup and connect
   core::duration idle_timeout = std::chrono::seconds(30);     ///< no byte either way
+  /// Who is asking and which option sets idle_timeout, for the message when it passes.
+  std::string who = "connect", idle_option = "--idle-timeout";
   bool include = false;         ///< -i: response headers go to the output before the body
   bool json_body = false;       ///< the body is JSON: Content-Type and Accept say so
   net::tls_client_options tls;  ///< https: ca_file, insecure, cert_file, key_file, min_version

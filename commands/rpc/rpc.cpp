@@ -180,8 +180,7 @@ class stream_conversation final : public conversation {
     if (stalled.fired())
       vitnet::fail(exit_code::timeout, "rpc: {} took nothing for {}", peer,
                    core::format_duration(o_.timeout));
-    if (wr.ec)
-      vitnet::fail(exit_code::unavailable, "rpc: sending to {}: {}", peer, vitnet::describe(wr.ec));
+    if (wr.ec) failed("sending to", wr.ec);
   }
 
   task<heard> next() override {
@@ -197,9 +196,7 @@ class stream_conversation final : public conversation {
       watch.disarm();
       if (quiet) co_return heard{heard::kind::quiet, {}};
       if (rd.ec) {
-        if (!net::is_eof(rd.ec))
-          vitnet::fail(exit_code::unavailable, "rpc: receiving from {}: {}", peer,
-                       vitnet::describe(rd.ec));
+        if (!net::is_eof(rd.ec)) failed("receiving from", rd.ec);
         ended_ = true;
         continue;
       }
@@ -241,6 +238,17 @@ class stream_conversation final : public conversation {
     if (!frames_.error().empty())
       vitnet::fail(exit_code::protocol, "rpc: {}: {}", peer, frames_.error());
     return std::nullopt;
+  }
+
+  // What TLS said beats "protocol error" (a server that wants a client certificate says so only
+  // once the handshake is over, at the first read).
+  [[noreturn]] void failed(const char* doing, std::error_code ec) {
+    if (auto detail = conn_.failure_detail(); !child_ && !detail.empty())
+      vitnet::fail(exit_code::protocol, "tls: {}: {}{}", peer, detail,
+                   detail.find("certificate required") != std::string::npos
+                       ? "; the server wants a client certificate: pass --cert and --key"
+                       : "");
+    vitnet::fail(exit_code::unavailable, "rpc: {} {}: {}", doing, peer, vitnet::describe(ec));
   }
 
   net::stream& reader() { return child_ ? child_->stdout_stream() : conn_; }
@@ -471,19 +479,28 @@ class caller {
         co_return;
       }
       std::unique_ptr<conversation> c;
-      auto failed = co_await net::failure_of(connect(where, c));
+      std::optional<vitnet::error> failed;
+      try {
+        co_await connect(where, c);
+      } catch (const vitnet::error& e) {
+        failed = e;
+      }
       if (!failed) {
         conv_ = std::move(c);
         io_.verbose(1, "rpc: connected to {}", where.display());
         co_return;
       }
-      if (last) vitnet::fail(failed_code_, "{}", *failed);
-      io_.warn("{}; trying {}", *failed, order[i + 1].display());
+      // Another server may answer when this one cannot be reached; a TLS or handshake failure
+      // is this client's problem, and is said as it is.
+      auto code = failed->code();
+      if (last || (code != exit_code::unavailable && code != exit_code::timeout)) throw *failed;
+      io_.warn("{}; trying {}", failed->what(), order[i + 1].display());
     }
   }
 
   task<void> connect(const net::endpoint& where, std::unique_ptr<conversation>& out) {
-    failed_code_ = exit_code::unavailable;
+    if (where.tls && net::for_endpoint(o_.tls, where).insecure)
+      io_.warn("tls: certificate verification is off (--insecure)");
     net::dial_options d{o_.connect_timeout, o_.retry, std::chrono::seconds(1),
                         [this](int attempt, const std::string& why, net::duration wait) {
                           io_.warn("{} (retry {}/{} in {})", why, attempt, o_.retry,
@@ -496,12 +513,9 @@ class caller {
       co_return;
     }
     auto conn = co_await net::dial(ctx_, where, d);
-    if (where.tls) {
-      auto opts = net::for_endpoint(o_.tls, where);
-      if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
-      failed_code_ = exit_code::protocol;
-      conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.connect_timeout);
-    }
+    if (where.tls)
+      conn = co_await net::tls_connect(ctx_, std::move(conn), net::for_endpoint(o_.tls, where),
+                                       o_.connect_timeout);
     auto s = std::make_unique<stream_conversation>(ctx_, o_, io_);
     s->adopt(std::move(conn), where);
     out = std::move(s);
@@ -824,7 +838,6 @@ class caller {
   std::uint32_t next_id_ = 0;  ///< unsigned 32-bit: what MessagePack-RPC ids are
   std::uint64_t notes_ = 0;
   std::string wait_for_;
-  exit_code failed_code_ = exit_code::unavailable;
 };
 
 }  // namespace

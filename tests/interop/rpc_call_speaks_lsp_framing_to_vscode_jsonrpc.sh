@@ -5,20 +5,10 @@
 # notification that arrives, a large message of multibyte text (lengths in bytes, both ways), and
 # --timeout (75).
 source "$(dirname "$0")/../lib/lib.sh"
-command -v node >/dev/null || skip "node is not installed (scripts/deps.sh test installs it)"
-(cd "$VITNET_SOURCE/tests" && node -e 'require("vscode-jsonrpc/node")') 2>/dev/null ||
-  skip "vscode-jsonrpc is not in tests/node_modules (scripts/deps.sh test installs it)"
+need_node_module vscode-jsonrpc/node
 need python3
 
-# node_server KIND — start rpc_server.js KIND; sets PORT and NOTES (the notifications it got, a line each).
-node_server() {
-  NOTES=$T/$1.notes
-  bg node "$VITNET_SOURCE/tests/lib/node/rpc_server.js" "$1" "$T/$1.port" >"$NOTES" 2>"$T/$1.err"
-  wait_until 10 test -s "$T/$1.port" || { show "$T/$1.err"; fail "the $1 server did not start"; }
-  PORT=$(cat "$T/$1.port")
-}
-
-node_server vscode-tcp
+start_node_rpc_server vscode-tcp
 U=tcp://127.0.0.1:$PORT
 lsp=(--framing lsp)
 

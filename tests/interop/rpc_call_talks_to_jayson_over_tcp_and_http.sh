@@ -4,19 +4,7 @@
 # result (exit 0), its error object (exit 1), its -32601, a notification that arrives, --timeout
 # (75), and for HTTP a path with a query and a server that has gone (69).
 source "$(dirname "$0")/../lib/lib.sh"
-command -v node >/dev/null || skip "node is not installed (scripts/deps.sh test installs it)"
-(cd "$VITNET_SOURCE/tests" && node -e 'require("jayson")') 2>/dev/null ||
-  skip "jayson is not in tests/node_modules (scripts/deps.sh test installs it)"
-
-# node_server KIND — start rpc_server.js KIND; sets PORT, PEER_PID and NOTES (the notifications
-# it got, a line each).
-node_server() {
-  NOTES=$T/$1.notes
-  bg node "$VITNET_SOURCE/tests/lib/node/rpc_server.js" "$1" "$T/$1.port" >"$NOTES" 2>"$T/$1.err"
-  PEER_PID=$BG_PID
-  wait_until 10 test -s "$T/$1.port" || { show "$T/$1.err"; fail "the $1 server did not start"; }
-  PORT=$(cat "$T/$1.port")
-}
+need_node_module jayson
 
 # talk URL — what both transports must do.
 talk() {
@@ -37,10 +25,10 @@ talk() {
   expect_exit 75 "$VITNET" rpc call --timeout 300ms "$1" sleep 5000
 }
 
-node_server jayson-tcp
+start_node_rpc_server jayson-tcp
 talk "tcp://127.0.0.1:$PORT" tcp
 
-node_server jayson-http
+start_node_rpc_server jayson-http
 talk "http://127.0.0.1:$PORT/" http
 expect_exit 0 "$VITNET" rpc call "http://127.0.0.1:$PORT/rpc/v1?client=vitnet" sleep 10
 expect_content "$OUT" '"slept"\n'

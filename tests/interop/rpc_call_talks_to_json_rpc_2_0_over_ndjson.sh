@@ -4,19 +4,9 @@
 # stdout (exit 0), its error object on stdout (exit 1), its -32601 for an unknown method, a
 # notification that arrives without an id, and a slow answer cut off by --timeout (75).
 source "$(dirname "$0")/../lib/lib.sh"
-command -v node >/dev/null || skip "node is not installed (scripts/deps.sh test installs it)"
-(cd "$VITNET_SOURCE/tests" && node -e 'require("json-rpc-2.0")') 2>/dev/null ||
-  skip "json-rpc-2.0 is not in tests/node_modules (scripts/deps.sh test installs it)"
+need_node_module json-rpc-2.0
 
-# node_server KIND — start rpc_server.js KIND; sets PORT and NOTES (the notifications it got, a line each).
-node_server() {
-  NOTES=$T/$1.notes
-  bg node "$VITNET_SOURCE/tests/lib/node/rpc_server.js" "$1" "$T/$1.port" >"$NOTES" 2>"$T/$1.err"
-  wait_until 10 test -s "$T/$1.port" || { show "$T/$1.err"; fail "the $1 server did not start"; }
-  PORT=$(cat "$T/$1.port")
-}
-
-node_server jsonrpc2-tcp
+start_node_rpc_server jsonrpc2-tcp
 U=tcp://127.0.0.1:$PORT
 
 expect_exit 0 "$VITNET" rpc call "$U" add 1 2 3.5

@@ -160,6 +160,26 @@ start_serve() {
   [[ -n $URL ]] || fail "ready file of vitnet serve $* is empty"
 }
 
+# need_node_module MODULE... — skip unless node and these packages of tests/node_modules are there.
+need_node_module() {
+  command -v node >/dev/null || skip "node is not installed (scripts/deps.sh test installs it)"
+  local m
+  for m in "$@"; do
+    (cd "$VITNET_SOURCE/tests" && node -e "require('$m')") 2>/dev/null ||
+      skip "$m is not in tests/node_modules (scripts/deps.sh test installs it)"
+  done
+}
+
+# start_node_rpc_server KIND — tests/lib/node/rpc_server.js KIND (jsonrpc2-tcp, jayson-tcp,
+# jayson-http, vscode-tcp); sets PORT, PEER_PID and NOTES (the notifications it got, a line each).
+start_node_rpc_server() {
+  NOTES=$T/$1.notes
+  bg node "$VITNET_SOURCE/tests/lib/node/rpc_server.js" "$1" "$T/$1.port" >"$NOTES" 2>"$T/$1.err"
+  PEER_PID=$BG_PID
+  wait_until 10 test -s "$T/$1.port" || { show "$T/$1.err"; fail "the $1 server did not start"; }
+  PORT=$(cat "$T/$1.port")
+}
+
 # start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
 start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 

@@ -163,7 +163,8 @@ class loader {
     m.line = static_cast<int>(t.source().begin.line);
     unknown(t, method_keys, "[[method]]");
     m.name = text(t, "name").value_or("");
-    if (!t.get("name")) err(t, "a [[method]] needs a name");
+    if (!t.get("name") || (t.get("name")->is_string() && m.name.empty()))
+      err(t, "a [[method]] needs a name");
     if (proto::jsonrpc::reserved_method(m.name))
       err(*t.get("name"), "method names starting with 'rpc.' are reserved");
     m.summary = text(t, "summary").value_or("");
@@ -337,21 +338,23 @@ json expand_string(const std::string& str, const template_scope& s) {
   return out;
 }
 
-std::string first_unknown(const json& tmpl, bool in_stream, int depth) {
-  if (depth > 128) return "";
+// Reads placeholders as expand_string does: each from "{{" to the next "}}", the next after that.
+// As deep as expand() goes: TOML and result_json bound how deeply a template nests.
+std::string first_unknown(const json& tmpl, bool in_stream) {
   if (tmpl.is_string()) {
     const auto& str = tmpl.get_ref<const std::string&>();
-    for (auto open = str.find("{{"); open != std::string::npos; open = str.find("{{", open + 2)) {
+    for (auto open = str.find("{{"); open != std::string::npos;) {
       auto close = str.find("}}", open + 2);
       if (close == std::string::npos) break;
       auto p = split(std::string_view(str).substr(open + 2, close - open - 2));
       if (!known_root(p.path, in_stream)) return str.substr(open, close + 2 - open);
+      open = str.find("{{", close + 2);
     }
     return "";
   }
   if (tmpl.is_structured())
     for (auto& v : tmpl) {
-      auto bad = first_unknown(v, in_stream, depth + 1);
+      auto bad = first_unknown(v, in_stream);
       if (!bad.empty()) return bad;
     }
   return "";
@@ -389,7 +392,7 @@ json expand(const json& tmpl, const template_scope& scope) {
 }
 
 std::string unknown_placeholder(const json& tmpl, bool in_stream) {
-  return first_unknown(tmpl, in_stream, 0);
+  return first_unknown(tmpl, in_stream);
 }
 
 const answer_spec& answer_for(const method_spec& m, std::uint64_t count) {

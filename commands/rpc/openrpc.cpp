@@ -15,6 +15,11 @@ namespace {
 // $ref chains and nested schemas deeper than this are refused rather than followed.
 constexpr int max_depth = 64;
 
+// Checking one call's params does at most this much work (schemas visited, $ref steps, members
+// looked at): schemas whose branches multiply (anyOf of two $refs to the next level, 40 levels
+// deep) would otherwise take forever, and the params come from the caller.
+constexpr std::size_t max_work = 100'000;
+
 std::string type_of(const json& v) {
   switch (v.type()) {
     case json::value_t::null:
@@ -75,6 +80,34 @@ std::string where(const std::string& at, const std::string& what) {
   return at.empty() ? what : at + ": " + what;
 }
 
+// Follows local $refs ("#/components/...") from `node` within `doc`; the node itself when it has
+// none; null when a reference leads nowhere (or in circles). Each step adds to `work`, if given.
+const json* follow(const json& doc, const json& node, int depth, std::size_t* work) {
+  const json* at = &node;
+  for (int hops = 0; at->is_object() && at->contains("$ref"); ++hops) {
+    if (hops + depth > max_depth) return nullptr;
+    auto& ref = (*at)["$ref"];
+    if (!ref.is_string()) return nullptr;
+    auto s = ref.get<std::string>();
+    if (work) *work += 1 + s.size() / 16;
+    if (!s.starts_with("#/")) return nullptr;
+    try {
+      auto ptr = json::json_pointer(s.substr(1));
+      if (!doc.contains(ptr)) return nullptr;
+      at = &doc.at(ptr);
+    } catch (const json::exception&) {
+      return nullptr;
+    }
+  }
+  return at;
+}
+
+// Characters, as JSON Schema counts them: UTF-8 bytes that do not continue a character.
+std::size_t characters(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 }  // namespace
 
 document document::parse(std::string_view text, const std::string& name) {
@@ -88,6 +121,9 @@ document document::parse(std::string_view text, const std::string& name) {
     std::size_t line = 1 + static_cast<std::size_t>(std::count(
                                text.begin(), text.begin() + std::min(e.byte, text.size()), '\n'));
     vitnet::fail(core::exit_code::data, "{}:{}: not JSON", name, line);
+  } catch (const json::exception&) {
+    // A number past a double's range ("1e400") is out_of_range, and says nothing of where.
+    vitnet::fail(core::exit_code::data, "{}: not JSON: a number out of range", name);
   }
   std::vector<std::string> errors;
   auto bad = [&](std::string what) { errors.push_back(name + ": " + std::move(what)); };
@@ -133,30 +169,15 @@ const json* document::method(std::string_view name) const {
   return it == by_name_.end() ? nullptr : &doc_["methods"][it->second];
 }
 
-// Follows a local $ref ("#/components/..."); the node itself when it has none; null when the
-// reference leads nowhere (or in circles).
 const json* document::resolve(const json& node, int depth) const {
-  const json* at = &node;
-  for (int hops = 0; at->is_object() && at->contains("$ref"); ++hops) {
-    if (hops + depth > max_depth) return nullptr;
-    auto& ref = (*at)["$ref"];
-    if (!ref.is_string()) return nullptr;
-    auto s = ref.get<std::string>();
-    if (!s.starts_with("#/")) return nullptr;
-    try {
-      auto ptr = json::json_pointer(s.substr(1));
-      if (!doc_.contains(ptr)) return nullptr;
-      at = &doc_.at(ptr);
-    } catch (const json::exception&) {
-      return nullptr;
-    }
-  }
-  return at;
+  return follow(doc_, node, depth, nullptr);
 }
 
-std::optional<std::string> document::check(const json& schema_in, const json& v, int depth) const {
+std::optional<std::string> document::check(const json& schema_in, const json& v, int depth,
+                                           std::size_t& work) const {
+  if (++work > max_work) return "too complex to check";
   if (depth > max_depth) return "schema nested too deeply";
-  const json* sp = resolve(schema_in, depth);
+  const json* sp = follow(doc_, schema_in, depth, &work);
   if (!sp) return "schema $ref does not resolve";
   const json& s = *sp;
   if (s.is_boolean())
@@ -179,9 +200,11 @@ std::optional<std::string> document::check(const json& schema_in, const json& v,
     }
     if (!ok) return fmt::format("expected {}, got {}", want, type_of(v));
   }
-  if (auto e = s.find("enum");
-      e != s.end() && e->is_array() && std::find(e->begin(), e->end(), v) == e->end())
-    return fmt::format("{} is not one of {}", short_text(v), short_text(*e));
+  if (auto e = s.find("enum"); e != s.end() && e->is_array()) {
+    work += 1 + e->size() / 16;
+    if (std::find(e->begin(), e->end(), v) == e->end())
+      return fmt::format("{} is not one of {}", short_text(v), short_text(*e));
+  }
   if (auto c = s.find("const"); c != s.end() && *c != v)
     return fmt::format("must be {}", short_text(*c));
   if (v.is_number()) {
@@ -206,7 +229,7 @@ std::optional<std::string> document::check(const json& schema_in, const json& v,
     return it->get<std::uint64_t>();
   };
   if (v.is_string()) {
-    auto len = v.get_ref<const std::string&>().size();
+    auto len = characters(v.get_ref<const std::string&>());
     if (auto m = size_bound("minLength"); m && len < *m)
       return fmt::format("shorter than {} characters", *m);
     if (auto m = size_bound("maxLength"); m && len > *m)
@@ -219,18 +242,22 @@ std::optional<std::string> document::check(const json& schema_in, const json& v,
       return fmt::format("more than {} items", *m);
     if (auto it = s.find("items"); it != s.end() && (it->is_object() || it->is_boolean()))
       for (std::size_t i = 0; i < v.size(); ++i)
-        if (auto why = check(*it, v[i], depth + 1)) return where(fmt::format("[{}]", i), *why);
+        if (auto why = check(*it, v[i], depth + 1, work))
+          return where(fmt::format("[{}]", i), *why);
   }
   if (v.is_object()) {
     if (auto r = s.find("required"); r != s.end() && r->is_array())
-      for (auto& k : *r)
+      for (auto& k : *r) {
+        ++work;
         if (k.is_string() && !v.contains(k.get<std::string>()))
           return fmt::format("'{}' is required", k.get<std::string>());
+      }
     auto props = s.find("properties");
     bool have_props = props != s.end() && props->is_object();
     for (auto& [k, x] : v.items()) {
+      ++work;
       if (have_props && props->contains(k)) {
-        if (auto why = check((*props)[k], x, depth + 1)) return where("." + k, *why);
+        if (auto why = check((*props)[k], x, depth + 1, work)) return where("." + k, *why);
       } else if (auto ap = s.find("additionalProperties");
                  ap != s.end() && ap->is_boolean() && !ap->get<bool>()) {
         return fmt::format("'{}' is not allowed", k);
@@ -239,18 +266,21 @@ std::optional<std::string> document::check(const json& schema_in, const json& v,
   }
   if (auto all = s.find("allOf"); all != s.end() && all->is_array())
     for (auto& sub : *all)
-      if (auto why = check(sub, v, depth + 1)) return why;
+      if (auto why = check(sub, v, depth + 1, work)) return why;
   for (const char* k : {"anyOf", "oneOf"}) {
     auto it = s.find(k);
     if (it == s.end() || !it->is_array() || it->empty()) continue;
+    // anyOf needs one branch that fits; oneOf needs to know whether a second one does.
+    std::size_t enough = std::string_view(k) == "anyOf" ? 1 : 2;
     std::size_t fits = 0;
     std::optional<std::string> first;
     for (auto& sub : *it) {
-      auto why = check(sub, v, depth + 1);
-      if (!why)
-        ++fits;
-      else if (!first)
+      auto why = check(sub, v, depth + 1, work);
+      if (!why) {
+        if (++fits == enough) break;
+      } else if (!first) {
         first = why;
+      }
     }
     if (fits == 0) return fmt::format("fits none of {}: {}", k, *first);
     if (std::string_view(k) == "oneOf" && fits > 1) return "fits more than one of oneOf";
@@ -266,6 +296,7 @@ std::optional<std::string> document::check_params(const json& m, const json& par
     return "params go by name for this method";
   if (structure == "by-position" && by_name) return "params go by position for this method";
   std::vector<std::string> names;
+  std::size_t work = 0;
   for (std::size_t i = 0; i < descriptors.size(); ++i) {
     const json* d = resolve(descriptors[i], 0);
     if (!d || !d->is_object()) continue;
@@ -281,8 +312,12 @@ std::optional<std::string> document::check_params(const json& m, const json& par
       if (flag_of(*d, "required", false)) return fmt::format("param '{}' is required", name);
       continue;
     }
-    if (auto it = d->find("schema"); it != d->end())
-      if (auto why = check(*it, *value, 0)) return fmt::format("param '{}': {}", name, *why);
+    if (auto it = d->find("schema"); it != d->end()) {
+      auto why = check(*it, *value, 0, work);
+      if (work > max_work)
+        return fmt::format("param '{}': the schema is too complex to check", name);
+      if (why) return fmt::format("param '{}': {}", name, *why);
+    }
   }
   if (by_name) {
     for (auto& [k, x] : params.items())
@@ -371,10 +406,16 @@ std::string table(const json& doc) {
     }
     return "";
   };
+  // A param or result may be a $ref to a content descriptor; one that leads nowhere is shown as is.
+  auto local = [&](const json& d) -> const json& {
+    const json* r = follow(doc, d, 0, nullptr);
+    return r ? *r : d;
+  };
   for (auto& m : methods) {
     if (!m.is_object()) continue;
     std::string params;
-    for (auto& p : member_of(m, "params", json::array())) {
+    for (auto& p0 : member_of(m, "params", json::array())) {
+      const json& p = local(p0);
       if (!p.is_object()) continue;
       auto t = type_name(p);
       if (!params.empty()) params += ", ";
@@ -384,7 +425,7 @@ std::string table(const json& doc) {
     }
     std::string line = fmt::format("{}({})", text_of(m, "name", "?"), params);
     auto r = member_of(m, "result", json());
-    if (auto t = type_name(r); !t.empty()) line += " -> " + t;
+    if (auto t = type_name(local(r)); !t.empty()) line += " -> " + t;
     auto summary = text_of(m, "summary", text_of(m, "description"));
     if (!summary.empty()) line += "  " + summary;
     out += line + "\n";

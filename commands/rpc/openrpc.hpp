@@ -43,7 +43,9 @@ class document {
   std::optional<example_answer> answer(const json& m, const json& params) const;
 
  private:
-  std::optional<std::string> check(const json& schema, const json& value, int depth) const;
+  /// `work` counts what checking has done so far; past a bound the check gives up.
+  std::optional<std::string> check(const json& schema, const json& value, int depth,
+                                   std::size_t& work) const;
   const json* resolve(const json& node, int depth) const;
 
   json doc_;

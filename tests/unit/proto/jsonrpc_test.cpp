@@ -208,3 +208,19 @@ TEST_CASE("lsp framing: Content-Length headers count bytes") {
   CHECK(rpc::parse_framing("lsp") == rpc::framing::lsp);
   CHECK_FALSE(rpc::parse_framing("LSP"));
 }
+
+TEST_CASE("jsonrpc encodes responses as text in the conventional order, as to_json means them") {
+  rpc::response ok;
+  ok.id = 1;
+  ok.result = nlohmann::json{{"b", 2}, {"a", "\xff"}};
+  CHECK(rpc::encode(ok) ==
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":\"\xEF\xBF\xBD\",\"b\":2}}");
+  CHECK(nlohmann::json::parse(rpc::encode(ok)) ==
+        nlohmann::json::parse(rpc::dump(rpc::to_json(ok))));
+  auto err = rpc::failure("x", rpc::method_not_found, "no", nlohmann::json{1});
+  CHECK(rpc::encode(err) ==
+        R"({"jsonrpc":"2.0","id":"x","error":{"code":-32601,"data":[1],"message":"no"}})");
+  rpc::response none;
+  none.id = nullptr;
+  CHECK(rpc::encode(none) == R"({"jsonrpc":"2.0","id":null,"result":null})");
+}

@@ -23,16 +23,19 @@ SECS="${SECONDS_EACH:-5}"
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 spawn "$V" -q rpc serve "tcp://127.0.0.1:0" --ready-file "$BENCH_TMP/serve.ready"
+VPID=$SPAWNED_PID
 VURL="$(wait_ready_file "$BENCH_TMP/serve.ready" "$SPAWNED_PID")"
 
 RPORT="$(free_port)"
 spawn redis-server --port "$RPORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
     --logfile "$BENCH_TMP/redis.log"
+RPID=$SPAWNED_PID
 wait_listen "$RPORT" "$SPAWNED_PID"
 
 NODE_URL=""
 if command -v node >/dev/null && [[ -d "$SRC/tests/node_modules/json-rpc-2.0" ]]; then
     spawn node "$SRC/tests/lib/node/rpc_server.js" jsonrpc2-tcp "$BENCH_TMP/node.port"
+    NPID=$SPAWNED_PID
     for _ in $(seq 100); do [[ -s "$BENCH_TMP/node.port" ]] && break; sleep 0.05; done
     [[ -s "$BENCH_TMP/node.port" ]] || die "the node json-rpc-2.0 server did not start"
     NODE_URL="tcp://127.0.0.1:$(cat "$BENCH_TMP/node.port")"
@@ -86,6 +89,23 @@ redis-benchmark -h 127.0.0.1 -p "$RPORT" -t ping -c 1 -P 1 -n 50000 >"$BENCH_TMP
 tr '\r' '\n' <"$BENCH_TMP/rlat.out" | awk '
     /====== PING_MBULK/ { on = 1 }
     on && /avg +min +p50 +p95 +p99 +max/ { getline; printf "latency, 1 connection: redis PING_MBULK p50 %s ms p95 %s ms p99 %s ms\n", $3, $4, $5; exit }'
+# The servers' own CPU per call (user + system, from /proc), for a fixed number of calls: on two
+# cores the load generator takes a core of its own, so calls per second tell less about a server
+# than what each call costs it.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+per_call_us() {  # per_call_us TICKS CALLS
+    awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / n * 1e6 }'
+}
+CALLS=300000
+a="$(cpu_ticks "$VPID")"; "$V" rpc bench "$VURL" echo '"ping"' -c 50 -n "$CALLS" >/dev/null 2>&1; b="$(cpu_ticks "$VPID")"
+line="server CPU per call (50 connections): vitnet $(per_call_us $((b - a)) "$CALLS") us"
+a="$(cpu_ticks "$RPID")"; redis_rps 50 "$CALLS" >/dev/null; b="$(cpu_ticks "$RPID")"
+line+=" redis $(per_call_us $((b - a)) $((2 * CALLS))) us"   # -t ping runs PING_INLINE and PING_MBULK
+if [[ -n "$NODE_URL" ]]; then
+    a="$(cpu_ticks "$NPID")"; "$V" rpc bench "$NODE_URL" echo '"ping"' -c 50 -n "$CALLS" >/dev/null 2>&1; b="$(cpu_ticks "$NPID")"
+    line+=" node json-rpc-2.0 $(per_call_us $((b - a)) "$CALLS") us"
+fi
+echo "$line"
 echo "ratio_redis=$(median "${ratios[@]}")"
 if ((${#node_ratios[@]})); then
     echo "ratio_node=$(median "${node_ratios[@]}")"

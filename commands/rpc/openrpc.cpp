@@ -391,8 +391,10 @@ std::string table(const json& doc) {
   std::string out;
   if (!doc.is_object()) return out;
   auto info = member_of(doc, "info", json::object());
-  if (info.is_object() && info.contains("title"))
-    out += fmt::format("{} {}\n", text_of(info, "title", ""), text_of(info, "version", ""));
+  if (auto title = text_of(info, "title"); !title.empty()) {
+    auto version = text_of(info, "version");
+    out += version.empty() ? title + "\n" : title + " " + version + "\n";
+  }
   auto methods = member_of(doc, "methods", json::array());
   if (!methods.is_array()) return out;
   auto type_name = [](const json& d) -> std::string {

@@ -58,6 +58,17 @@ std::optional<nlohmann::json> params_argument(const std::string& given,
   return v;
 }
 
+// How a client checks a tls:// (wss://, https://) server, and with `identity` what it presents.
+void add_tls_client_options(CLI::App& a, net::tls_client_options& tls, bool identity) {
+  a.add_option("--ca", tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
+  a.add_flag("--insecure", tls.insecure, "tls: do not verify the server's certificate");
+  a.add_option("--pin", tls.pin, "tls: accept only this SHA-256 fingerprint")->type_name("SHA256");
+  if (!identity) return;
+  a.add_option("--sni", tls.sni, "tls: the server name to send and verify")->type_name("NAME");
+  a.add_option("--cert", tls.cert_file, "tls: present this client certificate")->type_name("FILE");
+  a.add_option("--key", tls.key_file, "tls: the private key of --cert")->type_name("FILE");
+}
+
 // call, notify and list: the client's subcommands.
 void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode what) {
   using mode = commands::rpc_options::mode;
@@ -140,14 +151,7 @@ void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode w
       ->allow_extra_args(false);
   a->add_option("--bearer", x->bearer, "http, ws: send 'Authorization: Bearer TOKEN'")
       ->type_name("TOKEN");
-  a->add_option("--ca", o->tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
-  a->add_flag("--insecure", o->tls.insecure, "tls: do not verify the server's certificate");
-  a->add_option("--pin", o->tls.pin, "tls: accept only this SHA-256 fingerprint")
-      ->type_name("SHA256");
-  a->add_option("--sni", o->tls.sni, "tls: the server name to send and verify")->type_name("NAME");
-  a->add_option("--cert", o->tls.cert_file, "tls: present this client certificate")
-      ->type_name("FILE");
-  a->add_option("--key", o->tls.key_file, "tls: the private key of --cert")->type_name("FILE");
+  add_tls_client_options(*a, o->tls, true);
 
   a->callback([a, o, x, what, &chosen] {
     auto words =
@@ -250,10 +254,7 @@ void define_rpc_bench(CLI::App& parent, runner& chosen) {
       ->type_name("DURATION");
   a->add_option("--connect-timeout", x->connect_timeout, "for each connection (default 10s)")
       ->type_name("DURATION");
-  a->add_option("--ca", o->tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
-  a->add_flag("--insecure", o->tls.insecure, "tls: do not verify the server's certificate");
-  a->add_option("--pin", o->tls.pin, "tls: accept only this SHA-256 fingerprint")
-      ->type_name("SHA256");
+  add_tls_client_options(*a, o->tls, false);
   a->callback([a, o, x, &chosen] {
     auto words = typed_words(*a);
     if (words.size() < 2) throw CLI::ValidationError("URL METHOD", "give a URL and a METHOD");

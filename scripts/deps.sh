@@ -23,8 +23,8 @@ test_packages=(
   # HTTP and WebSocket peers: load generators, a browser, client/server libraries
   wrk apache2-utils chromium python3-websockets node-ws
   # JSON-RPC peers: language servers, an HTTP server library; MessagePack-RPC peers: Neovim and
-  # pynvim
-  clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-pynvim python3-msgpack
+  # python3-msgpack
+  clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-msgpack
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),

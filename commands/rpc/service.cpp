@@ -139,8 +139,6 @@ class rpc_service final : public message_service {
     discovery_ = discover_document();
   }
 
-  std::size_t max_message() const override { return o_.max_message; }
-
   task<std::string> serve_stream(net::stream& conn, conn_stats& st, net::watchdog* idle) override {
     link l(ctx_, st);
     ordered_writer out(ctx_, conn, [&l] { l.settled.notify(); });

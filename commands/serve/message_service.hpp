@@ -24,8 +24,6 @@ class message_service {
                                                             const conn_stats& st) = 0;
   /// Serves an open WebSocket session: each text or binary message is a message.
   virtual net::task<void> serve_ws(ws_session& s, std::string buffered, conn_stats& st) = 0;
-  /// The largest message accepted, for the HTTP and WebSocket limits.
-  virtual std::size_t max_message() const = 0;
 };
 
 }  // namespace commands

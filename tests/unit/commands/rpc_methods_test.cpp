@@ -10,6 +10,7 @@
 
 #include "commands/rpc/methods.hpp"
 #include "core/error.hpp"
+#include "tests/unit/load_error.hpp"
 
 using namespace std::chrono_literals;
 using namespace commands::rpc_mock;
@@ -22,14 +23,7 @@ method_table parse(std::string_view text) {
 
 // The message that loading `text` gives; fails the test if it loads.
 std::string errors_of(std::string_view text) {
-  try {
-    parse(text);
-  } catch (const vitnet::error& e) {
-    CHECK(e.code() == core::exit_code::data);
-    return e.what();
-  }
-  FAIL("loaded: ", text);
-  return {};
+  return load_error(parse, text);
 }
 
 std::size_t lines_in(const std::string& s) {

@@ -5,6 +5,7 @@
 
 #include "commands/rpc/openrpc.hpp"
 #include "core/error.hpp"
+#include "tests/unit/load_error.hpp"
 
 using namespace commands::openrpc;
 
@@ -14,16 +15,9 @@ document parse(std::string_view text) {
   return document::parse(text, "d.json");
 }
 
-// The message that parsing `text` gives; fails the test if it parses.
+// The message that loading `text` gives; fails the test if it loads.
 std::string errors_of(std::string_view text) {
-  try {
-    parse(text);
-  } catch (const vitnet::error& e) {
-    CHECK(e.code() == core::exit_code::data);
-    return e.what();
-  }
-  FAIL("parsed: ", text);
-  return {};
+  return load_error(parse, text);
 }
 
 // A document with one method "m" taking one param "x" of `schema`, with `components` beside.

@@ -264,6 +264,44 @@ const std::vector<command_info>& command_table() {
          "ask Neovim (nvim --listen 127.0.0.1:6666)"},
         {"vitnet rpc bench tcp://127.0.0.1:4000 echo -c 50 -d 10s", "calls per second, p50/p99"}},
        define_rpc},
+      {"mq",
+       "NATS publish/subscribe, request/reply and an embedded NATS broker",
+       "'vitnet mq broker nats://HOST:PORT' is a broker speaking the NATS client protocol as "
+       "nats-server 2.9 does (INFO, CONNECT, PUB, HPUB, SUB with queue groups, UNSUB with a "
+       "count, MSG, HMSG, PING/PONG, +OK/-ERR; '*' and '>' wildcards; no responders), for "
+       "development and CI: one node, at-most-once delivery, nothing kept on disk, no clustering "
+       "and no JetStream. It authenticates with --auth-token or --user/--pass (within "
+       "--auth-timeout), upgrades to TLS after INFO with --tls (--cert/--key, or an ephemeral "
+       "certificate; --client-ca for mTLS), PINGs its clients and drops stale ones, and closes a "
+       "slow consumer (over --max-pending bytes queued, or a write longer than --write-deadline) "
+       "with -ERR. --monitor http://HOST:PORT serves /varz, /connz (?subs=1), /subsz and "
+       "/healthz with nats-server's field names. "
+       "'mq pub URL SUBJECT [MESSAGE]' publishes MESSAGE (--count times), or each line of stdin "
+       "(--json: each line an envelope {\"subject\", \"data\", \"headers\"}); -H KEY:VALUE adds "
+       "headers. 'mq sub URL SUBJECT...' prints each message's data on a line, or --json "
+       "envelopes (subject, data or data_base64, headers, reply, time) that 'mq pub --json' "
+       "reads back; --queue G shares the messages with the group, --count N stops after N, "
+       "--timeout D stops after D without a message (exit 75 when nothing, or fewer than "
+       "--count, came). 'mq req URL SUBJECT [MESSAGE]' prints the reply: exit 69 when nothing "
+       "subscribes (no responders), 75 on timeout. 'mq reply URL SUBJECT' answers requests with "
+       "the request (--echo), --reply TEXT, or what --exec CMD writes (the request on its "
+       "stdin). --reconnect N connects again after a lost connection and subscribes again, "
+       "saying so on stderr; what is published meanwhile waits (up to 8M, then the publisher "
+       "waits). 'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
+       "bench does; --req N measures request/reply round trips. Exit codes: 0, 64 usage, 65 a "
+       "message the broker cannot carry, 69 unreachable or no responders, 75 timeout, 76 "
+       "protocol or TLS, 77 authorization refused.",
+       {{"vitnet mq broker nats://127.0.0.1:4222 --monitor http://127.0.0.1:8222",
+         "a broker for tests, with monitoring"},
+        {"vitnet mq sub nats://127.0.0.1:4222 'orders.>' --json", "every order event as NDJSON"},
+        {"echo hello | vitnet mq pub nats://127.0.0.1:4222 greet -H trace:1",
+         "publish a line with a header"},
+        {"vitnet mq reply nats://127.0.0.1:4222 time --exec date --queue clocks",
+         "a service; several share the load"},
+        {"vitnet mq req nats://127.0.0.1:4222 time", "ask it (69 when nothing answers)"},
+        {"vitnet mq bench nats://127.0.0.1:4222 --pub 1 --sub 1 --msgs 1000000",
+         "messages per second"}},
+       define_mq},
       {"scan",
        "TCP connect scan of hosts and ports: open, closed or filtered, with banners",
        "Connects to every port of every target, thousands at a time (as many as the file "

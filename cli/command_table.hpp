@@ -9,6 +9,7 @@
 #include "core/io.hpp"
 #include "core/units.hpp"
 #include "net/context.hpp"
+#include "net/tls/tls.hpp"
 
 namespace cli {
 
@@ -43,6 +44,11 @@ void define_test(CLI::App& sub, runner& chosen);
 void define_tls(CLI::App& sub, runner& chosen);
 void define_scan(CLI::App& sub, runner& chosen);
 void define_rpc(CLI::App& sub, runner& chosen);
+void define_mq(CLI::App& sub, runner& chosen);
+
+/// --ca, --insecure, --pin (and with `identity` --sni, --cert, --key): how a client checks a
+/// TLS server and what it presents (rpc, mq).
+void add_tls_client_options(CLI::App& a, net::tls_client_options& tls, bool identity);
 
 /// Parses a duration option value or throws CLI::ValidationError naming the option.
 core::duration duration_arg(const std::string& option, const std::string& text);

@@ -25,6 +25,8 @@ test_packages=(
   # JSON-RPC peers: language servers, an HTTP server library; MessagePack-RPC peers: Neovim and
   # python3-msgpack
   clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-msgpack
+  # messaging peers: a NATS server (JetStream with -js), an MQTT broker and its clients, Redis
+  nats-server mosquitto mosquitto-clients python3-paho-mqtt redis-server redis-tools python3-redis
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
@@ -33,6 +35,8 @@ bench_packages=(
   # RPC (bench/rpc.sh): redis-benchmark's PING against redis-server; node json-rpc-2.0 comes with
   # the node peers
   redis-server redis-tools
+  # mq (bench/mq.sh): nats-server, the anchor of mq bench; mosquitto for the record
+  nats-server mosquitto
 )
 # libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
 # clang 14 is Debian 12's default.

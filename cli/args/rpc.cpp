@@ -58,17 +58,6 @@ std::optional<nlohmann::json> params_argument(const std::string& given,
   return v;
 }
 
-// How a client checks a tls:// (wss://, https://) server, and with `identity` what it presents.
-void add_tls_client_options(CLI::App& a, net::tls_client_options& tls, bool identity) {
-  a.add_option("--ca", tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
-  a.add_flag("--insecure", tls.insecure, "tls: do not verify the server's certificate");
-  a.add_option("--pin", tls.pin, "tls: accept only this SHA-256 fingerprint")->type_name("SHA256");
-  if (!identity) return;
-  a.add_option("--sni", tls.sni, "tls: the server name to send and verify")->type_name("NAME");
-  a.add_option("--cert", tls.cert_file, "tls: present this client certificate")->type_name("FILE");
-  a.add_option("--key", tls.key_file, "tls: the private key of --cert")->type_name("FILE");
-}
-
 // call, notify and list: the client's subcommands.
 void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode what) {
   using mode = commands::rpc_options::mode;
@@ -424,6 +413,17 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
 }
 
 }  // namespace
+
+/// How a client checks a tls:// (wss://, https://) server, and with `identity` what it presents.
+void add_tls_client_options(CLI::App& a, net::tls_client_options& tls, bool identity) {
+  a.add_option("--ca", tls.ca_file, "tls: trust the certificates in FILE")->type_name("FILE");
+  a.add_flag("--insecure", tls.insecure, "tls: do not verify the server's certificate");
+  a.add_option("--pin", tls.pin, "tls: accept only this SHA-256 fingerprint")->type_name("SHA256");
+  if (!identity) return;
+  a.add_option("--sni", tls.sni, "tls: the server name to send and verify")->type_name("NAME");
+  a.add_option("--cert", tls.cert_file, "tls: present this client certificate")->type_name("FILE");
+  a.add_option("--key", tls.key_file, "tls: the private key of --cert")->type_name("FILE");
+}
 
 void define_rpc(CLI::App& sub, runner& chosen) {
   sub.require_subcommand(1);

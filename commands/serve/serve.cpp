@@ -301,11 +301,13 @@ class server {
   bool events_on_stderr() const { return uses_stdio(); }
 
   void announce(const net::endpoint& local) {
+    if (o_.on_listening) o_.on_listening(local);
     net::endpoint shown = local;
     if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
     std::string url = shown.to_string();
     // "http://127.0.0.1:8080", so that scripts can write $URL/path.
     if (shown.app != net::app_protocol::none && url.ends_with('/')) url.pop_back();
+    if (!o_.scheme.empty()) url = o_.scheme + url.substr(url.find(':'));
     io_.note("listening on {}", url);
     if (io_.json())
       io_.event(nlohmann::ordered_json{{"event", "listening"}, {"url", url}}.dump(),

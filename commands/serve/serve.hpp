@@ -1,6 +1,7 @@
 #pragma once
 // vitnet serve URL: listen on TCP, UDP or a Unix socket and answer each peer in one of the modes.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,11 +32,15 @@ struct serve_options {
   std::optional<core::duration> idle_timeout;
   std::string ready_file;
   net::tls_server_options tls;  ///< for tls://, https:// and wss:// URLs
-  http_serve_options http;            ///< for http:// and https:// (and ws:// for plain requests)
+  http_serve_options http;      ///< for http:// and https:// (and ws:// for plain requests)
   ws_options ws;                ///< for ws:// and wss://
   /// A message service (rpc serve) answering every connection instead of a mode; for http(s)
   /// and ws(s), http.service and ws.service are set to it as well.
   std::shared_ptr<message_service> service;
+  /// The scheme the listening URL is announced with ("nats" for mq broker); empty: the endpoint's.
+  std::string scheme;
+  /// Called once listening, with the local endpoint (the real port when 0 was asked for).
+  std::function<void(const net::endpoint&)> on_listening;
 };
 
 net::task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io);

@@ -106,120 +106,155 @@ void parser::fail(fault f) {
   fault_ = f;
   buf_.clear();
   pos_ = 0;
-  waiting_.reset();
+  need_ = 0;
+}
+
+operation operation_view::owned() const {
+  operation op;
+  op.kind = kind;
+  op.subject.assign(subject);
+  op.reply.assign(reply);
+  op.queue.assign(queue);
+  op.sid.assign(sid);
+  op.max_msgs = max_msgs;
+  op.text.assign(text);
+  op.headers.assign(headers);
+  op.payload.assign(payload);
+  return op;
 }
 
 std::optional<operation> parser::next() {
+  if (auto v = next_view()) return v->owned();
+  return std::nullopt;
+}
+
+std::optional<operation_view> parser::next_view() {
   while (fault_ == fault::none) {
     std::string_view in(buf_);
     in.remove_prefix(pos_);
-    if (!waiting_) {
-      // Look no further than a line at the limit and its CRLF could reach.
-      std::string_view window = in.substr(0, limits_.max_control_line + 2);
-      std::size_t lf = window.find('\n');
-      if (lf == std::string_view::npos) {
-        if (in.size() > limits_.max_control_line + 1) fail(fault::max_control_line);
-        return std::nullopt;
-      }
-      std::string_view l = in.substr(0, lf);
-      if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (in.size() < need_) return std::nullopt;
+    // Look no further than a line at the limit and its CRLF could reach.
+    std::string_view window = in.substr(0, limits_.max_control_line + 2);
+    std::size_t lf = window.find('\n');
+    if (lf == std::string_view::npos) {
+      if (in.size() > limits_.max_control_line + 1) fail(fault::max_control_line);
+      return std::nullopt;
+    }
+    std::string_view l = in.substr(0, lf);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.size() > limits_.max_control_line) {
+      fail(fault::max_control_line);
+      return std::nullopt;
+    }
+    if (l.empty()) {
       pos_ += lf + 1;
-      if (l.size() > limits_.max_control_line) {
-        fail(fault::max_control_line);
-        return std::nullopt;
-      }
-      if (l.empty()) continue;
-      auto op = line(l);
-      if (fault_ != fault::none || waiting_) continue;
+      continue;
+    }
+    operation_view op;
+    const bool has_payload = line(l, op);
+    if (fault_ != fault::none) return std::nullopt;
+    if (!has_payload) {
+      pos_ += lf + 1;
       return op;
     }
-    if (in.size() < total_bytes_ + 2) return std::nullopt;
-    if (in[total_bytes_] != '\r' || in[total_bytes_ + 1] != '\n') {
+    // The line stays unread until its payload and CRLF are all there; it is read again then.
+    const std::size_t total = total_bytes_, header_bytes = header_bytes_;
+    const std::size_t whole = lf + 1 + total + 2;
+    if (in.size() < whole) {
+      need_ = whole;
+      return std::nullopt;
+    }
+    need_ = 0;
+    const std::string_view body = in.substr(lf + 1, total + 2);
+    if (body[total] != '\r' || body[total + 1] != '\n') {
       fail(fault::parser_error);
       return std::nullopt;
     }
-    operation op = std::move(*waiting_);
-    waiting_.reset();
-    op.headers.assign(in.substr(0, header_bytes_));
-    op.payload.assign(in.substr(header_bytes_, total_bytes_ - header_bytes_));
-    pos_ += total_bytes_ + 2;
+    op.headers = body.substr(0, header_bytes);
+    op.payload = body.substr(header_bytes, total - header_bytes);
+    pos_ += whole;
     return op;
   }
   return std::nullopt;
 }
 
-// One control line without its line ending. Returns an operation that is whole, or sets waiting_
-// for one whose payload follows, or fails.
-std::optional<operation> parser::line(std::string_view l) {
+namespace {
+
+// Operation names, matched on their first letter, then case-insensitively.
+bool named(std::string_view name, std::string_view upper) {
+  return iequals(name, upper);
+}
+
+}  // namespace
+
+// One control line without its line ending, read into `op`. Returns true for an operation whose
+// payload follows (its sizes in header_bytes_ and total_bytes_), false for a whole one or a
+// failure.
+bool parser::line(std::string_view l, operation_view& op) {
   std::size_t name_end = 0;
   while (name_end < l.size() && !is_blank(l[name_end])) ++name_end;
   const std::string_view name = l.substr(0, name_end);
   const std::string_view rest = l.substr(name_end);
   const fields a = split(rest);
-  auto bad = [&](fault f) -> std::optional<operation> {
+  auto bad = [&](fault f) {
     fail(f);
-    return std::nullopt;
+    return false;
   };
 
-  if (iequals(name, "PING") || iequals(name, "PONG") || iequals(name, "+OK")) {
+  if (named(name, "PING") || named(name, "PONG") || named(name, "+OK")) {
     if (a.count != 0) return bad(fault::parser_error);
-    operation op;
-    op.kind = iequals(name, "PING")   ? op_kind::ping
-              : iequals(name, "PONG") ? op_kind::pong
-                                      : op_kind::ok;
-    return op;
+    op.kind = named(name, "PING")   ? op_kind::ping
+              : named(name, "PONG") ? op_kind::pong
+                                    : op_kind::ok;
+    return false;
   }
-  if (iequals(name, "INFO") || iequals(name, "CONNECT")) {
+  if (named(name, "INFO") || named(name, "CONNECT")) {
     const std::string_view json = trim(rest);
     if (json.empty()) return bad(fault::parser_error);
-    operation op;
-    op.kind = iequals(name, "INFO") ? op_kind::info : op_kind::connect;
-    op.text.assign(json);
-    return op;
+    op.kind = named(name, "INFO") ? op_kind::info : op_kind::connect;
+    op.text = json;
+    return false;
   }
-  if (iequals(name, "-ERR")) {
+  if (named(name, "-ERR")) {
     std::string_view text = trim(rest);
     if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'')
       text = text.substr(1, text.size() - 2);
-    operation op;
     op.kind = op_kind::err;
-    op.text.assign(text);
-    return op;
+    op.text = text;
+    return false;
   }
-  if (iequals(name, "SUB")) {
+  if (named(name, "SUB")) {
     if (a.count != 2 && a.count != 3) return bad(fault::parser_error);
-    operation op;
     op.kind = op_kind::sub;
-    op.subject.assign(a.at[0]);
-    if (a.count == 3) op.queue.assign(a.at[1]);
-    op.sid.assign(a.at[a.count - 1]);
-    return op;
+    op.subject = a.at[0];
+    if (a.count == 3) op.queue = a.at[1];
+    op.sid = a.at[a.count - 1];
+    return false;
   }
-  if (iequals(name, "UNSUB")) {
+  if (named(name, "UNSUB")) {
     if (a.count != 1 && a.count != 2) return bad(fault::parser_error);
-    operation op;
     op.kind = op_kind::unsub;
-    op.sid.assign(a.at[0]);
+    op.sid = a.at[0];
     if (a.count == 2) {
       op.max_msgs = number(a.at[1]);
       if (!op.max_msgs) return bad(fault::parser_error);
     }
-    return op;
+    return false;
   }
 
   // The operations with a payload: which arguments are subject, sid, reply, sizes.
-  const bool pub = iequals(name, "PUB"), hpub = iequals(name, "HPUB");
-  const bool msg = iequals(name, "MSG"), hmsg = iequals(name, "HMSG");
+  const bool pub = named(name, "PUB"), hpub = !pub && named(name, "HPUB");
+  const bool msg = !pub && !hpub && named(name, "MSG");
+  const bool hmsg = !pub && !hpub && !msg && named(name, "HMSG");
   if (!pub && !hpub && !msg && !hmsg) return bad(fault::unknown_operation);
   const std::size_t sizes = (hpub || hmsg) ? 2 : 1;
   const std::size_t fixed = ((msg || hmsg) ? 2 : 1) + sizes;  // subject [sid] sizes
   if (a.count != fixed && a.count != fixed + 1) return bad(fault::parser_error);
-  operation op;
   op.kind = pub ? op_kind::pub : hpub ? op_kind::hpub : msg ? op_kind::msg : op_kind::hmsg;
   std::size_t i = 0;
-  op.subject.assign(a.at[i++]);
-  if (msg || hmsg) op.sid.assign(a.at[i++]);
-  if (a.count == fixed + 1) op.reply.assign(a.at[i++]);
+  op.subject = a.at[i++];
+  if (msg || hmsg) op.sid = a.at[i++];
+  if (a.count == fixed + 1) op.reply = a.at[i++];
   std::optional<std::uint64_t> hdr = 0;
   if (sizes == 2) hdr = number(a.at[i++]);
   const std::optional<std::uint64_t> total = number(a.at[i++]);
@@ -228,8 +263,7 @@ std::optional<operation> parser::line(std::string_view l) {
   if (*hdr > *total) return bad(fault::parser_error);
   header_bytes_ = static_cast<std::size_t>(*hdr);
   total_bytes_ = static_cast<std::size_t>(*total);
-  waiting_ = std::move(op);
-  return std::nullopt;
+  return true;
 }
 
 std::string write_info(std::string_view json) {

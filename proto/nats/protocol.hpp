@@ -77,8 +77,18 @@ struct limits {
   std::size_t max_payload = 1 << 20;
 };
 
-/// Reads operations from a byte stream, whatever the chunks. After each feed(), call next() until
-/// it returns nullopt: bytes wait in the parser until then.
+/// An operation as views into the parser's buffer: what a broker or a benchmark reads without
+/// copying. Valid until the next feed().
+struct operation_view {
+  op_kind kind = op_kind::ping;
+  std::string_view subject, reply, queue, sid, text, headers, payload;
+  std::optional<std::uint64_t> max_msgs;
+
+  operation owned() const;
+};
+
+/// Reads operations from a byte stream, whatever the chunks. After each feed(), call next() (or
+/// next_view()) until it returns nullopt: bytes wait in the parser until then.
 class parser {
  public:
   explicit parser(limits l = {}) : limits_(l) {}
@@ -87,23 +97,26 @@ class parser {
   void feed(std::string_view bytes);
   /// The next whole operation; nullopt when more bytes are needed, or after a fatal error.
   std::optional<operation> next();
+  /// The same without copying: views valid until the next feed().
+  std::optional<operation_view> next_view();
   /// fault::none until the stream turns out unreadable; then which -ERR to send before closing.
   fault failure() const { return fault_; }
   /// Bytes fed and not yet part of an operation returned (0 after a fatal error). Once next() has
-  /// returned nullopt: under max_control_line + 2 while a line comes, under the declared payload
-  /// plus 2 while a payload comes.
+  /// returned nullopt: under max_control_line + 2 while a line comes, under that plus the declared
+  /// payload plus 2 while a payload comes (its control line waits with it).
   std::size_t pending() const { return buf_.size() - pos_; }
+  /// Changes the largest payload accepted from now on (a client learns it from INFO).
+  void set_max_payload(std::size_t n) { limits_.max_payload = n; }
 
  private:
-  std::optional<operation> line(std::string_view l);
+  bool line(std::string_view l, operation_view& op);
   void fail(fault f);
 
   limits limits_;
   std::string buf_;
-  std::size_t pos_ = 0;               ///< where unread bytes begin in buf_
-  std::optional<operation> waiting_;  ///< a PUB, HPUB, MSG or HMSG whose payload is coming
-  std::size_t header_bytes_ = 0;      ///< of waiting_
-  std::size_t total_bytes_ = 0;       ///< of waiting_: headers and payload
+  std::size_t pos_ = 0;   ///< where unread bytes begin in buf_
+  std::size_t need_ = 0;  ///< bytes from pos_ that must be there before the next try
+  std::size_t header_bytes_ = 0, total_bytes_ = 0;  ///< sizes the last PUB/HPUB/MSG/HMSG declared
   fault fault_ = fault::none;
 };
 

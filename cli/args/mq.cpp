@@ -20,6 +20,9 @@ struct client_args {
   std::vector<std::string> headers;
   int reconnect = 0;
   bool echo = false;
+  std::string mqtt_version, session_expiry;
+  bool keep_session = false;
+  std::vector<std::string> stream;
 };
 
 // What every client subcommand takes: the URL, TLS, time limits, reconnects.
@@ -38,6 +41,44 @@ void add_client_options(CLI::App& a, client_args& x, mq::session_options& so) {
   a.add_option("--name", so.name, "the client name the broker shows (default vitnet)")
       ->type_name("NAME");
   add_tls_client_options(a, so.tls, true);
+  // MQTT
+  a.add_option("--mqtt", x.mqtt_version, "mqtt: the protocol version, 3.1.1 (default) or 5")
+      ->type_name("VERSION");
+  a.add_option("--qos", so.qos, "mqtt: QoS 0, 1 or 2 for publishing and subscribing")
+      ->type_name("N")
+      ->check(CLI::Range(0, 2));
+  a.add_option("--client-id", so.client_id, "mqtt: the client identifier (default: a random one)")
+      ->type_name("ID");
+  a.add_flag("--keep-session", x.keep_session,
+             "mqtt: no clean session: the broker keeps subscriptions and queued QoS 1/2 messages");
+  a.add_option("--session-expiry", x.session_expiry,
+               "mqtt 5: how long the broker keeps the session after a disconnect")
+      ->type_name("DURATION");
+  a.add_option("--will-topic", so.will_topic, "mqtt: the last will's topic")->type_name("TOPIC");
+  a.add_option("--will-message", so.will_message, "mqtt: the last will's message")
+      ->type_name("TEXT");
+  a.add_option("--will-qos", so.will_qos, "mqtt: the last will's QoS")
+      ->type_name("N")
+      ->check(CLI::Range(0, 2));
+  a.add_flag("--will-retain", so.will_retain, "mqtt: retain the last will");
+  // Streams
+  a.add_option("--stream", x.stream,
+               "redis: a stream (XADD/XREAD) instead of PUBLISH/SUBSCRIBE; nats: the JetStream "
+               "stream NAME")
+      ->type_name("[NAME]")
+      ->expected(0, 1);
+  a.add_option("--group", so.group, "redis streams: read as a member of consumer group G")
+      ->type_name("G");
+  a.add_option("--consumer", so.consumer,
+               "redis streams: this consumer's name in --group (default: the client id)")
+      ->type_name("NAME");
+  a.add_option("--durable", so.durable, "jetstream: the durable consumer's name")
+      ->type_name("NAME");
+  a.add_option("--from", so.from,
+               "streams: where reading starts: start, new, last, an id (redis), seq:N or "
+               "time:T (jetstream)")
+      ->type_name("WHERE");
+  a.add_flag("--until-end", so.until_end, "streams: stop once what the stream holds is read");
 }
 
 void finish_client(client_args& x, mq::session_options& so) {
@@ -46,6 +87,34 @@ void finish_client(client_args& x, mq::session_options& so) {
     so.connect_timeout = duration_arg("--connect-timeout", x.connect_timeout);
   if (x.reconnect < -1) throw CLI::ValidationError("--reconnect", "give N >= 0, or -1");
   so.reconnects = x.reconnect;
+  if (!x.mqtt_version.empty()) {
+    if (x.mqtt_version == "5" || x.mqtt_version == "5.0")
+      so.mqtt_version = 5;
+    else if (x.mqtt_version == "3.1.1" || x.mqtt_version == "4")
+      so.mqtt_version = 4;
+    else
+      throw CLI::ValidationError("--mqtt", "give 3.1.1 or 5");
+  }
+  so.clean = !x.keep_session;
+  if (!x.session_expiry.empty()) {
+    auto d = duration_arg("--session-expiry", x.session_expiry);
+    so.session_expiry =
+        static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+  }
+  if (!x.stream.empty()) {
+    so.stream = true;
+    so.stream_name = x.stream.front();
+  }
+  const bool mqtt = so.url.system == mq::system::mqtt, redis = so.url.system == mq::system::redis;
+  if (!mqtt && (so.qos || !so.client_id.empty() || x.keep_session || so.session_expiry ||
+                !so.will_topic.empty() || !x.mqtt_version.empty()))
+    throw CLI::ValidationError("--qos/--client-id/--keep-session/--will-*/--mqtt",
+                               "are for mqtt:// and mqtts:// URLs");
+  if (!redis && (!so.group.empty() || !so.consumer.empty()))
+    throw CLI::ValidationError("--group/--consumer", "are for redis:// streams");
+  if (mqtt && so.stream) throw CLI::ValidationError("--stream", "is for redis:// and nats://");
+  if (so.session_expiry && so.mqtt_version != 5)
+    throw CLI::ValidationError("--session-expiry", "needs --mqtt 5");
 }
 
 std::vector<std::pair<std::string, std::string>> header_args(const std::vector<std::string>& hs) {
@@ -101,6 +170,10 @@ void define_client(CLI::App& parent, runner& chosen, mq::mq_options::mode what) 
         ->type_name("N");
     a->add_option("--reply", o->reply_to, "the reply subject to send with each message")
         ->type_name("SUBJECT");
+    a->add_flag("--retain", o->session.retain,
+                "mqtt: the broker keeps the message for later subscribers (an empty one "
+                "removes it)");
+    a->add_flag("--ack", o->session.ack, "jetstream: wait for each message's acknowledgement");
   }
   if (what == mode::sub || what == mode::reply) {
     a->add_option("--queue", o->queue,
@@ -108,6 +181,9 @@ void define_client(CLI::App& parent, runner& chosen, mq::mq_options::mode what) 
         ->type_name("G");
     a->add_option("--count", o->count, "stop after N messages (exit 75 if --timeout passes first)")
         ->type_name("N");
+    if (what == mode::sub)
+      a->add_flag("--ack", o->session.ack,
+                  "streams: acknowledge each message read (XACK, JetStream)");
   }
   a->add_option("--timeout", x->timeout,
                 what == mode::pub ? "wait at most DURATION for the broker to take everything"

@@ -85,16 +85,9 @@ class nats_session final : public session {
 
 }  // namespace
 
-std::unique_ptr<session> make_session(net::context& ctx, const session_options& o, core::io& io) {
-  switch (o.url.system) {
-    case system::nats:
-      return std::make_unique<nats_session>(ctx, o, io);
-    case system::mqtt:
-      throw vitnet::error(core::exit_code::usage, "mqtt:// is not built yet");
-    case system::redis:
-      throw vitnet::error(core::exit_code::usage, "redis:// is not built yet");
-  }
-  return nullptr;
+std::unique_ptr<session> make_nats_session(net::context& ctx, const session_options& o,
+                                           core::io& io) {
+  return std::make_unique<nats_session>(ctx, o, io);
 }
 
 }  // namespace commands::mq

@@ -217,6 +217,7 @@ std::error_code stream::shutdown_send() {
 }
 
 void stream::cancel() {
+  if (!impl_) return;
   std::visit(
       [](auto& s) {
         using S = std::decay_t<decltype(s)>;
@@ -233,6 +234,7 @@ void stream::cancel() {
 }
 
 void stream::close() {
+  if (!impl_) return;
   std::visit(
       [&](auto& s) {
         using S = std::decay_t<decltype(s)>;
@@ -257,6 +259,7 @@ std::string stream::failure_detail() const {
 }
 
 void stream::abort() {
+  if (!impl_) return;
   if (auto* t = impl_->tls()) return t->inner.abort();
   if (auto* e = impl_->sim_end()) {
     if (e->conn && !e->closed) e->conn->do_reset("aborted");
@@ -281,6 +284,7 @@ std::size_t stream::unacknowledged() const {
 }
 
 bool stream::is_open() const {
+  if (!impl_) return false;
   return std::visit(
       [](auto& s) -> bool {
         using S = std::decay_t<decltype(s)>;

@@ -26,6 +26,8 @@ bool is_would_block(const std::error_code& ec);
 /// An operation cancelled by cancel() or close().
 bool is_cancelled(const std::error_code& ec);
 
+/// A default-constructed or moved-from stream holds nothing: it is not open, and cancel(),
+/// close() and abort() do nothing.
 class stream {
  public:
   struct impl;

@@ -152,7 +152,11 @@ void define_client(CLI::App& parent, runner& chosen, mq::mq_options::mode what) 
     a->add_option("SUBJECT", o->subjects, "subjects, wildcards allowed: orders.* events.>")
         ->required();
   } else {
-    a->add_option("SUBJECT", *subject, "the subject")->required();
+    auto* subj = a->add_option("SUBJECT", *subject,
+                               what == mode::pub ? "the subject (with --json: for envelopes that "
+                                                   "name none)"
+                                                 : "the subject");
+    if (what != mode::pub) subj->required();
   }
   if (what == mode::pub || what == mode::req)
     a->add_option("MESSAGE", *message,
@@ -206,6 +210,8 @@ void define_client(CLI::App& parent, runner& chosen, mq::mq_options::mode what) 
   }
   a->callback([o, x, message, subject, a, &chosen] {
     if (!subject->empty()) o->subjects = {*subject};
+    if (o->subjects.empty() && !(o->what == mq::mq_options::mode::pub && o->json))
+      throw CLI::RequiredError("SUBJECT");
     finish_client(*x, o->session);
     o->headers = header_args(x->headers);
     if (!x->timeout.empty()) o->timeout = duration_arg("--timeout", x->timeout);

@@ -1,5 +1,6 @@
 #include "commands/mq/broker.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,7 @@ class broker final : public message_service {
   const net::tls_server* tls() const { return tls_.get(); }
 
   task<std::string> serve_stream(net::stream& conn, conn_stats& st, net::watchdog* idle) override {
+    if (shutting_down_) co_return "server_shutdown";  // no one new while saying goodbye
     broker_client c;
     c.cid = ++next_cid_;
     c.conn = &conn;
@@ -127,6 +129,7 @@ class broker final : public message_service {
 
   // Ends every connection after what is queued for it (graceful shutdown).
   void close_all() {
+    shutting_down_ = true;
     for (auto& [cid, c] : clients_) {
       c->closing = true;
       if (c->reason.empty()) c->reason = "server_shutdown";
@@ -177,11 +180,39 @@ class broker final : public message_service {
         if (!op) break;
         handle(c, *op);
       }
-      if (p.failure() != nats::fault::none) fail(c, nats::error_text(p.failure()));
+      if (p.failure() == nats::fault::parser_error) {
+        // As nats-server: a malformed operation closes the connection without a -ERR.
+        io_.verbose(1, "mq broker: {}:{} (cid {}) sent a malformed operation", c.ip, c.port, c.cid);
+        close_now(c, "error: Parser Error");
+      } else if (p.failure() != nats::fault::none) {
+        fail(c, nats::error_text(p.failure()));
+      }
       flush();
+      co_await stall();
     }
     c.closing = true;
     c.wake->notify();
+  }
+
+  // Back-pressure as nats-server applies it: when a subscriber has more than three quarters of
+  // --max-pending waiting, the publisher that filled it is not read for a while (until half has
+  // gone, or 100 ms), so a consumer that reads, if slower, keeps up; one that does not read
+  // still passes the limit and is dropped.
+  task<void> stall() {
+    while (!stalled_.empty()) {
+      const std::uint64_t cid = stalled_.back();
+      stalled_.pop_back();
+      const auto until = ctx_.now() + std::chrono::milliseconds(100);
+      for (;;) {
+        auto it = clients_.find(cid);
+        if (it == clients_.end() || it->second->closing ||
+            it->second->out.size() <= o_.max_pending / 2 || ctx_.now() >= until)
+          break;
+        net::watchdog wd(ctx_, until - ctx_.now(), [this] { drained_.notify(); });
+        co_await drained_.wait();
+        wd.disarm();
+      }
+    }
   }
 
   task<void> writer(broker_client& c, conn_stats& st) {
@@ -215,6 +246,7 @@ class broker final : public message_service {
         if (c.reason.empty()) c.reason = "error: " + vitnet::describe(w.ec);
         break;
       }
+      drained_.notify();
     }
     c.closing = true;
     c.out.clear();
@@ -228,6 +260,14 @@ class broker final : public message_service {
     c.closing = true;
     c.reason = "error: " + std::string(text);
     touch(c);
+  }
+
+  // A protocol violation nats-server answers by closing, without a word.
+  void close_now(broker_client& c, std::string reason) {
+    if (c.closing) return;
+    c.closing = true;
+    c.reason = std::move(reason);
+    c.wake->notify();
   }
 
   void err(broker_client& c, std::string_view text) {
@@ -275,7 +315,10 @@ class broker final : public message_service {
       case nats::op_kind::connect:
         return on_connect(c, op.text);
       case nats::op_kind::pub:
+        return on_pub(c, op);
       case nats::op_kind::hpub:
+        // Headers only from a client that said it speaks them (nats-server closes otherwise).
+        if (!c.headers) return close_now(c, "error: HPUB without headers support");
         return on_pub(c, op);
       case nats::op_kind::sub:
         return on_sub(c, op);
@@ -412,7 +455,11 @@ class broker final : public message_service {
     stats_.out_bytes += headers.size() + op.payload.size();
     if (++s.delivered == s.max) finished_.push_back(&s);
     touch(to);
-    if (to.out.size() > o_.max_pending) slow_consumer(to);
+    if (to.out.size() > o_.max_pending)
+      slow_consumer(to);
+    else if (to.out.size() > o_.max_pending / 4 * 3 &&
+             std::find(stalled_.begin(), stalled_.end(), to.cid) == stalled_.end())
+      stalled_.push_back(to.cid);
   }
 
   // A request nobody subscribes to: the requester's own subscription to its reply subject gets
@@ -458,6 +505,9 @@ class broker final : public message_service {
   broker_stats stats_;
   std::vector<broker_client*> touched_;
   std::vector<subscription*> finished_;
+  std::vector<std::uint64_t> stalled_;  ///< clients over 3/4 of max_pending, by cid
+  net::event drained_{ctx_};            ///< a writer wrote something
+  bool shutting_down_ = false;
 };
 
 }  // namespace

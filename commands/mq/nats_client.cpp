@@ -122,8 +122,9 @@ struct nats_client::state {
     return j.dump();
   }
 
-  // One connection: dial, INFO, TLS, CONNECT, PING; PONG (or -ERR) within connect_timeout.
-  task<void> open() {
+  // One connection: dial, INFO, TLS, CONNECT, `then` (subscriptions made again), PING; PONG (or
+  // -ERR) within connect_timeout, so that what `then` asks is in place when this returns.
+  task<void> open(std::string then = {}) {
     const auto deadline = ctx.now() + o.connect_timeout;
     auto c = co_await net::dial(ctx, o.url.where, {.timeout = o.connect_timeout});
     parser = nats::parser();
@@ -175,7 +176,7 @@ struct nats_client::state {
       auto opts = net::for_endpoint(o.tls, o.url.where);
       c = co_await net::tls_connect(ctx, std::move(c), opts, deadline - ctx.now());
     }
-    std::string hello = nats::write_connect(connect_json()) + nats::write_ping();
+    std::string hello = nats::write_connect(connect_json()) + then + nats::write_ping();
     auto w = co_await c.write_all(hello);
     if (w.ec) throw lost("after INFO");
     net::watchdog wd2(ctx, std::max(deadline - ctx.now(), net::duration(1)), [&] {
@@ -197,13 +198,19 @@ struct nats_client::state {
     ++generation;
   }
 
-  // After a reconnect: the subscriptions again, then PINGs for those that were never answered.
-  void resume() {
+  // The subscriptions as SUB (and UNSUB with what is left of a max), to make them again.
+  std::string resubscribe() const {
     std::string again;
     for (auto& [sid, r] : subs) {
       again += nats::write_sub(r.subject, r.queue, sid);
       if (r.max) again += nats::write_unsub(sid, *r.max - std::min(*r.max, r.received));
     }
+    return again;
+  }
+
+  // After a reconnect: PINGs again for those that were never answered, before what waits.
+  void resume() {
+    std::string again;
     for (auto n = pongs_got; n < pings_sent; ++n) again += nats::write_ping();
     out.insert(0, again);
   }
@@ -279,7 +286,7 @@ struct nats_client::state {
       for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
         co_await s->ctx.sleep(wait);
         if (s->closing) break;
-        auto failed = co_await net::failure_of(s->open());
+        auto failed = co_await net::failure_of(s->open(s->resubscribe()));
         if (!failed) {
           back = true;
           break;

@@ -83,7 +83,7 @@ std::string_view error_text(fault f) {
     case fault::parser_error:
       return "Parser Error";
     case fault::max_control_line:
-      return "Maximum Control Line Exceeded";
+      return "maximum control line exceeded";
     case fault::max_payload:
       return "Maximum Payload Violation";
     case fault::invalid_subject:
@@ -167,7 +167,7 @@ std::optional<operation_view> parser::next_view() {
     need_ = 0;
     const std::string_view body = in.substr(lf + 1, total + 2);
     if (body[total] != '\r' || body[total + 1] != '\n') {
-      fail(fault::parser_error);
+      fail(fault::unknown_operation);
       return std::nullopt;
     }
     op.headers = body.substr(0, header_bytes);

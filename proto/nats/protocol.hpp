@@ -19,15 +19,18 @@
 //     is `NATS/1.0[ status[ description]]\r\nKey: Value\r\n...\r\n` ending in an empty line
 //     (parse_headers, write_headers). A 503 status with no payload is "no responders".
 //
-// Limits, each fatal (the -ERR text is nats-server's, from the protocol documentation's list):
+// Limits, each fatal (the -ERR text is what nats-server 2.9 sends, checked against it):
 //   - A control line longer than max_control_line bytes (its line ending not counted):
-//     'Maximum Control Line Exceeded', raised as soon as that many bytes have come without an LF.
+//     'maximum control line exceeded' (lower case, unlike the protocol documentation's list),
+//     raised as soon as that many bytes have come without an LF.
 //   - A payload (PUB, MSG) or total (HPUB, HMSG) declared over max_payload: 'Maximum Payload
 //     Violation', before any payload byte is read. A client sets max_payload from the server's INFO
 //     or leaves the default, so that a server cannot make it hold more either.
 // Other fatal errors: an operation name not in the list above is 'Unknown Protocol Operation'; a
 // known operation with the wrong number of arguments, a size that is not a decimal number (or over
-// 2^64), header bytes over the total, or a payload not followed by CRLF is 'Parser Error'.
+// 2^64), or header bytes over the total is 'Parser Error' (nats-server closes the connection
+// then without a -ERR); bytes other than CRLF after a payload are taken as the start of the
+// next operation, so they are 'Unknown Protocol Operation', as nats-server has it.
 // Subjects are not checked by the parser: nats-server answers a bad subject with the non-fatal
 // 'Invalid Subject' and goes on, so the caller checks with valid_subject() and sends
 // error_text(fault::invalid_subject) itself.
@@ -63,7 +66,7 @@ enum class fault {
   none,
   unknown_operation,  ///< 'Unknown Protocol Operation'
   parser_error,       ///< 'Parser Error'
-  max_control_line,   ///< 'Maximum Control Line Exceeded'
+  max_control_line,   ///< 'maximum control line exceeded'
   max_payload,        ///< 'Maximum Payload Violation'
   invalid_subject,    ///< 'Invalid Subject': never raised by the parser, for the caller to send
 };

@@ -180,6 +180,24 @@ start_node_rpc_server() {
   PORT=$(cat "$T/$1.port")
 }
 
+# start_mq_broker ARGS... — start_serve for `vitnet mq broker` (URL default nats://127.0.0.1:0); URL
+# is then its nats:// URL.
+start_mq_broker() {
+  if [[ ${1:-} != nats://* && ${1:-} != tls://* ]]; then set -- nats://127.0.0.1:0 "$@"; fi
+  SERVE_COMMAND="mq broker" start_serve "$@"
+}
+
+# start_nats_server ARGS... — nats-server on 127.0.0.1 and a free port, stopped at exit; sets
+# NATS_URL, NATS_PORT and NATS_PID. ARGS go to nats-server (-js, --user ...).
+start_nats_server() {
+  need nats-server
+  NATS_PORT=$(free_port)
+  bg nats-server -a 127.0.0.1 -p "$NATS_PORT" "$@" >"$T/nats-server.log" 2>&1
+  NATS_PID=$BG_PID
+  wait_until 10 tcp_listening "$NATS_PORT" || { show "$T/nats-server.log"; fail "nats-server did not start"; }
+  NATS_URL=nats://127.0.0.1:$NATS_PORT
+}
+
 # start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
 start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 

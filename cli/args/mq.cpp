@@ -6,6 +6,7 @@
 #include "cli/command_table.hpp"
 #include "commands/mq/bench.hpp"
 #include "commands/mq/broker.hpp"
+#include "commands/mq/stream.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 
@@ -14,6 +15,11 @@ namespace cli {
 namespace {
 
 namespace mq = commands::mq;
+
+// JetStream's rule for stream names.
+bool proto_name_ok(const std::string& n) {
+  return n.find_first_of(" \t.*>/\\") == std::string::npos;
+}
 
 struct client_args {
   std::string url, timeout, connect_timeout, exec_timeout;
@@ -355,6 +361,69 @@ void define_bench(CLI::App& parent, runner& chosen) {
   });
 }
 
+void define_stream(CLI::App& parent, runner& chosen) {
+  using action = mq::stream_options::action;
+  auto* st =
+      parent.add_subcommand("stream", "JetStream streams: add, ls, info, rm (nats-server -js)");
+  st->require_subcommand(1);
+  for (auto what : {action::add, action::ls, action::info, action::rm}) {
+    const char* name = what == action::add    ? "add"
+                       : what == action::ls   ? "ls"
+                       : what == action::info ? "info"
+                                              : "rm";
+    const char* about = what == action::add    ? "create stream NAME (subjects NAME.> by default)"
+                        : what == action::ls   ? "list the streams: subjects, messages, bytes"
+                        : what == action::info ? "a stream's configuration and state as JSON"
+                                               : "delete stream NAME and its messages";
+    auto* a = st->add_subcommand(name, about);
+    auto o = std::make_shared<mq::stream_options>();
+    auto x = std::make_shared<client_args>();
+    auto extra = std::make_shared<std::vector<std::string>>(4);
+    o->what = what;
+    a->add_option("URL", x->url, "nats://HOST:PORT (tls:// for TLS)")->required();
+    a->add_option("--connect-timeout", x->connect_timeout, "give up connecting after DURATION")
+        ->type_name("DURATION");
+    add_tls_client_options(*a, o->session.tls, true);
+    if (what != action::ls) a->add_option("NAME", o->name, "the stream")->required();
+    if (what == action::add) {
+      a->add_option("--subjects", o->subjects, "the subjects it stores (default NAME.>)")
+          ->type_name("SUBJECT,...")
+          ->delimiter(',');
+      a->add_option("--storage", o->storage, "file (default) or memory")
+          ->check(CLI::IsMember({"file", "memory"}));
+      a->add_option("--max-msgs", (*extra)[0], "keep at most N messages (oldest go)")
+          ->type_name("N");
+      a->add_option("--max-bytes", (*extra)[1], "keep at most SIZE")->type_name("SIZE");
+      a->add_option("--max-age", (*extra)[2], "drop messages older than DURATION")
+          ->type_name("DURATION");
+      a->add_option("--replicas", o->replicas, "copies in a cluster (default 1)")->type_name("N");
+    }
+    a->callback([o, x, extra, &chosen] {
+      o->session.url = mq::parse_mq_url(x->url);
+      if (o->session.url.system != mq::system::nats)
+        throw CLI::ValidationError("URL", "streams are JetStream's: give nats://HOST:PORT");
+      if (!x->connect_timeout.empty())
+        o->session.connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
+      if (!o->name.empty() && !proto_name_ok(o->name))
+        throw CLI::ValidationError("NAME", "a stream name has no spaces, '.', '*', '>' or '/'");
+      if (!(*extra)[0].empty()) {
+        auto n = core::parse_size((*extra)[0]);  // a plain count; K and M suffixes allowed
+        if (!n || *n > (1ull << 62)) throw CLI::ValidationError("--max-msgs", "give a count");
+        o->max_msgs = static_cast<std::int64_t>(*n);
+      }
+      if (!(*extra)[1].empty()) {
+        auto n = core::parse_size((*extra)[1]);
+        if (!n) throw CLI::ValidationError("--max-bytes", "give a size such as 64M");
+        o->max_bytes = static_cast<std::int64_t>(*n);
+      }
+      if (!(*extra)[2].empty()) o->max_age = duration_arg("--max-age", (*extra)[2]);
+      chosen = [o](net::context& ctx, core::io& io) -> net::task<int> {
+        co_return co_await mq::run_stream(ctx, *o, io);
+      };
+    });
+  }
+}
+
 }  // namespace
 
 void define_mq(CLI::App& sub, runner& chosen) {
@@ -365,6 +434,7 @@ void define_mq(CLI::App& sub, runner& chosen) {
   define_client(sub, chosen, commands::mq::mq_options::mode::req);
   define_client(sub, chosen, commands::mq::mq_options::mode::reply);
   define_bench(sub, chosen);
+  define_stream(sub, chosen);
 }
 
 }  // namespace cli

@@ -31,6 +31,7 @@ std::string envelope_json(const message& m, std::string_view time) {
     j["headers"] = std::move(h);
   }
   if (!m.reply.empty()) j["reply"] = core::valid_utf8(m.reply);
+  if (!m.id.empty()) j["id"] = m.id;
   if (m.status) j["status"] = m.status;
   if (!time.empty()) j["time"] = time;
   return j.dump();

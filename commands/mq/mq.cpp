@@ -135,6 +135,7 @@ task<int> sub(net::context& ctx, const mq_options& o, core::io& io, session& s) 
   const auto wait = o.timeout.value_or(std::chrono::hours(24 * 365));
   while (o.count == 0 || got < o.count) {
     auto m = co_await s.next(wait);
+    if (!m && s.at_end()) break;  // --until-end: all there was
     if (!m) {
       if (got == 0)
         throw vitnet::error(exit_code::timeout,
@@ -146,6 +147,7 @@ task<int> sub(net::context& ctx, const mq_options& o, core::io& io, session& s) 
       break;
     }
     print(io, ctx, o, *m);
+    if (o.session.ack) co_await s.ack(*m);
     ++got;
   }
   co_await s.close();
@@ -270,7 +272,9 @@ task<int> reply(net::context& ctx, const mq_options& o, core::io& io, session& s
 }  // namespace
 
 task<int> run_mq(net::context& ctx, const mq_options& o, core::io& io) {
-  auto s = make_session(ctx, o.session, io);
+  session_options so = o.session;
+  if (o.what == mq_options::mode::sub) so.count = o.count;
+  auto s = make_session(ctx, so, io);
   co_await s->connect();
   switch (o.what) {
     case mq_options::mode::pub:

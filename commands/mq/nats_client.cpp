@@ -25,6 +25,7 @@ struct sub_record {
   std::string subject, queue;
   std::optional<std::uint64_t> max;
   std::uint64_t received = 0;
+  bool own = false;  // the client's own (requests, JetStream): read with next_for(sid)
 };
 
 // -ERR texts after which the server closes the connection (the others, such as 'Invalid
@@ -65,6 +66,7 @@ struct nats_client::state {
   std::map<std::string, sub_record> subs;
   std::uint64_t next_sid = 0;
   std::deque<nats_message> queue;
+  std::map<std::string, std::deque<nats_message>> own_queues;  // by sid, for own subscriptions
   std::size_t queued_bytes = 0;
   std::uint64_t pings_sent = 0, pongs_got = 0;
   std::uint64_t generation = 0;  // connections made so far
@@ -221,11 +223,15 @@ struct nats_client::state {
       case nats::op_kind::hmsg: {
         auto it = subs.find(std::string(op.sid));
         if (it == subs.end()) return;  // unsubscribed meanwhile
+        const bool own = it->second.own;
         if (it->second.max && ++it->second.received >= *it->second.max) subs.erase(it);
         nats_message m{std::string(op.subject), std::string(op.sid), std::string(op.reply),
                        std::string(op.headers), std::string(op.payload)};
         queued_bytes += m.payload.size() + m.headers.size() + m.subject.size();
-        queue.push_back(std::move(m));
+        if (own)
+          own_queues[m.sid].push_back(std::move(m));
+        else
+          queue.push_back(std::move(m));
         return;
       }
       case nats::op_kind::ping:
@@ -364,11 +370,11 @@ task<void> nats_client::pace() {
   if (s->dead) s->throw_dead();
 }
 
-std::string nats_client::subscribe(std::string_view subject, std::string_view queue) {
+std::string nats_client::subscribe(std::string_view subject, std::string_view queue, bool own) {
   auto& s = *s_;
   if (s.dead) s.throw_dead();
   std::string sid = std::to_string(++s.next_sid);
-  s.subs[sid] = sub_record{std::string(subject), std::string(queue), {}, 0};
+  s.subs[sid] = sub_record{std::string(subject), std::string(queue), {}, 0, own};
   s.out += nats::write_sub(subject, queue, sid);
   s.kick(s_);
   return sid;
@@ -378,10 +384,12 @@ void nats_client::unsubscribe(const std::string& sid, std::optional<std::uint64_
   auto& s = *s_;
   auto it = s.subs.find(sid);
   if (it == s.subs.end()) return;
-  if (max && *max > it->second.received)
+  if (max && *max > it->second.received) {
     it->second.max = *max;
-  else
+  } else {
     s.subs.erase(it);
+    s.own_queues.erase(sid);
+  }
   s.out += nats::write_unsub(sid, max);
   s.kick(s_);
 }
@@ -417,6 +425,52 @@ task<std::optional<nats_message>> nats_client::next(net::duration timeout) {
   s->queued_bytes -= m.payload.size() + m.headers.size() + m.subject.size();
   if (was_full) s->changed.notify();
   co_return m;
+}
+
+task<std::optional<nats_message>> nats_client::next_for(const std::string& sid,
+                                                        net::duration timeout) {
+  auto s = s_;
+  const auto deadline = s->ctx.now() + timeout;
+  for (;;) {
+    auto it = s->own_queues.find(sid);
+    if (it != s->own_queues.end() && !it->second.empty()) {
+      nats_message m = std::move(it->second.front());
+      it->second.pop_front();
+      const bool was_full = s->queued_bytes > s->o.max_queued_bytes;
+      s->queued_bytes -= m.payload.size() + m.headers.size() + m.subject.size();
+      if (was_full) s->changed.notify();
+      co_return m;
+    }
+    if (s->dead) s->throw_dead();
+    bool in_time = co_await s->wait_until(deadline);
+    if (!in_time) {
+      auto again = s->own_queues.find(sid);
+      if (again == s->own_queues.end() || again->second.empty()) co_return std::nullopt;
+    }
+  }
+}
+
+task<nats_message> nats_client::request(std::string_view subject, std::string_view headers,
+                                        std::string_view payload, net::duration timeout) {
+  const std::string inbox = new_inbox();
+  const std::string sid = subscribe(inbox, "", true);
+  unsubscribe(sid, 1);
+  publish(subject, inbox, headers, payload);
+  kick_now();
+  auto m = co_await next_for(sid, timeout);
+  s_->subs.erase(sid);
+  s_->own_queues.erase(sid);
+  if (!m)
+    throw vitnet::error(exit_code::timeout, fmt::format("no reply on {} within {}", subject,
+                                                        core::format_duration(timeout)));
+  if (m->payload.empty() && m->headers.starts_with("NATS/1.0 503"))
+    throw vitnet::error(exit_code::unavailable,
+                        fmt::format("no responders: nothing subscribes to {}", subject));
+  co_return std::move(*m);
+}
+
+void nats_client::kick_now() {
+  s_->kick(s_);
 }
 
 std::string nats_client::new_inbox() {

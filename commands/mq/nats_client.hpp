@@ -64,8 +64,9 @@ class nats_client {
   /// Waits while more than 1 MiB is queued for sending, or while disconnected with a full
   /// reconnect buffer: a publisher's pace. Throws 69 when the connection is lost for good.
   net::task<void> pace();
-  /// Subscribes; returns the sid. Messages arrive through next().
-  std::string subscribe(std::string_view subject, std::string_view queue = {});
+  /// Subscribes; returns the sid. Messages arrive through next(), or with `own` (the caller's
+  /// requests and JetStream deliveries) through next_for(sid) only.
+  std::string subscribe(std::string_view subject, std::string_view queue = {}, bool own = false);
   void unsubscribe(const std::string& sid, std::optional<std::uint64_t> max = {});
   /// Writes what is queued and waits for the server's PONG to a PING sent after it: everything
   /// before has been processed. Throws 75 when `timeout` passes, 69 when the connection is lost
@@ -74,6 +75,14 @@ class nats_client {
   /// The next message for any subscription, or nullopt when `timeout` passes first. Throws 69
   /// when the connection is lost for good (after the reconnects allowed), 76 on a server error.
   net::task<std::optional<nats_message>> next(net::duration timeout);
+  /// The next message of an own subscription, or nullopt when `timeout` passes first.
+  net::task<std::optional<nats_message>> next_for(const std::string& sid, net::duration timeout);
+  /// Publishes with a new inbox as the reply subject and returns the first answer. Throws 75
+  /// when none comes within `timeout`, 69 for no responders.
+  net::task<nats_message> request(std::string_view subject, std::string_view headers,
+                                  std::string_view payload, net::duration timeout);
+  /// Starts writing what is queued now.
+  void kick_now();
   /// A new unique inbox subject: _INBOX.<random>.
   std::string new_inbox();
   /// Writes what is queued (within `timeout`), then closes.

@@ -1,4 +1,5 @@
 // The NATS implementation of mq's session, over nats_client.
+#include "commands/mq/jetstream.hpp"
 #include "commands/mq/nats_client.hpp"
 #include "commands/mq/session.hpp"
 #include "core/error.hpp"
@@ -14,7 +15,7 @@ namespace {
 class nats_session final : public session {
  public:
   nats_session(net::context& ctx, const session_options& o, core::io& io)
-      : c_(ctx, options(o), io) {}
+      : ctx_(ctx), o_(o), io_(io), c_(ctx, options(o), io) {}
 
   task<void> connect() override { co_await c_.connect(); }
 
@@ -37,6 +38,12 @@ class nats_session final : public session {
                           fmt::format("'{}' is not a subject to publish to (tokens separated by "
                                       "'.', no spaces, no wildcards)",
                                       m.subject));
+    if (o_.ack) {
+      // JetStream: each message waits for the stream's acknowledgement.
+      auto [stream, seq] = co_await js::publish(c_, m.subject, headers, m.data, ack_timeout);
+      io_.verbose(1, "mq pub: stored in stream {} as {}", stream, seq);
+      co_return;
+    }
     c_.publish(m.subject, m.reply, headers, m.data);
     co_await c_.pace();
   }
@@ -45,14 +52,32 @@ class nats_session final : public session {
     if (!nats::valid_subject(subject, true))
       throw vitnet::error(core::exit_code::data,
                           fmt::format("'{}' is not a subject to subscribe to", subject));
+    if (o_.stream) {
+      if (reader_)
+        throw vitnet::error(core::exit_code::usage,
+                            "a stream is read with one SUBJECT (its filter) at a time");
+      if (!queue.empty())
+        throw vitnet::error(core::exit_code::usage,
+                            "--queue: a JetStream consumer is shared with --durable instead");
+      js::reader_options r{o_.stream_name, subject,      o_.durable, o_.from,
+                           o_.ack,         o_.until_end, o_.count};
+      reader_ = std::make_unique<js::reader>(ctx_, c_, r);
+      co_await reader_->start(ack_timeout);
+      co_return;
+    }
     c_.subscribe(subject, queue);
-    co_return;
   }
 
   task<std::optional<message>> next(net::duration timeout) override {
-    auto m = co_await c_.next(timeout);
+    std::optional<nats_message> m;
+    std::uint64_t seq = 0;
+    if (reader_)
+      m = co_await reader_->next(timeout, seq);
+    else
+      m = co_await c_.next(timeout);
     if (!m) co_return std::nullopt;
     message out;
+    if (reader_) out.id = std::to_string(seq);
     out.subject = std::move(m->subject);
     out.reply = std::move(m->reply);
     out.data = std::move(m->payload);
@@ -69,6 +94,11 @@ class nats_session final : public session {
   task<void> flush(net::duration timeout) override { co_await c_.flush(timeout); }
   std::string new_inbox() override { return c_.new_inbox(); }
   task<void> close() override { co_await c_.close(); }
+  task<void> ack(const message& m) override {
+    if (reader_) reader_->ack(m.reply);
+    co_return;
+  }
+  bool at_end() const override { return reader_ && reader_->at_end(); }
 
  private:
   static nats_client_options options(const session_options& o) {
@@ -80,7 +110,12 @@ class nats_session final : public session {
     n.reconnects = o.reconnects;
     return n;
   }
+  static constexpr net::duration ack_timeout = std::chrono::seconds(5);
+  net::context& ctx_;
+  session_options o_;
+  core::io& io_;
   nats_client c_;
+  std::unique_ptr<js::reader> reader_;  ///< --stream: JetStream instead of core NATS
 };
 
 }  // namespace

@@ -48,6 +48,7 @@ struct session_options {
   std::string stream_name;  ///< --stream NAME (JetStream: the stream; Redis: the key, else SUBJECT)
   std::string durable;      ///< --durable: JetStream's durable consumer name
   bool until_end = false;   ///< --until-end: stop once what the stream holds has been read
+  std::uint64_t count = 0;  ///< sub --count: no more is fetched from a stream than this
   std::string group;        ///< --group: a consumer group (XREADGROUP)
   std::string consumer;     ///< --consumer: this consumer's name in the group
   std::string from;         ///< --from: where reading a stream starts (start, new, or an id)
@@ -71,6 +72,11 @@ class session {
   /// no request/reply.
   virtual std::string new_inbox() = 0;
   virtual net::task<void> close() = 0;
+  /// Acknowledges a message read (streams with --ack); nothing for the others.
+  virtual net::task<void> ack(const message& m) { co_return; }
+  /// After next() returned nullopt: true when a stream read with --until-end has nothing more
+  /// (rather than the time having passed).
+  virtual bool at_end() const { return false; }
 };
 
 /// The session for the URL's system.

@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "cli/command_table.hpp"
+#include "commands/mq/url.hpp"
 #include "commands/rpc/bench.hpp"
+#include "commands/rpc/over_nats.hpp"
 #include "commands/rpc/service.hpp"
 #include "commands/serve/serve.hpp"
 #include "commands/serve/ws/origin.hpp"
@@ -145,7 +147,13 @@ void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode w
   a->callback([a, o, x, what, &chosen] {
     auto words =
         what == mode::list && !o->exec.empty() ? std::vector<std::string>{} : typed_words(*a);
+    while (!words.empty() && words.front().starts_with("nats://")) {
+      if (!o->nats_url.empty()) throw CLI::ValidationError("URL", "give one nats:// URL");
+      o->nats_url = words.front();
+      words.erase(words.begin());
+    }
     while (!words.empty() && words.front().find("://") != std::string::npos) {
+      if (!o->nats_url.empty()) throw CLI::ValidationError("URL", "a nats:// URL goes alone");
       o->urls.push_back(net::parse_endpoint(words.front()));
       words.erase(words.begin());
       if (!o->urls.back().is_stream())
@@ -153,7 +161,14 @@ void define_call(CLI::App& parent, runner& chosen, commands::rpc_options::mode w
                                    "rpc speaks over tcp://, unix://, tls://, http(s):// and "
                                    "ws(s)://, or to a program with --exec");
     }
-    if (o->exec.empty() == o->urls.empty())
+    if (!o->nats_url.empty()) {
+      if (!o->exec.empty()) throw CLI::ValidationError("URL", "give --exec or a URL, not both");
+      if (x->protocol == "msgpack" || !x->script.empty() || !x->batch.empty() || o->follow ||
+          o->mcp)
+        throw CLI::ValidationError("nats://",
+                                   "takes one call or notification in JSON-RPC (no --protocol "
+                                   "msgpack, --script, --batch, --follow or --mcp)");
+    } else if (o->exec.empty() == o->urls.empty())
       throw CLI::ValidationError(
           "URL", o->exec.empty() ? "give a URL (or --exec CMD)" : "give --exec or URLs, not both");
     o->shuffle = x->balance == "random";
@@ -345,7 +360,11 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
       ->type_name("FILE");
 
   a->callback([so, o, x, &chosen] {
-    so->where = net::parse_endpoint(x->url);
+    // Through a broker: the service's methods on NAME.METHOD, discovery on $SRV.*.
+    const bool nats = x->url.starts_with("nats://");
+    if (nats && x->service.empty())
+      throw CLI::ValidationError("--service", "a service on a broker needs NAME@VERSION");
+    so->where = net::parse_endpoint(nats ? "tcp://127.0.0.1:0" : x->url);
     if (!so->where.is_stream())
       throw CLI::ValidationError("URL",
                                  "rpc serve listens on tcp://, unix://, tls://, http(s):// or "
@@ -402,6 +421,20 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
                                                    "' is not an origin like "
                                                    "https://app.example:8443, or *");
       so->ws.origins.push_back(*origin);
+    }
+    if (nats) {
+      if (o->protocol == commands::rpc_protocol::msgpack)
+        throw CLI::ValidationError("--protocol", "a service on a broker speaks JSON-RPC");
+      auto no = std::make_shared<commands::rpc_nats_serve_options>();
+      no->url = x->url;
+      no->name = o->service_name;
+      no->version = o->service_version.empty() ? "0.0.0" : o->service_version;
+      commands::mq::parse_mq_url(x->url);  // a malformed URL is refused now
+      chosen = [no, o](net::context& ctx, core::io& io) -> net::task<int> {
+        auto service = commands::make_rpc_service(ctx, *o, io);
+        co_return co_await commands::run_rpc_nats_serve(ctx, *no, service, io);
+      };
+      return;
     }
     chosen = [so, o](net::context& ctx, core::io& io) -> net::task<int> {
       so->service = commands::make_rpc_service(ctx, *o, io);

@@ -5,6 +5,7 @@
 
 #include "commands/connect/ws/client.hpp"
 #include "commands/rpc/openrpc.hpp"
+#include "commands/rpc/over_nats.hpp"
 #include "commands/ws/session.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -928,6 +929,7 @@ std::vector<rpc_step> parse_script(std::string_view text, const std::string& nam
 }
 
 task<int> run_rpc(net::context& ctx, const rpc_options& opts, core::io& io) {
+  if (!opts.nats_url.empty()) co_return co_await run_rpc_nats(ctx, opts, io);
   caller c(ctx, opts, io);
   co_return co_await c.run();
 }

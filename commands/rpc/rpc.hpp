@@ -28,6 +28,7 @@ struct rpc_step {
 struct rpc_options {
   enum class mode { call, notify, list } what = mode::call;
   std::vector<net::endpoint> urls;  ///< tried in order (or shuffled: --balance random)
+  std::string nats_url;             ///< nats://BROKER[/NAME]: through a NATS broker instead
   bool shuffle = false;             ///< --balance random
   std::string exec;                 ///< --exec: a program to speak to on its stdin/stdout
   std::string method;

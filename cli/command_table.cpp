@@ -265,7 +265,7 @@ const std::vector<command_info>& command_table() {
         {"vitnet rpc bench tcp://127.0.0.1:4000 echo -c 50 -d 10s", "calls per second, p50/p99"}},
        define_rpc},
       {"mq",
-       "NATS publish/subscribe, request/reply and an embedded NATS broker",
+       "NATS and MQTT publish/subscribe, request/reply and an embedded NATS broker",
        "'vitnet mq broker nats://HOST:PORT' is a broker speaking the NATS client protocol as "
        "nats-server 2.9 does (INFO, CONNECT, PUB, HPUB, SUB with queue groups, UNSUB with a "
        "count, MSG, HMSG, PING/PONG, +OK/-ERR; '*' and '>' wildcards; no responders), for "
@@ -287,7 +287,16 @@ const std::vector<command_info>& command_table() {
        "the request (--echo), --reply TEXT, or what --exec CMD writes (the request on its "
        "stdin). --reconnect N connects again after a lost connection and subscribes again, "
        "saying so on stderr; what is published meanwhile waits (up to 8M, then the publisher "
-       "waits). 'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
+       "waits). "
+       "With mqtt:// (1883) or mqtts:// (8883) the clients speak MQTT 3.1.1, or 5 with --mqtt 5: "
+       "--qos 0, 1 or 2 (the whole handshake; pub waits until every message is acknowledged), "
+       "--retain (an empty message removes the retained one), topic filters with '+' and '#', "
+       "USER:PASS@ in the URL, --client-id, --keep-session, --will-topic/--will-message, and "
+       "with MQTT 5 headers as user properties, --queue G as the shared subscription "
+       "$share/G/FILTER, --session-expiry, and req/reply through response topics (with "
+       "correlation data returned); envelopes add qos and retain. A refused CONNECT exits 77 "
+       "for bad credentials or no authorization, 76 otherwise; a refused subscription 76. "
+       "'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
        "bench does; --req N measures request/reply round trips. Exit codes: 0, 64 usage, 65 a "
        "message the broker cannot carry, 69 unreachable or no responders, 75 timeout, 76 "
        "protocol or TLS, 77 authorization refused.",
@@ -299,6 +308,8 @@ const std::vector<command_info>& command_table() {
         {"vitnet mq reply nats://127.0.0.1:4222 time --exec date --queue clocks",
          "a service; several share the load"},
         {"vitnet mq req nats://127.0.0.1:4222 time", "ask it (69 when nothing answers)"},
+        {"vitnet mq sub mqtt://127.0.0.1 'sensors/+/temp' --qos 1 --json",
+         "MQTT messages with topic, qos and retain"},
         {"vitnet mq bench nats://127.0.0.1:4222 --pub 1 --sub 1 --msgs 1000000",
          "messages per second"}},
        define_mq},

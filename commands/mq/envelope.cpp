@@ -33,6 +33,8 @@ std::string envelope_json(const message& m, std::string_view time) {
   if (!m.reply.empty()) j["reply"] = core::valid_utf8(m.reply);
   if (!m.id.empty()) j["id"] = m.id;
   if (m.status) j["status"] = m.status;
+  if (m.qos) j["qos"] = m.qos;
+  if (m.retain) j["retain"] = true;
   if (!time.empty()) j["time"] = time;
   return j.dump();
 }
@@ -56,6 +58,13 @@ std::optional<message> parse_envelope(std::string_view line, std::string& why) {
   };
   if (!text("subject", m.subject) || !text("data", m.data) || !text("reply", m.reply))
     return std::nullopt;
+  if (auto it = j->find("retain"); it != j->end()) {
+    if (!it->is_boolean()) {
+      why = "\"retain\" is not true or false";
+      return std::nullopt;
+    }
+    m.retain = it->get<bool>();
+  }
   if (auto it = j->find("data_base64"); it != j->end()) {
     auto bytes = it->is_string() ? core::base64_decode(it->get<std::string>()) : std::nullopt;
     if (!bytes) {

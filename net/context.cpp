@@ -8,10 +8,10 @@
 
 namespace net {
 
-task<void> context::sleep(duration d) {
+task<bool> context::sleep(duration d) {
   auto t = make_timer();
   t->expires_after(d);
-  co_await t->wait();
+  co_return co_await t->wait();
 }
 
 task<void> both(context&, task<void> a, task<void> b) {

@@ -75,8 +75,9 @@ class context {
   /// generator, or on the mock network the run's seeded one, so a run's traces are the same
   /// every time it is replayed with the same seed.
   virtual void random(std::span<std::uint8_t> out) = 0;
-  /// Waits `d` on the context's clock.
-  task<void> sleep(duration d);
+  /// Waits `d` on the context's clock. False when the wait was abandoned instead (the end of a
+  /// process on the mock network): a loop that sleeps must then stop.
+  task<bool> sleep(duration d);
 
   /// Addresses of a host name (or the address itself), within `deadline`. Throws vitnet::error:
   /// 68 for an unknown host, 75 when the deadline passes.

@@ -25,6 +25,8 @@ namespace {
 // (headers, no responders). vitnet's own name is in server_name.
 constexpr std::string_view protocol_version = "2.9.0";
 
+constexpr std::size_t max_write = 256 * 1024;
+
 void append_number(std::string& out, std::uint64_t n) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, n);
@@ -112,7 +114,8 @@ class broker final : public message_service {
   // max_pings_out of them is stale.
   task<void> ping_loop() {
     for (;;) {
-      co_await ctx_.sleep(o_.ping_interval);
+      bool slept = co_await ctx_.sleep(o_.ping_interval);
+      if (!slept) co_return;
       for (auto& [cid, c] : clients_) {
         if (c->closing) continue;
         if (c->pings_out >= o_.max_pings_out) {
@@ -223,8 +226,15 @@ class broker final : public message_service {
         if (!woken) break;
       }
       if (c.out.empty()) break;
+      // At most 256 KiB a write, so that a publisher held back for this client (stall())
+      // hears of progress between writes.
       chunk.clear();
-      chunk.swap(c.out);
+      if (c.out.size() <= max_write) {
+        chunk.swap(c.out);
+      } else {
+        chunk.assign(c.out, 0, max_write);
+        c.out.erase(0, max_write);
+      }
       c.writing = true;
       bool late = false;
       net::watchdog deadline(ctx_, o_.write_deadline, [&] {

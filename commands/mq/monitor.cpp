@@ -218,7 +218,8 @@ task<void> run_monitor(
     if (ec) {
       if (net::is_cancelled(ec)) co_return;
       io.verbose(1, "mq broker: monitor accept: {}", vitnet::describe(ec));
-      co_await ctx.sleep(std::chrono::milliseconds(50));
+      bool slept = co_await ctx.sleep(std::chrono::milliseconds(50));
+      if (!slept) co_return;
       continue;
     }
     ctx.start(serve_one(ctx, std::move(conn), answer));

@@ -430,8 +430,8 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
       bool back = false;
       auto wait = reconnect_wait;
       for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
-        co_await s->ctx.sleep(wait);
-        if (s->closing) break;
+        bool slept = co_await s->ctx.sleep(wait);
+        if (!slept || s->closing) break;
         auto failed = co_await net::failure_of(s->open());
         if (!failed) {
           back = true;

@@ -254,6 +254,22 @@ struct nats_client::state {
     }
   }
 
+  static task<void> ping_loop(std::shared_ptr<state> s) {
+    while (!s->dead && !s->closing) {
+      bool slept = co_await s->ctx.sleep(s->o.ping_interval);
+      if (!slept) break;
+      if (s->dead || s->closing || !s->up) continue;
+      if (s->pings_sent - s->pongs_got >= 2) {
+        s->io.verbose(1, "mq: {}: no PONG to two PINGs: the connection is stale", s->o.url.text);
+        s->conn.close();  // the reader sees it end, and reconnects if it may
+        continue;
+      }
+      s->out += nats::write_ping();
+      ++s->pings_sent;
+      s->kick(s);
+    }
+  }
+
   static task<void> read_loop(std::shared_ptr<state> s) {
     std::vector<char> buf(64 * 1024);
     for (;;) {
@@ -290,8 +306,8 @@ struct nats_client::state {
       bool back = false;
       auto wait = s->o.reconnect_wait;
       for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
-        co_await s->ctx.sleep(wait);
-        if (s->closing) break;
+        bool slept = co_await s->ctx.sleep(wait);
+        if (!slept || s->closing) break;
         auto failed = co_await net::failure_of(s->open(s->resubscribe()));
         if (!failed) {
           back = true;
@@ -331,6 +347,7 @@ task<void> nats_client::connect() {
   co_await s_->open();
   s_->up = true;
   s_->ctx.start(state::read_loop(s_));
+  s_->ctx.start(state::ping_loop(s_));
 }
 
 const std::string& nats_client::server_info() const {

@@ -28,6 +28,9 @@ struct nats_client_options {
   int reconnects = 0;
   net::duration reconnect_wait = std::chrono::milliseconds(250);
   net::duration reconnect_wait_max = std::chrono::seconds(5);
+  /// A PING to the server this often; with two unanswered, the connection is stale (a server
+  /// gone silent, a crashed host) and is dropped, then made again if reconnects allow.
+  net::duration ping_interval = std::chrono::seconds(20);
   /// Bytes kept for sending while disconnected; past it publish() throws (exit 69).
   std::size_t reconnect_buffer = 8 << 20;
   /// Messages held for next() before the reader stops reading (the server then sees a slow

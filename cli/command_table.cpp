@@ -265,7 +265,8 @@ const std::vector<command_info>& command_table() {
         {"vitnet rpc bench tcp://127.0.0.1:4000 echo -c 50 -d 10s", "calls per second, p50/p99"}},
        define_rpc},
       {"mq",
-       "NATS publish/subscribe, request/reply and an embedded NATS broker",
+       "NATS publish/subscribe, request/reply and an embedded NATS broker; Redis pub/sub and "
+       "streams",
        "'vitnet mq broker nats://HOST:PORT' is a broker speaking the NATS client protocol as "
        "nats-server 2.9 does (INFO, CONNECT, PUB, HPUB, SUB with queue groups, UNSUB with a "
        "count, MSG, HMSG, PING/PONG, +OK/-ERR; '*' and '>' wildcards; no responders), for "
@@ -288,7 +289,19 @@ const std::vector<command_info>& command_table() {
        "stdin). --reconnect N connects again after a lost connection and subscribes again, "
        "saying so on stderr; what is published meanwhile waits (up to 8M, then the publisher "
        "waits). 'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
-       "bench does; --req N measures request/reply round trips. Exit codes: 0, 64 usage, 65 a "
+       "bench does; --req N measures request/reply round trips. "
+       "The clients speak Redis too, given redis://[[USER:]PASS@]HOST[:6379][/DB] (rediss:// "
+       "for TLS; a lone PASS@ is a password, as in redis-cli; /DB is SELECT DB): pub is "
+       "PUBLISH, sub is SUBSCRIBE, or PSUBSCRIBE when SUBJECT holds * ? or [ (the subject "
+       "printed is the channel). Redis pub/sub carries no headers and no reply subject (65), has "
+       "no queue groups (--queue: 64) and no request/reply (req: 64). With --stream [KEY] they "
+       "use a stream instead: pub is XADD with the data and each header as fields; sub reads "
+       "(XREAD) from --from start, new (the default), last or an entry id, stops at the end with "
+       "--until-end (exit 0), and --json shows each entry's id. --group G (or --queue G) reads "
+       "in a consumer group, created when new, as --consumer NAME (default: a random one): "
+       "first this consumer's pending entries, then those idle over a minute in another "
+       "consumer (XAUTOCLAIM), then new ones, one at a time; --ack acknowledges (XACK) each "
+       "once printed, without it they stay pending. Exit codes: 0, 64 usage, 65 a "
        "message the broker cannot carry, 69 unreachable or no responders, 75 timeout, 76 "
        "protocol or TLS, 77 authorization refused.",
        {{"vitnet mq broker nats://127.0.0.1:4222 --monitor http://127.0.0.1:8222",
@@ -299,6 +312,10 @@ const std::vector<command_info>& command_table() {
         {"vitnet mq reply nats://127.0.0.1:4222 time --exec date --queue clocks",
          "a service; several share the load"},
         {"vitnet mq req nats://127.0.0.1:4222 time", "ask it (69 when nothing answers)"},
+        {"vitnet mq sub redis://127.0.0.1 'news.*' --count 10 --timeout 30s",
+         "ten Redis pub/sub messages on matching channels, then exit"},
+        {"vitnet mq sub redis://127.0.0.1 jobs --stream --group workers --ack",
+         "a worker taking its share of a Redis stream"},
         {"vitnet mq bench nats://127.0.0.1:4222 --pub 1 --sub 1 --msgs 1000000",
          "messages per second"}},
        define_mq},

@@ -136,6 +136,7 @@ task<int> sub(net::context& ctx, const mq_options& o, core::io& io, session& s) 
   while (o.count == 0 || got < o.count) {
     auto m = co_await s.next(wait);
     if (!m) {
+      if (s.finished()) break;
       if (got == 0)
         throw vitnet::error(exit_code::timeout,
                             fmt::format("no message within {}", core::format_duration(wait)));

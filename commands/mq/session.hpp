@@ -70,6 +70,9 @@ class session {
   /// A subject for answers to come back to (subscribed by the caller); empty when the system has
   /// no request/reply.
   virtual std::string new_inbox() = 0;
+  /// A stream read with --until-end has reached what the stream held: next() gives nothing more,
+  /// and that is not a timeout.
+  virtual bool finished() const { return false; }
   virtual net::task<void> close() = 0;
 };
 

@@ -265,7 +265,8 @@ const std::vector<command_info>& command_table() {
         {"vitnet rpc bench tcp://127.0.0.1:4000 echo -c 50 -d 10s", "calls per second, p50/p99"}},
        define_rpc},
       {"mq",
-       "NATS and MQTT publish/subscribe, request/reply and an embedded NATS broker",
+       "NATS, MQTT and Redis publish/subscribe, request/reply, streams (JetStream, Redis) and an "
+       "embedded NATS broker",
        "'vitnet mq broker nats://HOST:PORT' is a broker speaking the NATS client protocol as "
        "nats-server 2.9 does (INFO, CONNECT, PUB, HPUB, SUB with queue groups, UNSUB with a "
        "count, MSG, HMSG, PING/PONG, +OK/-ERR; '*' and '>' wildcards; no responders), for "
@@ -287,7 +288,15 @@ const std::vector<command_info>& command_table() {
        "the request (--echo), --reply TEXT, or what --exec CMD writes (the request on its "
        "stdin). --reconnect N connects again after a lost connection and subscribes again, "
        "saying so on stderr; what is published meanwhile waits (up to 8M, then the publisher "
-       "waits). "
+       "waits). 'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
+       "bench does; --req N measures request/reply round trips. "
+       "JetStream (nats-server -js): 'mq stream add|ls|info|rm URL NAME' manages streams "
+       "(--subjects, --storage, --max-msgs, --max-bytes, --max-age); 'mq pub --ack' waits for "
+       "each message's acknowledgement (69 when no stream takes the subject); 'mq sub URL "
+       "SUBJECT --stream NAME' reads the stream through a pull consumer, --durable D keeping its "
+       "place between runs, --from start|new|last|seq:N|time:T, --ack acknowledging each message "
+       "once printed, --until-end stopping when all there is has been read; --json shows the "
+       "stream sequence as id. "
        "With mqtt:// (1883) or mqtts:// (8883) the clients speak MQTT 3.1.1, or 5 with --mqtt 5: "
        "--qos 0, 1 or 2 (the whole handshake; pub waits until every message is acknowledged), "
        "--retain (an empty message removes the retained one), topic filters with '+' and '#', "
@@ -296,8 +305,19 @@ const std::vector<command_info>& command_table() {
        "$share/G/FILTER, --session-expiry, and req/reply through response topics (with "
        "correlation data returned); envelopes add qos and retain. A refused CONNECT exits 77 "
        "for bad credentials or no authorization, 76 otherwise; a refused subscription 76. "
-       "'mq bench URL --pub N --sub M --msgs K --size S' measures throughput as nats "
-       "bench does; --req N measures request/reply round trips. Exit codes: 0, 64 usage, 65 a "
+       "The clients speak Redis too, given redis://[[USER:]PASS@]HOST[:6379][/DB] (rediss:// "
+       "for TLS; a lone PASS@ is a password, as in redis-cli; /DB is SELECT DB): pub is "
+       "PUBLISH, sub is SUBSCRIBE, or PSUBSCRIBE when SUBJECT holds * ? or [ (the subject "
+       "printed is the channel). Redis pub/sub carries no headers and no reply subject (65), has "
+       "no queue groups (--queue: 64) and no request/reply (req: 64). With --stream [KEY] they "
+       "use a stream instead: pub is XADD with the data and each header as fields; sub reads "
+       "(XREAD) from --from start, new (the default), last or an entry id, stops at the end with "
+       "--until-end (exit 0), and --json shows each entry's id. --group G (or --queue G) reads "
+       "in a consumer group, created when new, as --consumer NAME (default: a random one): "
+       "first this consumer's pending entries, then those idle over a minute in another "
+       "consumer (XAUTOCLAIM), then new ones, one at a time; --ack acknowledges (XACK) each "
+       "once printed, without it they stay pending. Exit codes: 0, 1 a stream not found, 64 "
+       "usage, 65 a "
        "message the broker cannot carry, 69 unreachable or no responders, 75 timeout, 76 "
        "protocol or TLS, 77 authorization refused.",
        {{"vitnet mq broker nats://127.0.0.1:4222 --monitor http://127.0.0.1:8222",
@@ -310,6 +330,13 @@ const std::vector<command_info>& command_table() {
         {"vitnet mq req nats://127.0.0.1:4222 time", "ask it (69 when nothing answers)"},
         {"vitnet mq sub mqtt://127.0.0.1 'sensors/+/temp' --qos 1 --json",
          "MQTT messages with topic, qos and retain"},
+        {"vitnet mq sub redis://127.0.0.1 'news.*' --count 10 --timeout 30s",
+         "ten Redis pub/sub messages on matching channels, then exit"},
+        {"vitnet mq sub redis://127.0.0.1 jobs --stream --group workers --ack",
+         "a worker taking its share of a Redis stream"},
+        {"vitnet mq sub nats://127.0.0.1:4222 'orders.>' --stream ORDERS --durable billing --ack "
+         "--until-end",
+         "what the stream holds that this consumer has not yet taken"},
         {"vitnet mq bench nats://127.0.0.1:4222 --pub 1 --sub 1 --msgs 1000000",
          "messages per second"}},
        define_mq},

@@ -12,6 +12,7 @@ using json = nlohmann::ordered_json;
 
 std::string envelope_json(const message& m, std::string_view time) {
   json j{{"subject", m.subject}};
+  if (!m.id.empty()) j["id"] = m.id;
   if (core::valid_utf8(m.data) == m.data)
     j["data"] = m.data;
   else

@@ -32,9 +32,10 @@ struct mq_options {
 
 net::task<int> run_mq(net::context& ctx, const mq_options& o, core::io& io);
 
-/// The envelope for `m` (sub --json writes it, pub --json reads it back): subject, data (text,
-/// or data_base64 for bytes that are not UTF-8), headers (a value, or an array for a repeated
-/// key), reply, status, qos and retain (MQTT) when set, and time (RFC 3339) when given.
+/// The envelope for `m` (sub --json writes it, pub --json reads it back): subject, id (a stream
+/// entry's or a JetStream sequence, when set), data (text, or data_base64 for bytes that are not
+/// UTF-8), headers (a value, or an array for a repeated key), reply, status, qos and retain (MQTT)
+/// when set, and time (RFC 3339) when given.
 std::string envelope_json(const message& m, std::string_view time);
 /// The message an envelope line holds; nullopt (with `why`) when it is not one.
 std::optional<message> parse_envelope(std::string_view line, std::string& why);

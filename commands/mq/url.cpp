@@ -70,6 +70,10 @@ mq_url parse_mq_url(std::string_view url) {
     } else if (u.system == system::nats) {
       u.token = unescape(info);
       shown = "***@" + std::string(rest.substr(at + 1));
+    } else if (u.system == system::redis) {
+      // redis-cli reads redis://PASS@HOST as a password (AUTH PASS), not a user.
+      u.password = unescape(info);
+      shown = "***@" + std::string(rest.substr(at + 1));
     } else {
       u.user = unescape(info);
     }

@@ -14,7 +14,7 @@ enum class system { nats, mqtt, redis };
 struct mq_url {
   mq::system system = mq::system::nats;
   net::endpoint where;         ///< tcp, with tls set for tls://, mqtts://, rediss://
-  std::string user, password;  ///< from USER:PASS@
+  std::string user, password;  ///< from USER:PASS@ (redis: a lone PASS@ too, as redis-cli)
   std::string token;           ///< nats: a lone TOKEN@
   std::string path;            ///< what follows the host ("/calc" in nats://h/calc), without '/'
   std::string text;            ///< as given, with any password shown as "***"

@@ -198,6 +198,24 @@ start_nats_server() {
   NATS_URL=nats://127.0.0.1:$NATS_PORT
 }
 
+# start_redis_server ARGS... — redis-server on 127.0.0.1 and a free port, saving nothing, stopped at
+# exit; sets REDIS_URL, REDIS_PORT and REDIS_PID. ARGS go to redis-server (--requirepass ...).
+start_redis_server() {
+  need redis-server redis-cli
+  REDIS_PORT=$(free_port)
+  bg redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$T" \
+    "$@" >"$T/redis-server.log" 2>&1
+  REDIS_PID=$BG_PID
+  wait_until 10 tcp_listening "$REDIS_PORT" || { show "$T/redis-server.log"; fail "redis-server did not start"; }
+  REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+}
+
+# rcli ARGS... — redis-cli on the server of start_redis_server.
+rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning "$@"; }
+
+# redis_subscribed CHANNEL [N] — true once N (default 1) clients subscribe to CHANNEL (for wait_until).
+redis_subscribed() { [[ $(rcli PUBSUB NUMSUB "$1" | sed -n 2p) -ge ${2:-1} ]]; }
+
 # start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
 start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 

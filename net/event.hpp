@@ -4,6 +4,7 @@
 // It carries no state of its own: waiters check their condition, wait, and check again.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "net/context.hpp"
@@ -21,10 +22,14 @@ class event {
   /// Example: while (queue.empty()) { bool woken = co_await ready.wait(); if (!woken) break; }
   /// (A separate statement: gcc 12 miscompiled `while (c) if (!co_await e.wait()) break;`.)
   task<bool> wait();
+  /// The same, bounded: false also once `deadline` (on the context's clock) has passed.
+  /// Example: while (!done) { bool woken = co_await ev.wait_until(deadline); if (!woken) break; }
+  task<bool> wait_until(clock::time_point deadline);
   /// Wakes every coroutine waiting now; one that starts waiting later waits for the next call.
   void notify();
 
  private:
+  task<bool> wait_for(std::optional<duration> limit);
   context& ctx_;
   // One timer per coroutine waiting (a timer's waits are not shared), kept for reuse: the
   // first wait allocates, later ones do not.

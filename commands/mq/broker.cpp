@@ -211,9 +211,8 @@ class broker final : public message_service {
         if (it == clients_.end() || it->second->closing ||
             it->second->out.size() <= o_.max_pending / 2 || ctx_.now() >= until)
           break;
-        net::watchdog wd(ctx_, until - ctx_.now(), [this] { drained_.notify(); });
-        co_await drained_.wait();
-        wd.disarm();
+        bool woken = co_await drained_.wait_until(until);
+        if (!woken) break;
       }
     }
   }

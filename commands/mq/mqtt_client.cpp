@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands/mq/mqtt_reasons.hpp"
+#include "commands/mq/reconnect.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "net/deadline.hpp"
@@ -93,15 +94,6 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
     if (dead_why.empty()) dead_code = code, dead_why = std::move(why);
     close_conn();
     changed.notify();
-  }
-
-  task<bool> wait_until(net::clock::time_point deadline) {
-    const auto now = ctx.now();
-    if (now >= deadline) co_return false;
-    net::watchdog wd(ctx, deadline - now, [this] { changed.notify(); });
-    co_await changed.wait();
-    wd.disarm();
-    co_return ctx.now() < deadline;
   }
 
   void kick() {
@@ -427,19 +419,9 @@ struct mqtt_client::state : std::enable_shared_from_this<state> {
         break;
       }
       s->io.warn("mq: connection to {} lost ({}); reconnecting", s->o.url.text, why);
-      bool back = false;
-      auto wait = reconnect_wait;
-      for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
-        bool slept = co_await s->ctx.sleep(wait);
-        if (!slept || s->closing) break;
-        auto failed = co_await net::failure_of(s->open());
-        if (!failed) {
-          back = true;
-          break;
-        }
-        s->io.verbose(1, "mq: reconnect {} to {} failed: {}", attempt, s->o.url.text, *failed);
-        wait = std::min(wait * 2, reconnect_wait_max);
-      }
+      const backoff b{s->o.reconnects, reconnect_wait, reconnect_wait_max};
+      std::function<task<void>()> again = [s] { return s->open(); };
+      const bool back = co_await reconnect(s->ctx, s->io, s->o.url.text, b, s->closing, again);
       if (!back) {
         if (s->dead_why.empty())
           s->dead_why =
@@ -512,7 +494,7 @@ task<void> mqtt_client::publish(mqtt::packet p) {
     while (s->inflight.size() >= s->inflight_max) {
       if (s->over()) s->throw_dead();
       s->kick();  // what waits in `out` may be what the acknowledgements are for
-      bool in_time = co_await s->wait_until(deadline);
+      bool in_time = co_await s->changed.wait_until(deadline);
       if (!in_time && s->inflight.size() >= s->inflight_max)
         throw vitnet::error(
             exit_code::timeout,
@@ -553,7 +535,7 @@ task<void> mqtt_client::subscribe(std::string filter) {
   const auto deadline = s->ctx.now() + suback_deadline;
   while (s->pending_subs.contains(id)) {
     if (s->over()) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->pending_subs.contains(id))
       throw vitnet::error(exit_code::timeout,
                           fmt::format("{}: no SUBACK for '{}' within {}", s->o.url.text, filter,
@@ -571,7 +553,7 @@ task<void> mqtt_client::flush(net::duration timeout) {
   const auto deadline = s->ctx.now() + timeout;
   while (s->pongs_got < target || !s->inflight.empty()) {
     if (s->over()) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && (s->pongs_got < target || !s->inflight.empty()))
       throw vitnet::error(
           exit_code::timeout,
@@ -588,7 +570,7 @@ task<std::optional<mqtt::packet>> mqtt_client::next(net::duration timeout) {
   const auto deadline = s->ctx.now() + timeout;
   while (s->queue.empty()) {
     if (s->over()) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->queue.empty()) co_return std::nullopt;
   }
   mqtt::packet p = std::move(s->queue.front());
@@ -609,7 +591,7 @@ task<void> mqtt_client::close() {
     s->send(mqtt::packet{.type = mqtt::packet_type::disconnect});
     const auto deadline = s->ctx.now() + 2s;
     while (s->up && (s->writing || !s->out.empty())) {
-      bool in_time = co_await s->wait_until(deadline);
+      bool in_time = co_await s->changed.wait_until(deadline);
       if (!in_time) break;
     }
   }

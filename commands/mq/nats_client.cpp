@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "commands/mq/reconnect.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/units.hpp"
@@ -73,16 +74,6 @@ struct nats_client::state {
   net::event changed;
 
   [[noreturn]] void throw_dead() const { throw vitnet::error(dead_code, dead_why); }
-
-  // Waits for `changed` until `deadline`; false once it has passed.
-  task<bool> wait_until(net::clock::time_point deadline) {
-    const auto now = ctx.now();
-    if (now >= deadline) co_return false;
-    net::watchdog wd(ctx, deadline - now, [this] { changed.notify(); });
-    co_await changed.wait();
-    wd.disarm();
-    co_return ctx.now() < deadline;
-  }
 
   void kick(const std::shared_ptr<state>& self) {
     if (writing || !up || out.empty()) return;
@@ -303,19 +294,9 @@ struct nats_client::state {
         break;
       }
       s->io.warn("mq: connection to {} lost ({}); reconnecting", s->o.url.text, why);
-      bool back = false;
-      auto wait = s->o.reconnect_wait;
-      for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
-        bool slept = co_await s->ctx.sleep(wait);
-        if (!slept || s->closing) break;
-        auto failed = co_await net::failure_of(s->open(s->resubscribe()));
-        if (!failed) {
-          back = true;
-          break;
-        }
-        s->io.verbose(1, "mq: reconnect {} to {} failed: {}", attempt, s->o.url.text, *failed);
-        wait = std::min(wait * 2, s->o.reconnect_wait_max);
-      }
+      const backoff b{s->o.reconnects, s->o.reconnect_wait, s->o.reconnect_wait_max};
+      std::function<task<void>()> again = [s] { return s->open(s->resubscribe()); };
+      const bool back = co_await reconnect(s->ctx, s->io, s->o.url.text, b, s->closing, again);
       if (!back) {
         if (s->dead_why.empty())
           s->dead_why =
@@ -420,7 +401,7 @@ task<void> nats_client::flush(net::duration timeout) {
   const auto deadline = s->ctx.now() + timeout;
   while (s->pongs_got < target) {
     if (s->dead) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->pongs_got < target)
       throw vitnet::error(exit_code::timeout,
                           fmt::format("{}: the server did not answer within {}", s->o.url.text,
@@ -433,7 +414,7 @@ task<std::optional<nats_message>> nats_client::next(net::duration timeout) {
   const auto deadline = s->ctx.now() + timeout;
   while (s->queue.empty()) {
     if (s->dead) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->queue.empty()) co_return std::nullopt;
   }
   nats_message m = std::move(s->queue.front());
@@ -459,7 +440,7 @@ task<std::optional<nats_message>> nats_client::next_for(const std::string& sid,
       co_return m;
     }
     if (s->dead) s->throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time) {
       auto again = s->own_queues.find(sid);
       if (again == s->own_queues.end() || again->second.empty()) co_return std::nullopt;

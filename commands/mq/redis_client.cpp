@@ -1,5 +1,6 @@
 #include "commands/mq/redis_client.hpp"
 
+#include "commands/mq/reconnect.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "net/deadline.hpp"
@@ -82,16 +83,6 @@ struct redis_client::state {
   std::size_t queued_bytes = 0;
   std::uint64_t generation = 0;
   net::event changed;
-
-  // Waits for `changed` until `deadline`; false once it has passed.
-  task<bool> wait_until(net::clock::time_point deadline) {
-    const auto now = ctx.now();
-    if (now >= deadline) co_return false;
-    net::watchdog wd(ctx, deadline - now, [this] { changed.notify(); });
-    co_await changed.wait();
-    wd.disarm();
-    co_return ctx.now() < deadline;
-  }
 
   void queue_command(std::string bytes, std::shared_ptr<slot> waiter,
                      const std::shared_ptr<state>& self) {
@@ -299,19 +290,9 @@ struct redis_client::state {
       if (unanswered)
         s->io.warn("mq: {} command{} sent just before got no answer: they may not have run",
                    unanswered, unanswered == 1 ? "" : "s");
-      bool back = false;
-      auto wait = s->o.reconnect_wait;
-      for (int attempt = 1; s->o.reconnects < 0 || attempt <= s->o.reconnects; ++attempt) {
-        co_await s->ctx.sleep(wait);
-        if (s->closing) break;
-        auto failed = co_await net::failure_of(s->open(true));
-        if (!failed) {
-          back = true;
-          break;
-        }
-        s->io.verbose(1, "mq: reconnect {} to {} failed: {}", attempt, s->o.url.text, *failed);
-        wait = std::min(wait * 2, s->o.reconnect_wait_max);
-      }
+      const backoff b{s->o.reconnects, s->o.reconnect_wait, s->o.reconnect_wait_max};
+      std::function<task<void>()> again = [s] { return s->open(true); };
+      const bool back = co_await reconnect(s->ctx, s->io, s->o.url.text, b, s->closing, again);
       if (!back) {
         if (s->dead_why.empty())
           s->dead_why =
@@ -364,7 +345,7 @@ task<redis_reply> redis_client::call(const std::vector<std::string>& args, net::
   s->queue_command(encode(args), w, s);
   const auto deadline = s->ctx.now() + timeout;
   while (!w->done) {
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && !w->done) co_return redis_reply{redis_reply::outcome::timeout, {}};
   }
   co_return std::move(w->reply);
@@ -388,7 +369,7 @@ task<void> redis_client::settle(net::duration timeout) {
   while (s->settled < target) {
     if (s->dead) throw_dead();
     s->kick(s);
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->settled < target)
       throw vitnet::error(exit_code::timeout,
                           fmt::format("{}: the server did not answer within {}", s->o.url.text,
@@ -423,7 +404,7 @@ task<std::optional<redis_message>> redis_client::next_message(net::duration time
   const auto deadline = s->ctx.now() + timeout;
   while (s->queue.empty()) {
     if (s->dead) throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && s->queue.empty()) co_return std::nullopt;
   }
   redis_message m = std::move(s->queue.front());
@@ -446,7 +427,7 @@ task<bool> redis_client::wait_up(net::clock::time_point deadline) {
   auto s = s_;
   while (!s->up) {
     if (s->dead) throw_dead();
-    bool in_time = co_await s->wait_until(deadline);
+    bool in_time = co_await s->changed.wait_until(deadline);
     if (!in_time && !s->up) co_return false;
   }
   co_return true;

@@ -26,7 +26,7 @@ test_packages=(
   # python3-msgpack
   clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-msgpack
   # messaging peers: a NATS server (JetStream with -js), an MQTT broker and its clients, Redis
-  nats-server mosquitto mosquitto-clients python3-paho-mqtt redis-server redis-tools python3-redis
+  nats-server mosquitto mosquitto-clients redis-server redis-tools
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),

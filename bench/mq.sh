@@ -77,6 +77,23 @@ line="broker CPU per message (1:1): vitnet $(per_msg_ns $((b - a)) "$MSGS") ns"
 a="$(cpu_ticks "$NPID")"; bench_rate "$NURL" 1 1 "$MSGS" >/dev/null; b="$(cpu_ticks "$NPID")"
 line+=" nats-server $(per_msg_ns $((b - a)) "$MSGS") ns"
 echo "$line"
-echo "mosquitto and redis: not measured (mq bench speaks NATS only)"
+# For the record: the same method through vitnet's MQTT and Redis clients (no ratio, no target).
+if command -v mosquitto >/dev/null; then
+    MPORT="$(free_port)"
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MPORT" >"$BENCH_TMP/mosquitto.conf"
+    spawn mosquitto -c "$BENCH_TMP/mosquitto.conf"
+    wait_listen "$MPORT" "$SPAWNED_PID"
+    echo "for the record, mosquitto $(mosquitto -h 2>/dev/null | awk 'NR==1 {print $3}') (mqtt://, QoS 0, 1:1): $(bench_rate "mqtt://127.0.0.1:$MPORT" 1 1 100000) msgs/s"
+else
+    echo "for the record, mosquitto: skipped (not installed: scripts/deps.sh bench)"
+fi
+if command -v redis-server >/dev/null; then
+    RPORT="$(free_port)"
+    spawn redis-server --port "$RPORT" --bind 127.0.0.1 --save '' --appendonly no --logfile "$BENCH_TMP/redis.log"
+    wait_listen "$RPORT" "$SPAWNED_PID"
+    echo "for the record, $(redis-server --version | cut -d' ' -f1-3) (redis:// pub/sub, 1:1): $(bench_rate "redis://127.0.0.1:$RPORT" 1 1 200000) msgs/s"
+else
+    echo "for the record, redis: skipped (not installed: scripts/deps.sh bench)"
+fi
 echo "ratio_nats=$(median "${ratios[@]}")"
 echo "ratio_nats_fanout=$(median "${fan[@]}")"

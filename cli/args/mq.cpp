@@ -332,7 +332,8 @@ void define_bench(CLI::App& parent, runner& chosen) {
       "bench", "publish/subscribe throughput (nats bench's method), or --req round trips");
   auto o = std::make_shared<mq::bench_options>();
   auto x = std::make_shared<broker_args>();
-  a->add_option("URL", x->url, "the broker: nats://HOST:PORT")->required();
+  a->add_option("URL", x->url, "the broker: nats://, tls://, mqtt://, mqtts://, redis://")
+      ->required();
   a->add_option("--pub", o->pubs, "publishing connections (default 1)")->type_name("N");
   a->add_option("--sub", o->subs, "subscribing connections, each gets every message (default 0)")
       ->type_name("N");
@@ -345,8 +346,15 @@ void define_bench(CLI::App& parent, runner& chosen) {
       ->type_name("N");
   a->add_option("--timeout", x->auth_timeout, "give up after DURATION (default 60s)")
       ->type_name("DURATION");
+  a->add_option("--qos", o->session.qos, "mqtt: the QoS to publish and subscribe with")
+      ->type_name("N")
+      ->check(CLI::Range(0, 2));
+  add_tls_client_options(*a, o->session.tls, true);
   a->callback([o, x, &chosen] {
     o->url = mq::parse_mq_url(x->url);
+    o->session.url = o->url;
+    if (o->session.qos && o->url.system != mq::system::mqtt)
+      throw CLI::ValidationError("--qos", "is for mqtt:// and mqtts:// URLs");
     if (!x->max_payload.empty()) {
       auto n = core::parse_size(x->max_payload);
       if (!n || *n > (64u << 20)) throw CLI::ValidationError("--size", "give a size up to 64M");

@@ -119,6 +119,13 @@ void finish_client(client_args& x, mq::session_options& so) {
   if (!redis && (!so.group.empty() || !so.consumer.empty()))
     throw CLI::ValidationError("--group/--consumer", "are for redis:// streams");
   if (mqtt && so.stream) throw CLI::ValidationError("--stream", "is for redis:// and nats://");
+  const bool nats = so.url.system == mq::system::nats;
+  if (nats && so.stream && so.stream_name.empty())
+    throw CLI::ValidationError("--stream", "name the JetStream stream: --stream NAME");
+  if (!so.stream && (!so.durable.empty() || !so.from.empty() || so.until_end))
+    throw CLI::ValidationError("--durable/--from/--until-end", "read a stream: give --stream");
+  if (!nats && !so.durable.empty())
+    throw CLI::ValidationError("--durable", "is JetStream's (nats://); Redis has --group");
   if (so.session_expiry && so.mqtt_version != 5)
     throw CLI::ValidationError("--session-expiry", "needs --mqtt 5");
 }

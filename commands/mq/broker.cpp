@@ -47,7 +47,9 @@ void append_message(std::string& out, std::string_view subject, std::string_view
   out.append("\r\n").append(headers).append(payload).append("\r\n");
 }
 
-class broker final : public message_service {
+// Shared: connections and the pinger hold it, so that it outlives every coroutine of its own
+// (on the mock network a process's coroutines finish after run_broker's frame is gone).
+class broker final : public message_service, public std::enable_shared_from_this<broker> {
  public:
   broker(net::context& ctx, const broker_options& o, core::io& io)
       : ctx_(ctx), o_(o), io_(io), started_(ctx.now()), started_calendar_(ctx.calendar_now()) {
@@ -68,6 +70,7 @@ class broker final : public message_service {
   const net::tls_server* tls() const { return tls_.get(); }
 
   task<std::string> serve_stream(net::stream& conn, conn_stats& st, net::watchdog* idle) override {
+    auto self = shared_from_this();
     if (shutting_down_) co_return "server_shutdown";  // no one new while saying goodbye
     broker_client c;
     c.cid = ++next_cid_;
@@ -113,6 +116,7 @@ class broker final : public message_service {
   // The pinger: every ping_interval each client gets a PING; one that has not answered
   // max_pings_out of them is stale.
   task<void> ping_loop() {
+    auto self = shared_from_this();
     for (;;) {
       bool slept = co_await ctx_.sleep(o_.ping_interval);
       if (!slept) co_return;

@@ -45,7 +45,8 @@ struct endpoint_stats {
   net::duration processing{};
 };
 
-class nats_rpc_server {
+// Shared: each call in progress holds it (it may finish after run_rpc_nats_serve's frame).
+class nats_rpc_server : public std::enable_shared_from_this<nats_rpc_server> {
  public:
   nats_rpc_server(net::context& ctx, const rpc_nats_serve_options& o,
                   std::shared_ptr<message_service> service, core::io& io)
@@ -113,6 +114,7 @@ class nats_rpc_server {
   }
 
   task<void> answer(mq::nats_message m) {
+    auto self = shared_from_this();
     const std::string method = m.subject.substr(o_.name.size() + 1);
     const auto began = ctx_.now();
     conn_stats st{++calls_, "nats:" + m.subject, began};
@@ -286,8 +288,8 @@ task<int> list(net::context& ctx, const rpc_options& o, const mq::mq_url& url, c
 
 task<int> run_rpc_nats_serve(net::context& ctx, const rpc_nats_serve_options& o,
                              std::shared_ptr<message_service> service, core::io& io) {
-  nats_rpc_server s(ctx, o, std::move(service), io);
-  co_return co_await s.run();
+  auto s = std::make_shared<nats_rpc_server>(ctx, o, std::move(service), io);
+  co_return co_await s->run();
 }
 
 task<int> run_rpc_nats(net::context& ctx, const rpc_options& o, core::io& io) {

@@ -220,7 +220,9 @@ class stdin_fanout {
 // ---- the server
 // ----------------------------------------------------------------------------------
 
-class server {
+// Shared, and holding its own copy of the options: each connection's coroutine keeps it alive, as
+// on the mock network those may finish after run_serve's caller is gone.
+class server : public std::enable_shared_from_this<server> {
  public:
   server(net::context& ctx, const serve_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
 
@@ -283,9 +285,9 @@ class server {
       if (uses_stdio() && o_.where.is_ws()) {
         co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
       } else {
-        ctx_.start([](server& self, net::stream c) -> task<void> {
-          co_await self.session(std::move(c));
-        }(*this, std::move(conn)));
+        ctx_.start([](std::shared_ptr<server> self, net::stream c) -> task<void> {
+          co_await self->session(std::move(c));
+        }(shared_from_this(), std::move(conn)));
       }
     }
     co_return 0;
@@ -661,7 +663,7 @@ class server {
   }
 
   net::context& ctx_;
-  const serve_options& o_;
+  const serve_options o_;
   core::io& io_;
   std::unique_ptr<net::tls_server> tls_;
   std::unique_ptr<http_service> http_;
@@ -696,8 +698,8 @@ class server {
 }  // namespace
 
 task<int> run_serve(net::context& ctx, const serve_options& opts, core::io& io) {
-  server s(ctx, opts, io);
-  co_return co_await s.run();
+  auto s = std::make_shared<server>(ctx, opts, io);
+  co_return co_await s->run();
 }
 
 }  // namespace commands

@@ -80,7 +80,7 @@ echo "$line"
 # For the record: the same method through vitnet's MQTT and Redis clients (no ratio, no target).
 if command -v mosquitto >/dev/null; then
     MPORT="$(free_port)"
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MPORT" >"$BENCH_TMP/mosquitto.conf"
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\nlog_dest none\n' "$MPORT" >"$BENCH_TMP/mosquitto.conf"
     spawn mosquitto -c "$BENCH_TMP/mosquitto.conf"
     wait_listen "$MPORT" "$SPAWNED_PID"
     echo "for the record, mosquitto $(mosquitto -h 2>/dev/null | awk 'NR==1 {print $3}') (mqtt://, QoS 0, 1:1): $(bench_rate "mqtt://127.0.0.1:$MPORT" 1 1 100000) msgs/s"

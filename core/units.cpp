@@ -1,5 +1,6 @@
 #include "core/units.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -170,6 +171,14 @@ std::string format_bitrate(double bps) {
 
 double seconds(duration d) {
   return static_cast<double>(d.count()) / 1e9;
+}
+
+std::string format_timestamp(std::chrono::system_clock::time_point t, int fraction_digits) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
+  if (fraction_digits == 6) return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", secs, micros);
+  if (fraction_digits == 3) return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, micros / 1000);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", secs);
 }
 
 }  // namespace core

@@ -28,6 +28,10 @@ std::string format_size(std::uint64_t bytes);
 /// "940 Mbits/sec", "21.5 Gbits/sec" (decimal, as iperf3 prints).
 std::string format_bitrate(double bits_per_second);
 
+/// A calendar time in RFC 3339, UTC, with `fraction_digits` (0, 3 or 6) after the seconds.
+/// Example: format_timestamp(t, 3) == "2026-12-04T09:45:07.757Z".
+std::string format_timestamp(std::chrono::system_clock::time_point t, int fraction_digits);
+
 /// Seconds as a double, for JSON.
 double seconds(duration d);
 

@@ -20,11 +20,6 @@ using net::task;
 
 namespace {
 
-// The protocol level and version announced in INFO: the nats-server release whose client
-// protocol this broker follows, so that clients enable the features they check for by version
-// (headers, no responders). vitnet's own name is in server_name.
-constexpr std::string_view protocol_version = "2.9.0";
-
 constexpr std::size_t max_write = 256 * 1024;
 
 void append_number(std::string& out, std::uint64_t n) {

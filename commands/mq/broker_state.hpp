@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "commands/mq/broker.hpp"
@@ -12,6 +13,11 @@
 #include "net/event.hpp"
 
 namespace commands::mq {
+
+// The version announced in INFO and /varz: the nats-server release whose client protocol the
+// broker follows, so that clients enable the features they check for by version (headers, no
+// responders). vitnet's own name is in server_name.
+constexpr std::string_view protocol_version = "2.9.0";
 
 struct broker_client {
   std::uint64_t cid = 0;

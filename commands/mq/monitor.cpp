@@ -1,7 +1,6 @@
 // The broker's monitoring endpoint: nats-server's /varz, /connz and /subsz documents (the fields
 // that apply to one node without clustering or JetStream, under nats-server's names), and
 // /healthz, over a small HTTP/1.1 server.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -21,12 +20,6 @@ using net::task;
 using json = nlohmann::ordered_json;
 
 namespace {
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", secs, micros);
-}
 
 // "1h2m3s", as nats-server writes durations.
 std::string go_duration(net::duration d) {
@@ -74,7 +67,7 @@ json varz(const broker_view& b, net::context& ctx) {
   const auto now = ctx.calendar_now();
   return json{{"server_id", b.server_id},
               {"server_name", o.server_name},
-              {"version", "2.9.0"},
+              {"version", protocol_version},
               {"proto", 1},
               {"host", o.where.host.empty() ? "0.0.0.0" : o.where.host},
               {"port", b.port},
@@ -89,8 +82,8 @@ json varz(const broker_view& b, net::context& ctx) {
               {"max_pending", o.max_pending},
               {"write_deadline",
                std::chrono::duration_cast<std::chrono::nanoseconds>(o.write_deadline).count()},
-              {"start", rfc3339(b.started_calendar)},
-              {"now", rfc3339(now)},
+              {"start", core::format_timestamp(b.started_calendar, 6)},
+              {"now", core::format_timestamp(now, 6)},
               {"uptime", go_duration(ctx.now() - b.started)},
               {"mem", resident_bytes()},
               {"connections", b.clients.size()},
@@ -119,8 +112,8 @@ json connz(const broker_view& b, net::context& ctx, std::string_view query) {
     json one{{"cid", c.cid},
              {"ip", c.ip},
              {"port", c.port},
-             {"start", rfc3339(cal - (now - c.start))},
-             {"last_activity", rfc3339(cal - (now - c.last_activity))},
+             {"start", core::format_timestamp(cal - (now - c.start), 6)},
+             {"last_activity", core::format_timestamp(cal - (now - c.last_activity), 6)},
              {"uptime", go_duration(now - c.start)},
              {"idle", go_duration(now - c.last_activity)},
              {"pending_bytes", c.out.size()},
@@ -140,7 +133,7 @@ json connz(const broker_view& b, net::context& ctx, std::string_view query) {
     conns.push_back(std::move(one));
   }
   return json{{"server_id", b.server_id},
-              {"now", rfc3339(cal)},
+              {"now", core::format_timestamp(cal, 6)},
               {"num_connections", conns.size()},
               {"total", all.size()},
               {"offset", offset},

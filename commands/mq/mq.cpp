@@ -1,7 +1,5 @@
 #include "commands/mq/mq.hpp"
 
-#include <fmt/chrono.h>
-
 #include <csignal>
 
 #include "core/error.hpp"
@@ -19,10 +17,7 @@ namespace {
 constexpr std::size_t max_line = 64 << 20;  // a stdin line (one message) past this is refused
 
 std::string now_text(net::context& ctx) {
-  auto t = ctx.calendar_now();
-  auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  auto secs = std::chrono::floor<std::chrono::seconds>(ms);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", secs, (ms - secs).count());
+  return core::format_timestamp(ctx.calendar_now(), 3);
 }
 
 void print(core::io& io, net::context& ctx, const mq_options& o, const message& m) {

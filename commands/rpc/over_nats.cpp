@@ -1,7 +1,5 @@
 #include "commands/rpc/over_nats.hpp"
 
-#include <fmt/chrono.h>
-
 #include <map>
 
 #include "commands/mq/nats_client.hpp"
@@ -19,12 +17,6 @@ using json = nlohmann::ordered_json;
 using net::task;
 
 namespace {
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", secs, micros);
-}
 
 // The JSON-RPC request for a message on NAME.METHOD.
 std::string as_request(std::string_view payload, const std::string& method, std::uint64_t n) {
@@ -179,7 +171,7 @@ class nats_rpc_server : public std::enable_shared_from_this<nats_rpc_server> {
                {"id", id_},
                {"version", o_.version},
                {"metadata", json::object()},
-               {"started", rfc3339(started_)},
+               {"started", core::format_timestamp(started_, 6)},
                {"endpoints", endpoints(true)}};
     } else {
       return;

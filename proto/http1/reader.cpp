@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "proto/buffer.hpp"
 #include "proto/http1/parser.hpp"
 
 namespace proto::detail {
@@ -55,14 +56,7 @@ http1_reader::http1_reader(const http_limits& limits, bool response)
 
 void http1_reader::feed(std::string_view bytes) {
   if (failed()) return;
-  // Drop parsed bytes once they are half the buffer: a long pipelined stream stays bounded and
-  // each byte is moved a constant number of times on average.
-  if (pos_ > 0 && pos_ >= buf_.size() / 2) {
-    buf_.erase(0, pos_);
-    scan_ -= pos_;
-    pos_ = 0;
-  }
-  buf_.append(bytes);
+  scan_ -= append_compacting(buf_, pos_, bytes);
 }
 
 std::string http1_reader::take_buffered() {

@@ -3,6 +3,7 @@
 
 #include <bitset>
 
+#include "proto/buffer.hpp"
 #include "proto/ws/frame.hpp"
 
 namespace proto::mqtt {
@@ -448,12 +449,7 @@ std::uint8_t reason_code(fault f) {
 
 void parser::feed(std::string_view bytes) {
   if (fault_ != fault::none) return;
-  // What was read is dropped once it is at least half the buffer, so the copying stays linear.
-  if (pos_ > 0 && pos_ * 2 >= buf_.size()) {
-    buf_.erase(0, pos_);
-    pos_ = 0;
-  }
-  buf_.append(bytes);
+  append_compacting(buf_, pos_, bytes);
 }
 
 void parser::fail(fault f) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "proto/buffer.hpp"
+
 namespace proto::nats {
 
 namespace {
@@ -94,12 +96,7 @@ std::string_view error_text(fault f) {
 
 void parser::feed(std::string_view bytes) {
   if (fault_ != fault::none) return;
-  // What was read is dropped once it is at least half the buffer, so the copying stays linear.
-  if (pos_ > 0 && pos_ * 2 >= buf_.size()) {
-    buf_.erase(0, pos_);
-    pos_ = 0;
-  }
-  buf_.append(bytes);
+  append_compacting(buf_, pos_, bytes);
 }
 
 void parser::fail(fault f) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "proto/buffer.hpp"
+
 namespace proto::ws {
 
 bool is_valid_close_code(std::uint16_t code) {
@@ -53,13 +55,8 @@ decoder::decoder(role side, std::size_t max_message) : side_(side), max_message_
 
 void decoder::feed(std::string_view bytes) {
   if (closed_ || failed_) return;
-  // Payload bytes are copied out as they arrive, so the buffer holds little more than headers;
-  // dropping the consumed part when it is half the buffer keeps it small.
-  if (pos_ > 0 && pos_ >= buf_.size() / 2) {
-    buf_.erase(0, pos_);
-    pos_ = 0;
-  }
-  buf_.append(bytes);
+  // Payload bytes are copied out as they arrive, so the buffer holds little more than headers.
+  append_compacting(buf_, pos_, bytes);
 }
 
 event decoder::fail(std::uint16_t code, std::string message) {

@@ -54,3 +54,11 @@ TEST_CASE("sizes and bitrates format for people") {
   CHECK(core::format_bitrate(21.5e9) == "21.5 Gbits/sec");
   CHECK(core::format_bitrate(940e6) == "940 Mbits/sec");
 }
+
+TEST_CASE("format_timestamp writes RFC 3339 in UTC with the fraction asked for") {
+  using namespace std::chrono;
+  const system_clock::time_point t = sys_days{2026y / 12 / 4} + 9h + 45min + 7s + 757123us;
+  CHECK(core::format_timestamp(t, 3) == "2026-12-04T09:45:07.757Z");
+  CHECK(core::format_timestamp(t, 6) == "2026-12-04T09:45:07.757123Z");
+  CHECK(core::format_timestamp(t, 0) == "2026-12-04T09:45:07Z");
+}

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "proto/buffer.hpp"
 #include "proto/nats/protocol.hpp"
 
 namespace nats = proto::nats;
@@ -411,4 +412,15 @@ TEST_CASE("nats operations written read back the same") {
   REQUIRE(back.ops.size() == std::size(ops));
   for (std::size_t i = 0; i < back.ops.size(); ++i) CHECK(back.ops[i] == ops[i]);
   CHECK(read(all, 1).ops == back.ops);
+}
+
+TEST_CASE("append_compacting drops what was read once it is half the buffer") {
+  std::string b = "abcd";
+  std::size_t pos = 1;
+  CHECK(proto::append_compacting(b, pos, "e") == 0);
+  CHECK(b == "abcde");
+  pos = 3;
+  CHECK(proto::append_compacting(b, pos, "f") == 3);
+  CHECK(b == "def");
+  CHECK(pos == 0);
 }

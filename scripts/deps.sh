@@ -27,6 +27,9 @@ test_packages=(
   clangd python3-pylsp python3-jsonrpclib-pelix neovim python3-msgpack
   # messaging peers: a NATS server (JetStream with -js), an MQTT broker and its clients, Redis
   nats-server mosquitto mosquitto-clients redis-server redis-tools
+  # DNS peers: dig, kdig, drill and dnspython as clients; dnsmasq (the binary, without its system
+  # service) and unbound as servers; ldns to cross-check the DNS codec in unit tests
+  bind9-dnsutils knot-dnsutils ldnsutils python3-dnspython dnsmasq-base unbound libldns-dev
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
@@ -37,6 +40,8 @@ bench_packages=(
   redis-server redis-tools
   # mq (bench/mq.sh): nats-server, the anchor of mq bench; mosquitto for the record
   nats-server mosquitto
+  # DNS (bench/dns.sh): dnsperf against serve dns://, unbound and dnsmasq
+  dnsperf unbound dnsmasq-base bind9-dnsutils
 )
 # libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
 # clang 14 is Debian 12's default.

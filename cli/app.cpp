@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_table.hpp"
+#include "commands/dns/lookup.hpp"
 
 namespace cli {
 
@@ -18,6 +19,11 @@ std::unique_ptr<CLI::App> build_app(parse_state& st) {
                   "colour on stderr: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
+  app->add_option("--resolver", st.resolver,
+                  "resolve every name through this DNS server instead of the system's resolver: "
+                  "HOST[:PORT], udp://, tcp://, tls://, https://HOST/dns-query (default: "
+                  "$VITNET_RESOLVER)")
+      ->type_name("URL");
   app->parse_complete_callback([&st] {
     st.output.color = st.color == "always"  ? core::color_mode::always
                       : st.color == "never" ? core::color_mode::never
@@ -58,6 +64,17 @@ std::unique_ptr<CLI::App> build_app(parse_state& st) {
     };
   });
   return app;
+}
+
+runner with_globals(const parse_state& st, const std::string& env_resolver) {
+  std::string url = st.resolver.empty() ? env_resolver : st.resolver;
+  if (url.empty()) return st.chosen;
+  // Checked now, so that a bad URL is a usage error before anything runs.
+  (void)commands::dns::parse_server(url);
+  return [run = st.chosen, url](net::context& ctx, core::io& io) {
+    commands::dns::use_resolver(ctx, url, io);
+    return run(ctx, io);
+  };
 }
 
 std::vector<const CLI::App*> visible_commands(const CLI::App& app) {

@@ -16,7 +16,12 @@ struct parse_state {
   std::function<int()> local;  ///< or a hidden helper that needs no network
   core::output_options output;
   std::string color = "auto";
+  std::string resolver;  ///< --resolver URL: names go to this DNS server
 };
+
+/// What runs, with the global options that concern the network applied to the context first
+/// (--resolver; `env_resolver` is VITNET_RESOLVER, for processes of the real network only).
+runner with_globals(const parse_state& st, const std::string& env_resolver = {});
 
 /// Builds the whole tree; parsing it fills `st`.
 std::unique_ptr<CLI::App> build_app(parse_state& st);

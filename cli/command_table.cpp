@@ -58,8 +58,8 @@ start again. A fault that never fired is reported.)";
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",
-       "listen on tcp, tls, udp, unix, http(s) or ws(s) and answer peers (stdio, echo, reply, "
-       "exec, broadcast, sink; files, a mock API or a reverse proxy over http)",
+       "listen on tcp, tls, udp, unix, http(s), ws(s) or dns and answer peers (stdio, echo, "
+       "reply, exec, broadcast, sink; files, a mock API or a reverse proxy over http; mock DNS)",
        "Listens on URL and serves peers in one mode. By default, as netcat does, the first "
        "connection is piped to stdin and stdout and vitnet exits when it closes; -k keeps "
        "accepting, and in this mode, as with ncat -k, stdin goes to every client connected at "
@@ -76,7 +76,15 @@ const std::vector<command_info>& command_table() {
        "localhost, a ws server admits only clients that send no Origin (tools, libraries) and "
        "pages it served itself (same host and port); --origin names other pages to admit. "
        "A tls://, https:// or wss:// server "
-       "without --cert makes itself an ephemeral certificate and prints its fingerprint.",
+       "without --cert makes itself an ephemeral certificate and prints its fingerprint. "
+       "A dns:// URL serves DNS on UDP and TCP on one port (port 0: the same free port for "
+       "both): answers from --records (a zone file with $ORIGIN and $TTL, a hosts file, or TOML "
+       "with origin, ttl, [[record]] name/type/data and faults; wildcards, CNAME chains followed, "
+       "negative answers with the zone's SOA), names it does not hold to --upstream or NXDOMAIN, "
+       "failures injected by --fault, a line per query on stdout (NDJSON with --json; -q: none), "
+       "the records read again on SIGHUP (a bad file is refused, naming FILE:LINE, and the old "
+       "records stay). tls:// with --records is DNS over TLS, https:// DNS over HTTPS (POST, or "
+       "GET with ?dns=, on any path).",
        {{"vitnet serve :8080", "pipe the first connection on port 8080 to stdin/stdout"},
         {"vitnet serve -k --echo tcp://127.0.0.1:0 --ready-file port.url",
          "an echo server on a free port"},
@@ -87,7 +95,9 @@ const std::vector<command_info>& command_table() {
         {"vitnet serve https://localhost:8443 --routes api.toml",
          "a mock API over HTTPS (examples/routes.toml shows the format)"},
         {"vitnet serve -k --broadcast ws://127.0.0.1:9000", "a WebSocket chat room"},
-        {"vitnet serve -k --echo wss://localhost:9443", "a WebSocket echo server over TLS"}},
+        {"vitnet serve -k --echo wss://localhost:9443", "a WebSocket echo server over TLS"},
+        {"vitnet serve dns://127.0.0.1:5353 --records zone.txt --fault 'flaky.test=servfail,20%'",
+         "a mock DNS server that fails a fifth of the time for one name"}},
        define_serve},
       {"connect",
        "dial tcp, tls, udp or unix and pipe stdin and stdout through the connection; make http(s) "
@@ -363,6 +373,34 @@ const std::vector<command_info>& command_table() {
          "targets from a file, one line per host"},
         {"vitnet scan --shard 2/4 -p- 10.0.0.0/22", "this machine's quarter of a larger scan"}},
        define_scan},
+      {"resolve",
+       "DNS lookups through the system or a given server (udp, tcp, tls, https)",
+       "Looks up each NAME for each TYPE (default: A and AAAA; PTR with -x), all at once "
+       "(--parallel), and prints the outcomes in the order asked: a readable block per "
+       "question (the rcode, the server, the transport, the time, the flags, Extended DNS "
+       "Errors, then the answer records), --short (only the answers' values, one per line) or "
+       "--json (NDJSON, one object per question: query, type, server, transport, status, "
+       "rcode, time_ms, size, ede, and the message itself with RFC 8427's member names). "
+       "Words starting with @ name the server, as dig's do; words that are record types "
+       "(A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, CAA, HTTPS, SVCB, DS, DNSKEY, ANY, TYPEnnn) "
+       "are the types asked. The server is --server or @SERVER: HOST[:PORT] or udp:// (a "
+       "truncated answer is asked again over TCP), tcp://, tls:// (DNS over TLS, verified as "
+       "tls:// is: --ca, --pin, --insecure) or https://HOST/dns-query (DNS over HTTPS, POST; "
+       "GET with --doh-get); else the global --resolver; else the system: its own lookup "
+       "(getaddrinfo) for addresses, the first nameserver of /etc/resolv.conf for other "
+       "types. Names are absolute unless --search applies the search list. Exit codes: 0 every "
+       "question answered; 1 NXDOMAIN or no data (said on stderr too); 75 no answer in time; "
+       "76 SERVFAIL, REFUSED, FORMERR or a malformed answer (the rcode named); 69 the server "
+       "unreachable; 64 usage.",
+       {{"vitnet resolve example.test @127.0.0.1:5353", "addresses, from a local server"},
+        {"vitnet resolve --short _http._tcp.example.test SRV -s 127.0.0.1:5353",
+         "SRV records, one per line"},
+        {"vitnet --json resolve -f names.txt -s tls://127.0.0.1:8853 --ca ca.pem",
+         "a batch over DNS over TLS, as NDJSON"},
+        {"vitnet resolve -x 127.0.0.1 @127.0.0.1:5353", "the name of an address"},
+        {"vitnet --resolver 127.0.0.1:5353 connect www.example.test:80",
+         "any command, resolving through a given server"}},
+       define_resolve},
   };
   return table;
 }

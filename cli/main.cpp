@@ -2,6 +2,8 @@
 // exit code. This is the one place where failures become messages.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "core/io.hpp"
@@ -21,8 +23,10 @@ int main(int argc, char** argv) {
 
   core::io io(st.output);
   try {
+    const char* env = std::getenv("VITNET_RESOLVER");
+    auto run = cli::with_globals(st, env ? env : "");
     net::real_context ctx;
-    return ctx.run([&](net::context& c) { return st.chosen(c, io); });
+    return ctx.run([&](net::context& c) { return run(c, io); });
   } catch (const vitnet::error& e) {
     io.error("{}", e.what());
     return core::to_int(e.code());

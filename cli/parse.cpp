@@ -37,7 +37,7 @@ std::string closest(std::string_view word, const std::vector<std::string>& names
 std::string command_word(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
-    if (a == "--color") {
+    if (a == "--color" || a == "--resolver") {
       ++i;
       continue;
     }

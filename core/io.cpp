@@ -28,6 +28,7 @@ io::io(output_options opts)
   // Colour never goes with --json: machine readers get plain text.
   color_ = !opts_.json && use_color(opts_.color, ::isatty(STDERR_FILENO) == 1);
   progress_ = !opts_.json && !opts_.quiet && ::isatty(STDERR_FILENO) == 1;
+  own_stdout_ = true;
 }
 
 io::io(output_options opts, sink out, sink err)
@@ -82,6 +83,8 @@ class unblocking_sink {
 }  // namespace
 
 void io::log_without_blocking(std::size_t max_buffer) {
+  // Only this process's own stdout: given sinks (a mock-network host's) are left as they are.
+  if (!own_stdout_) return;
   auto s = std::make_shared<unblocking_sink>(STDOUT_FILENO, max_buffer);
   out_ = [s](std::string_view text) { (*s)(text); };
 }

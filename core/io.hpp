@@ -67,6 +67,7 @@ class io {
   /// For a log on stdout (a server's request log): writing never waits for a reader. What stdout
   /// does not take at once is kept, up to `max_buffer` bytes, and written with the next line;
   /// past that, lines are dropped and counted, and the count is said once stdout takes again.
+  /// An io writing to given sinks keeps them.
   void log_without_blocking(std::size_t max_buffer = 1 << 20);
 
  private:
@@ -78,6 +79,7 @@ class io {
   sink err_;
   bool color_ = false;
   bool progress_ = false;
+  bool own_stdout_ = false;  ///< out_ writes to this process's stdout
 };
 
 /// Whether colour should be used on a stream given the option, NO_COLOR and whether it is a

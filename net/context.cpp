@@ -14,6 +14,14 @@ task<bool> context::sleep(duration d) {
   co_return co_await t->wait();
 }
 
+task<std::vector<ip_address>> context::resolve(std::string host, duration deadline) {
+  if (auto ip = ip_address::parse(host)) co_return std::vector<ip_address>{*ip};
+  bool local = host == "localhost" || host == "localhost." || host.ends_with(".localhost") ||
+               host.ends_with(".localhost.");
+  if (resolver_ && !local) co_return co_await resolver_(host, deadline);
+  co_return co_await system_resolve(host, deadline);
+}
+
 task<void> both(context&, task<void> a, task<void> b) {
   using namespace asio::experimental::awaitable_operators;
   co_await (std::move(a) && std::move(b));

@@ -79,9 +79,23 @@ class context {
   /// process on the mock network): a loop that sleeps must then stop.
   task<bool> sleep(duration d);
 
-  /// Addresses of a host name (or the address itself), within `deadline`. Throws vitnet::error:
-  /// 68 for an unknown host, 75 when the deadline passes.
-  virtual task<std::vector<ip_address>> resolve(std::string host, duration deadline) = 0;
+  /// Addresses of a host name (or the address itself), within `deadline`: through the resolver
+  /// given to set_resolver (--resolver) when there is one, else system_resolve. "localhost" and
+  /// names under it always go to the system (RFC 6761). Throws vitnet::error: 68 for an unknown
+  /// host, 75 when the deadline passes.
+  task<std::vector<ip_address>> resolve(std::string host, duration deadline);
+  /// The system's view: getaddrinfo on the real backend, the hosts of the world on the mock
+  /// network. Throws as resolve does.
+  virtual task<std::vector<ip_address>> system_resolve(std::string host, duration deadline) = 0;
+  using name_resolver =
+      std::function<task<std::vector<ip_address>>(std::string host, duration deadline)>;
+  /// Sends every later resolve (of a name, not an address) to `r` instead of the system; `url`
+  /// names the server it asks (what `resolve` asks when given no server).
+  void set_resolver(name_resolver r, std::string url) {
+    resolver_ = std::move(r);
+    resolver_url_ = std::move(url);
+  }
+  const std::string& resolver_url() const { return resolver_url_; }
 
   /// One connection attempt to one address or Unix path, bounded by `timeout`. Errors are values.
   virtual task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
@@ -141,6 +155,10 @@ class context {
   /// Waits for a request to reload configuration (SIGHUP on the real backend; never on the mock
   /// network). Returns false if the wait was abandoned.
   virtual task<bool> wait_reload() = 0;
+
+ private:
+  name_resolver resolver_;
+  std::string resolver_url_;
 };
 
 struct dial_options {

@@ -14,7 +14,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config make
   libcli11-dev libasio-dev libssl-dev libfmt-dev libcurl4-openssl-dev doctest-dev nlohmann-json3-dev
-  libtomlplusplus-dev libmsgpack-cxx-dev
+  libtomlplusplus-dev libmsgpack-cxx-dev libnghttp2-dev
 )
 test_packages=(
   # peers and tools: connect/serve interop, TLS, the HTTP test server, setpriv, script, faketime

@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "cli/command_table.hpp"
+#include "commands/dns/client.hpp"
+#include "commands/dns/server.hpp"
 #include "commands/serve/ws/origin.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -132,7 +134,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
   sub.add_option("url", *url,
                  "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
                  "unix:///PATH, unix://@NAME, HOST:PORT, :PORT, http(s)://HOST:PORT, "
-                 "ws(s)://HOST:PORT")
+                 "ws(s)://HOST:PORT, dns://HOST:PORT (UDP and TCP)")
       ->required()
       ->type_name("URL");
   sub.add_flag("-k,--keep-open", o->keep_open,
@@ -195,6 +197,28 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "tls: TLS 1.2 cipher suites, in OpenSSL's list syntax (default: ECDHE with "
                  "AES-GCM or ChaCha20-Poly1305 only)")
       ->type_name("LIST");
+
+  // DNS (dns://, and tls:// or https:// with --records or --upstream)
+  auto d = std::make_shared<commands::dns::dns_serve_options>();
+  auto fault_texts = std::make_shared<std::vector<std::string>>();
+  auto upstream_timeout = std::make_shared<std::string>();
+  sub.add_option("--records", d->records_file,
+                 "dns: answer from FILE: a zone file, a hosts file or TOML (.toml); reloaded on "
+                 "SIGHUP. With tls:// (DNS over TLS) or https:// (DNS over HTTPS) too")
+      ->type_name("FILE");
+  sub.add_option("--upstream", d->upstream,
+                 "dns: ask this server for names the records do not hold (udp://, tcp://, "
+                 "tls://, https://); without it they get NXDOMAIN")
+      ->type_name("URL");
+  sub.add_option("--upstream-timeout", *upstream_timeout,
+                 "dns: wait this long for the upstream (default 2s), then SERVFAIL")
+      ->type_name("DURATION");
+  sub.add_option("--fault", *fault_texts,
+                 "dns: inject a failure: [NAME[/TYPE]=]ACTION[,...] with ACTION servfail, refused, "
+                 "nxdomain, formerr, notimp, rcode:N, delay:DURATION, truncate, drop, or N% "
+                 "(repeatable; NAME may be *.ZONE)")
+      ->type_name("RULE")
+      ->allow_extra_args(false);
 
   // HTTP (http:// and https:// URLs) and WebSocket (ws:// and wss://)
   struct http_texts {
@@ -278,8 +302,53 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "ws: the largest message accepted (default 16M); larger closes with 1009")
       ->type_name("SIZE");
 
-  sub.callback([o, url, reply, allow, deny, idle, flags, rep, exec, h, &chosen] {
-    o->where = net::parse_endpoint(*url);
+  sub.callback([o, url, reply, allow, deny, idle, flags, rep, exec, h, d, fault_texts,
+                upstream_timeout, &chosen] {
+    bool dns_url = url->starts_with("dns://");
+    bool dns = dns_url || !d->records_file.empty() || !d->upstream.empty() || !fault_texts->empty();
+    if (dns_url) {
+      // dns://HOST:PORT listens on UDP and TCP; the endpoint is read as udp:// and the TCP
+      // listener takes the same port.
+      o->where = net::parse_endpoint("udp://" + url->substr(6));
+    } else {
+      o->where = net::parse_endpoint(*url);
+    }
+    if (dns) {
+      if (!dns_url && !o->where.tls)
+        throw CLI::ValidationError("--records/--upstream/--fault",
+                                   "DNS options need a dns://, tls:// or https:// URL");
+      if (o->where.is_ws())
+        throw CLI::ValidationError("url", "DNS is served on dns://, tls:// or https://");
+      for (auto& t : *fault_texts) {
+        std::string err;
+        auto f = commands::dns::parse_fault(t, err);
+        if (!f) throw CLI::ValidationError("--fault", "'" + t + "': " + err);
+        d->faults.push_back(std::move(*f));
+      }
+      if (!upstream_timeout->empty())
+        d->upstream_timeout = duration_arg("--upstream-timeout", *upstream_timeout);
+      if (!d->upstream.empty()) (void)commands::dns::parse_server(d->upstream);
+      if ((*flags)[0] || (*flags)[1] || (*flags)[2] || rep->count() || exec->count())
+        throw CLI::ValidationError("--echo/--reply/--exec/--broadcast/--sink",
+                                   "a DNS server answers from --records and --upstream");
+      if (!idle->empty()) o->idle_timeout = duration_arg("--idle-timeout", *idle);
+      for (auto& [texts, out] :
+           {std::pair{allow.get(), &o->allow}, std::pair{deny.get(), &o->deny}})
+        for (auto& t : *texts) {
+          auto c = net::cidr::parse(t);
+          if (!c)
+            throw CLI::ValidationError("--allow/--deny",
+                                       "'" + t + "' is not an address or CIDR block");
+          out->push_back(*c);
+        }
+      if (o->where.is_http()) o->http.dir.clear();
+      chosen = [o, d](net::context& ctx, core::io& io) {
+        auto dd = *d;
+        dd.log = !io.options().quiet;
+        return commands::dns::run_dns_serve(ctx, *o, std::move(dd), io);
+      };
+      return;
+    }
     if (rep->count()) {
       o->mode = commands::serve_mode::reply;
       o->reply = core::data_argument(*reply);

@@ -5,6 +5,7 @@
 #include "cli/app.hpp"
 #include "cli/command_table.hpp"
 #include "commands/test_net/test_net.hpp"
+#include "core/error.hpp"
 #include "core/units.hpp"
 
 namespace cli {
@@ -24,7 +25,13 @@ std::optional<commands::parsed_command> parse_scenario_command(const std::vector
     return std::nullopt;
   }
   // The runner holds the parse state (and the options its callbacks filled) alive.
-  auto run = st->chosen;
+  std::function<net::task<int>(net::context&, core::io&)> run;
+  try {
+    run = with_globals(*st);
+  } catch (const vitnet::error& e) {
+    error = e.what();
+    return std::nullopt;
+  }
   return commands::parsed_command{[st, app = std::shared_ptr<CLI::App>(std::move(app)), run](
                                       net::context& ctx, core::io& io) { return run(ctx, io); },
                                   st->output};

@@ -22,6 +22,13 @@ class message_service {
   /// notification).
   virtual net::task<std::optional<std::string>> answer_http(std::string body,
                                                             const conn_stats& st) = 0;
+  /// The media type of the bodies answer_http takes and gives.
+  virtual std::string_view media_type() const { return "application/json"; }
+  /// Answers a GET whose request target carries the message (DNS over HTTPS puts it in
+  /// ?dns=): the response body, or nullopt when GET is not how this service is asked (405).
+  /// Throws vitnet::error 65 for a target that holds no message (400).
+  virtual net::task<std::optional<std::string>> answer_http_get(std::string target,
+                                                                const conn_stats& st);
   /// Serves an open WebSocket session: each text or binary message is a message.
   virtual net::task<void> serve_ws(ws_session& s, std::string buffered, conn_stats& st) = 0;
 };

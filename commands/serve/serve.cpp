@@ -352,7 +352,12 @@ class server : public std::enable_shared_from_this<server> {
         if (!n.empty() && std::find(opts.names.begin(), opts.names.end(), n) == opts.names.end())
           opts.names.push_back(n);
     }
-    if (o_.where.app != net::app_protocol::none && opts.alpn.empty()) {
+    if (o_.where.is_http() && o_.service && opts.alpn.empty()) {
+      // A message service's replies are bodies in memory, which HTTP/2 (http/h2.cpp) carries
+      // too; DNS over HTTPS clients (dig, kdig) speak nothing else.
+      opts.alpn = {"h2", "http/1.1"};
+      opts.alpn_optional = true;
+    } else if (o_.where.app != net::app_protocol::none && opts.alpn.empty()) {
       // HTTPS and WSS speak HTTP/1.1: say so to clients that ask (curl, browsers, h2load).
       opts.alpn = {"http/1.1"};
       opts.alpn_optional = true;
@@ -377,6 +382,7 @@ class server : public std::enable_shared_from_this<server> {
         net::tls_info info;
         conn =
             co_await net::tls_accept(ctx_, std::move(conn), *tls_, std::chrono::seconds(10), &info);
+        st.alpn = info.alpn;
         io_.verbose(1, "tls: {} {} with {}{}", info.version, info.cipher, st.peer,
                     info.peer_subject.empty() ? "" : ", client " + info.peer_subject);
       }());
@@ -414,6 +420,7 @@ class server : public std::enable_shared_from_this<server> {
   }
 
   task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    if (http_ && st.alpn == "h2") co_return co_await http_->serve_h2(conn, st);
     if (http_) co_return co_await http_->serve(conn, st);
     if (o_.service) co_return co_await o_.service->serve_stream(conn, st, idle);
     switch (o_.mode) {

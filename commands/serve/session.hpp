@@ -14,6 +14,7 @@ struct conn_stats {
   net::clock::time_point opened;
   std::uint64_t bytes_in = 0;   ///< from the peer
   std::uint64_t bytes_out = 0;  ///< to the peer
+  std::string alpn;             ///< the protocol its TLS handshake chose ("h2"), if any
 };
 
 /// Reports a connection opening: NDJSON with --json (on stderr when stdout carries data),

@@ -52,7 +52,7 @@ struct lookup {
 };
 }  // namespace
 
-task<std::vector<ip_address>> real_context::resolve(std::string host, duration deadline) {
+task<std::vector<ip_address>> real_context::system_resolve(std::string host, duration deadline) {
   if (auto ip = ip_address::parse(host)) co_return std::vector<ip_address>{*ip};
   if (auto it = s_->host_names.find(host); it != s_->host_names.end())
     co_return std::vector<ip_address>{it->second};

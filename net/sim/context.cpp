@@ -186,7 +186,7 @@ void sim_context::kill(bool crash) {
 // ---- names
 // -----------------------------------------------------------------------------------------
 
-task<std::vector<ip_address>> sim_context::resolve(std::string name, duration deadline) {
+task<std::vector<ip_address>> sim_context::system_resolve(std::string name, duration deadline) {
   check_alive();
   if (auto ip = ip_address::parse(name)) co_return std::vector<ip_address>{*ip};
   if (w_.hooks.dns) {
@@ -338,7 +338,7 @@ task<listener> sim_context::listen(const endpoint& where, listen_options opts) {
     h_.unix_paths[key] = l.get();
   } else {
     if (!where.host.empty()) {
-      auto addrs = co_await resolve(where.host, std::chrono::seconds(10));
+      auto addrs = co_await context::resolve(where.host, std::chrono::seconds(10));
       auto* owner = sim::route(w_, h_, addrs.front());
       if (owner != &h_)
         vitnet::fail_os("listen", where.display(),
@@ -359,7 +359,7 @@ task<listener> sim_context::listen(const endpoint& where, listen_options opts) {
 task<datagram_socket> sim_context::bind_datagram(const endpoint& local) {
   check_alive();
   if (!local.host.empty()) {
-    auto addrs = co_await resolve(local.host, std::chrono::seconds(10));
+    auto addrs = co_await context::resolve(local.host, std::chrono::seconds(10));
     if (sim::route(w_, h_, addrs.front()) != &h_)
       vitnet::fail_os("bind", local.display(),
                       std::make_error_code(std::errc::address_not_available));

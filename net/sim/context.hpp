@@ -37,7 +37,7 @@ class sim_context final : public context {
   }
   std::unique_ptr<net::timer> make_timer() override;
   void random(std::span<std::uint8_t> out) override;
-  task<std::vector<ip_address>> resolve(std::string name, duration deadline) override;
+  task<std::vector<ip_address>> system_resolve(std::string name, duration deadline) override;
   using context::connect_once;
   task<std::pair<std::error_code, net::stream>> connect_once(const endpoint& where,
                                                              const socket_address* ip,

@@ -216,6 +216,18 @@ rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning "$@"; }
 # redis_subscribed CHANNEL [N] — true once N (default 1) clients subscribe to CHANNEL (for wait_until).
 redis_subscribed() { [[ $(rcli PUBSUB NUMSUB "$1" | sed -n 2p) -ge ${2:-1} ]]; }
 
+# start_dns_server ARGS... — start_serve for `vitnet serve dns://127.0.0.1:0 ARGS...`, by default
+# with tests/lib/dns/example.zone as its records (DNS_RECORDS=FILE for others, DNS_RECORDS= for
+# none); sets DNS_PORT and DNS_SERVER (127.0.0.1:PORT). Its query log is $SERVE_OUT.
+start_dns_server() {
+  local records=${DNS_RECORDS-$VITNET_SOURCE/tests/lib/dns/example.zone}
+  local extra=()
+  [[ -z $records ]] || extra=(--records "$records")
+  start_serve dns://127.0.0.1:0 "${extra[@]}" "$@"
+  DNS_PORT=$(url_port "$URL")
+  DNS_SERVER=127.0.0.1:$DNS_PORT
+}
+
 # start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
 start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 

@@ -119,6 +119,8 @@ class http_service {
 
   /// Serves one connection until it closes; returns why it ended (for the close event).
   net::task<std::string> serve(net::stream& conn, conn_stats& st);
+  /// The same for a connection whose TLS handshake chose HTTP/2 (http/h2.cpp).
+  net::task<std::string> serve_h2(net::stream& conn, conn_stats& st);
   /// Answers a connection the server has no room for with 503 and Retry-After, then closes it.
   void turn_away(net::stream conn);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "commands/dns/client.hpp"
 #include "commands/dns/records.hpp"
@@ -414,7 +415,9 @@ class dns_server final : public message_service, public std::enable_shared_from_
       std::string bytes;
       try {
         bytes = pd::write(*out.msg, max);
-      } catch (const std::length_error&) {
+      } catch (const std::logic_error&) {
+        // Not writable (a record past 65535 bytes, an upstream's extended rcode without EDNS
+        // to carry it): a failure the client can see, rather than silence.
         auto r = reply_to(*q, pd::rcode::servfail);
         bytes = pd::write(r, max);
       }

@@ -1,526 +1,169 @@
-// DNS messages on the wire: reading (names decompressed, bounds checked) and writing (names
-// compressed, truncation to a size limit).
+// Reading a message from the wire, and the small accessors of message.hpp.
 #include "proto/dns/message.hpp"
 
 #include <fmt/format.h>
 
-#include <stdexcept>
-#include <unordered_map>
+#include <algorithm>
 
+#include "proto/dns/layout.hpp"
 #include "proto/dns/wire.hpp"
 
 namespace proto::dns {
 
 namespace {
 
-struct reader {
-  std::span<const std::uint8_t> b;
-  std::size_t pos = 0;
-  std::string error;
+using detail::get16;
+using detail::get32;
 
-  bool fail(std::string e) {
-    if (error.empty()) error = std::move(e);
-    return false;
-  }
-  bool need(std::size_t n, std::string_view what) {
-    if (pos <= b.size() && b.size() - pos >= n) return true;
-    return fail(fmt::format("message ends inside {} at offset {}", what, pos));
-  }
-  bool u16(std::uint16_t& v, std::string_view what) {
-    if (!need(2, what)) return false;
-    v = static_cast<std::uint16_t>(b[pos] << 8 | b[pos + 1]);
-    pos += 2;
-    return true;
-  }
-  bool u32(std::uint32_t& v, std::string_view what) {
-    if (!need(4, what)) return false;
-    v = static_cast<std::uint32_t>(b[pos]) << 24 | static_cast<std::uint32_t>(b[pos + 1]) << 16 |
-        static_cast<std::uint32_t>(b[pos + 2]) << 8 | b[pos + 3];
-    pos += 4;
-    return true;
-  }
+constexpr std::size_t header_size = 12, fixed_record = 10;
 
-  // Reads a name at `pos` (moving past it) into uncompressed wire form. A compression pointer
-  // must point before the start of the run of labels that holds it, so every jump goes strictly
-  // backwards and reading ends.
-  bool read_name(std::string& out, std::size_t limit) {
-    out.clear();
-    std::size_t p = pos, run_start = pos;
-    bool jumped = false;
-    for (;;) {
-      if (p >= limit) return fail(fmt::format("name runs past its end at offset {}", p));
-      std::uint8_t len = b[p];
-      if ((len & 0xC0) == 0xC0) {
-        if (p + 1 >= limit) return fail(fmt::format("name runs past its end at offset {}", p));
-        std::size_t target = static_cast<std::size_t>(len & 0x3F) << 8 | b[p + 1];
-        if (target >= run_start)
-          return fail(
-              fmt::format("name compression pointer at offset {} does not point back "
-                          "(a loop)",
-                          p));
-        if (!jumped) pos = p + 2;
-        jumped = true;
-        run_start = target;
-        p = target;
-        // Pointers may point into anything read so far, not only into this record's data.
-        limit = b.size();
-        continue;
-      }
-      if (len & 0xC0) return fail(fmt::format("unknown label type 0x{:02x} at offset {}", len, p));
-      if (len == 0) {
-        out.push_back('\0');
-        if (!jumped) pos = p + 1;
-        break;
-      }
-      if (p + 1 + len > limit) return fail(fmt::format("label runs past its end at offset {}", p));
-      out.push_back(static_cast<char>(len));
-      out.append(reinterpret_cast<const char*>(b.data() + p + 1), len);
-      if (out.size() + 1 > 255) return fail(fmt::format("name over 255 bytes at offset {}", pos));
-      p += 1 + len;
-    }
-    return true;
-  }
-};
-
-// Record data with the names inside written out in full; checks that the fixed parts fit.
-bool read_data(reader& r, std::uint16_t type, std::size_t end, std::string& out) {
-  auto raw = [&](std::size_t n) {
-    out.append(reinterpret_cast<const char*>(r.b.data() + r.pos), n);
-    r.pos += n;
-  };
-  auto name_here = [&]() {
-    std::string n;
-    if (!r.read_name(n, end)) return false;
-    if (r.pos > end) return r.fail(fmt::format("record data of {} too short", type_name(type)));
-    out += n;
-    return true;
-  };
-  auto fixed = [&](std::size_t n) {
-    if (end - r.pos < n)
-      return r.fail(
-          fmt::format("record data of {} too short at offset {}", type_name(type), r.pos));
-    raw(n);
-    return true;
-  };
-  auto rest = [&]() { raw(end - r.pos); };
-  auto exactly_consumed = [&]() {
-    if (r.pos != end)
-      return r.fail(fmt::format("record data of {} has {} bytes left over at offset {}",
-                                type_name(type), end - r.pos, r.pos));
-    return true;
-  };
-  std::size_t len = end - r.pos;
-  switch (type) {
-    case type::a:
-      if (len != 4) return r.fail(fmt::format("record data of A is {} bytes, expected 4", len));
-      rest();
-      return true;
-    case type::aaaa:
-      if (len != 16)
-        return r.fail(fmt::format("record data of AAAA is {} bytes, expected 16", len));
-      rest();
-      return true;
-    case type::ns:
-    case type::cname:
-    case type::ptr:
-    case type::dname:
-    case 3:
-    case 4:
-    case 7:
-    case 8:
-    case 9:  // MD MF MB MG MR
-      return name_here() && exactly_consumed();
-    case type::soa:
-      return name_here() && name_here() && fixed(20) && exactly_consumed();
-    case type::mx:
-    case 18:  // AFSDB
-    case 21:  // RT
-    case 36:  // KX
-      return fixed(2) && name_here() && exactly_consumed();
-    case 17:  // RP
-    case 14:  // MINFO
-      return name_here() && name_here() && exactly_consumed();
-    case type::srv:
-      return fixed(6) && name_here() && exactly_consumed();
-    case type::naptr: {
-      if (!fixed(4)) return false;
-      for (int i = 0; i < 3; ++i) {
-        if (r.pos >= end) return r.fail("record data of NAPTR too short");
-        std::size_t n = r.b[r.pos];
-        if (!fixed(1 + n)) return false;
-      }
-      return name_here() && exactly_consumed();
-    }
-    case type::rrsig:
-      if (!fixed(18) || !name_here()) return false;
-      rest();
-      return true;
-    case type::nsec:
-      if (!name_here()) return false;
-      rest();
-      return true;
-    case type::svcb:
-    case type::https:
-      if (!fixed(2) || !name_here()) return false;
-      rest();
-      return true;
-    default:
-      rest();
-      return true;
-  }
-}
-
-bool read_record(reader& r, record& rec, std::uint16_t& rdlen_out) {
-  std::string owner;
-  if (!r.read_name(owner, r.b.size())) return false;
-  rec.owner = *name::from_wire(owner);
-  std::uint16_t rdlen = 0;
-  if (!r.u16(rec.type, "a record's type") || !r.u16(rec.rclass, "a record's class") ||
-      !r.u32(rec.ttl, "a record's TTL") || !r.u16(rdlen, "a record's data length"))
-    return false;
-  if (!r.need(rdlen, "a record's data")) return false;
-  rdlen_out = rdlen;
-  std::size_t end = r.pos + rdlen;
-  if (rec.type == type::opt) {
-    rec.data.assign(reinterpret_cast<const char*>(r.b.data() + r.pos), rdlen);
-    r.pos = end;
-    return true;
-  }
-  return read_data(r, rec.type, end, rec.data);
-}
-
-}  // namespace
-
-std::vector<extended_error> message::extended_errors() const {
-  std::vector<extended_error> out;
-  if (!opt) return out;
-  for (auto& o : opt->options) {
-    if (o.code != option::extended_error || o.data.size() < 2) continue;
-    extended_error e;
-    e.info_code = static_cast<std::uint16_t>(static_cast<std::uint8_t>(o.data[0]) << 8 |
-                                             static_cast<std::uint8_t>(o.data[1]));
-    e.text = o.data.substr(2);
-    // Some servers end the text with a NUL, which RFC 8914 says not to send.
-    while (!e.text.empty() && e.text.back() == '\0') e.text.pop_back();
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-std::optional<std::string> message::nsid() const {
-  if (!opt) return std::nullopt;
-  for (auto& o : opt->options)
-    if (o.code == option::nsid) return o.data;
-  return std::nullopt;
-}
-
-parse_result parse(std::span<const std::uint8_t> bytes, parse_limits limits) {
-  parse_result res;
-  reader r{bytes};
-  if (bytes.size() >= 2) res.id = static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
-  if (bytes.size() < 12) {
-    res.error = fmt::format("message of {} bytes is shorter than a header", bytes.size());
-    return res;
-  }
-  res.has_header = true;
-  message m;
-  std::uint16_t flags = 0, qd = 0, an = 0, ns = 0, ar = 0;
-  r.u16(m.id, "the header");
-  r.u16(flags, "the header");
-  r.u16(qd, "the header");
-  r.u16(an, "the header");
-  r.u16(ns, "the header");
-  r.u16(ar, "the header");
-  m.qr = flags & 0x8000;
-  m.opcode = static_cast<std::uint8_t>(flags >> 11 & 0xF);
-  m.aa = flags & 0x0400;
-  m.tc = flags & 0x0200;
-  m.rd = flags & 0x0100;
-  m.ra = flags & 0x0080;
-  m.z = flags & 0x0040;
-  m.ad = flags & 0x0020;
-  m.cd = flags & 0x0010;
-  m.rcode = flags & 0xF;
-  std::size_t total = std::size_t{qd} + an + ns + ar;
-  if (total > limits.max_records) {
-    res.error = fmt::format("message declares {} records, more than {}", total, limits.max_records);
-    return res;
-  }
-  // Every question takes at least 5 bytes and every record 11: a count the bytes cannot hold is
-  // refused before anything is reserved for it.
-  if (std::size_t{qd} * 5 + (std::size_t{an} + ns + ar) * 11 > bytes.size() - 12) {
-    res.error = fmt::format(
-        "message declares {} questions and {} records, more than its {} bytes "
-        "hold",
-        qd, an + ns + ar, bytes.size());
-    return res;
-  }
-  m.questions.reserve(qd);
-  for (std::uint16_t i = 0; i < qd; ++i) {
-    std::string qn;
-    question q;
-    if (!r.read_name(qn, bytes.size()) || !r.u16(q.qtype, "a question") ||
-        !r.u16(q.qclass, "a question")) {
-      res.error = r.error;
-      return res;
-    }
-    q.qname = *name::from_wire(qn);
-    m.questions.push_back(std::move(q));
-  }
-  auto section = [&](std::uint16_t count, std::vector<record>& into, bool additional) {
-    into.reserve(count);
-    for (std::uint16_t i = 0; i < count; ++i) {
-      record rec;
-      std::uint16_t rdlen = 0;
-      std::size_t at = r.pos;
-      if (!read_record(r, rec, rdlen)) return false;
-      if (rec.type == type::opt) {
-        if (!additional)
-          return r.fail(fmt::format("OPT record outside the additional section at offset {}", at));
-        if (m.opt) return r.fail(fmt::format("a second OPT record at offset {}", at));
-        if (!rec.owner.is_root())
-          return r.fail(fmt::format("OPT record owned by {} at offset {}, not the root",
-                                    rec.owner.to_string(), at));
-        edns e;
-        e.udp_size = rec.rclass;
-        m.rcode = static_cast<std::uint16_t>(m.rcode | (rec.ttl >> 24 & 0xFF) << 4);
-        e.version = static_cast<std::uint8_t>(rec.ttl >> 16 & 0xFF);
-        e.dnssec_ok = rec.ttl & 0x8000;
-        e.z = static_cast<std::uint16_t>(rec.ttl & 0x7FFF);
-        std::size_t p = 0;
-        while (p < rec.data.size()) {
-          if (rec.data.size() - p < 4)
-            return r.fail(fmt::format("EDNS option header cut short at offset {}", at));
-          edns_option o;
-          o.code = static_cast<std::uint16_t>(static_cast<std::uint8_t>(rec.data[p]) << 8 |
-                                              static_cast<std::uint8_t>(rec.data[p + 1]));
-          std::size_t olen = static_cast<std::uint8_t>(rec.data[p + 2]) << 8 |
-                             static_cast<std::uint8_t>(rec.data[p + 3]);
-          if (rec.data.size() - p - 4 < olen)
-            return r.fail(
-                fmt::format("EDNS option {} runs past its record at offset {}", o.code, at));
-          o.data = rec.data.substr(p + 4, olen);
-          e.options.push_back(std::move(o));
-          p += 4 + olen;
-        }
-        m.opt = std::move(e);
-        continue;
-      }
-      into.push_back(std::move(rec));
-    }
-    return true;
-  };
-  if (!section(an, m.answers, false) || !section(ns, m.authority, false) ||
-      !section(ar, m.additional, true)) {
-    res.error = r.error;
-    return res;
-  }
-  if (r.pos != bytes.size()) {
-    res.error = fmt::format("{} bytes after the last record", bytes.size() - r.pos);
-    return res;
-  }
-  res.msg = std::move(m);
-  return res;
-}
-
-namespace {
-
-class writer {
+class reader {
  public:
-  std::string out;
+  reader(std::span<const std::uint8_t> msg, parse_result& r) : msg_(msg), r_(r) {}
 
-  void u16(std::uint16_t v) {
-    out.push_back(static_cast<char>(v >> 8));
-    out.push_back(static_cast<char>(v & 0xFF));
-  }
-  void u32(std::uint32_t v) {
-    u16(static_cast<std::uint16_t>(v >> 16));
-    u16(static_cast<std::uint16_t>(v & 0xFFFF));
-  }
-  void put16(std::size_t at, std::uint16_t v) {
-    out[at] = static_cast<char>(v >> 8);
-    out[at + 1] = static_cast<char>(v & 0xFF);
+  bool fail(std::string message) {
+    r_.error = std::move(message);
+    return false;
   }
 
-  // Writes `wire` (an uncompressed name), pointing at an earlier copy of its longest known
-  // suffix when `compress`; remembers where its own suffixes start.
-  void name(std::string_view wire, bool compress) {
-    std::size_t pos = 0;
-    while (pos < wire.size() && wire[pos] != 0) {
-      std::string key = lowered(wire.substr(pos));
-      if (compress) {
-        auto it = offsets_.find(key);
-        if (it != offsets_.end()) {
-          u16(static_cast<std::uint16_t>(0xC000 | it->second));
-          return;
-        }
-      }
-      if (out.size() < 0x4000)
-        offsets_.emplace(std::move(key), static_cast<std::uint16_t>(out.size()));
-      auto len = static_cast<std::uint8_t>(wire[pos]);
-      out.append(wire.substr(pos, 1 + len));
-      pos += 1 + len;
+  bool read_question(message& m) {
+    std::size_t end = 0;
+    auto n = detail::read_name(msg_, at_, msg_.size(), true, end, r_.error);
+    if (!n) return false;
+    if (msg_.size() - end < 4)
+      return fail(fmt::format("question at offset {} runs past the end of the message", at_));
+    m.questions.push_back(
+        {.qname = std::move(*n), .qtype = get16(&msg_[end]), .qclass = get16(&msg_[end + 2])});
+    at_ = end + 4;
+    return true;
+  }
+
+  bool read_record(message& m, std::vector<record>& section, bool additional) {
+    const std::size_t start = at_;
+    std::size_t end = 0;
+    auto owner = detail::read_name(msg_, at_, msg_.size(), true, end, r_.error);
+    if (!owner) return false;
+    if (msg_.size() - end < fixed_record)
+      return fail(fmt::format("record at offset {} runs past the end of the message", start));
+    const std::uint8_t* p = &msg_[end];
+    record rr{.owner = std::move(*owner),
+              .type = get16(p),
+              .rclass = get16(p + 2),
+              .ttl = get32(p + 4),
+              .data = {}};
+    const std::size_t length = get16(p + 8), data_at = end + fixed_record;
+    if (msg_.size() - data_at < length)
+      return fail(
+          fmt::format("data of the record at offset {} runs past the end of the message", start));
+    at_ = data_at + length;
+    if (rr.type == type::opt) return read_opt(m, rr, data_at, length, additional, start);
+    // RFC 2136 section 2.5: an update deleting an RRset, or a prerequisite on one, carries class
+    // ANY or NONE and no data, whatever the type.
+    if (length == 0 && (rr.rclass == rclass::any || rr.rclass == rclass::none)) {
+      section.push_back(std::move(rr));
+      return true;
     }
-    out.push_back('\0');
+    std::string why;
+    auto data = detail::read_data(msg_, data_at, length, rr.type, true, why);
+    if (!data) return fail(fmt::format("{} (record at offset {})", why, start));
+    rr.data = std::move(*data);
+    section.push_back(std::move(rr));
+    return true;
   }
 
-  // Back to `size`: what was written after goes, and so do the names remembered there.
-  void truncate(std::size_t size) {
-    out.resize(size);
-    for (auto it = offsets_.begin(); it != offsets_.end();)
-      if (it->second >= size)
-        it = offsets_.erase(it);
-      else
-        ++it;
+  // RFC 6891 section 6.1: one OPT, in the additional section, owned by the root.
+  bool read_opt(message& m, const record& rr, std::size_t data_at, std::size_t length,
+                bool additional, std::size_t start) {
+    if (!additional)
+      return fail(fmt::format("OPT record outside the additional section at offset {}", start));
+    if (m.opt) return fail(fmt::format("second OPT record at offset {}", start));
+    if (!rr.owner.is_root())
+      return fail(fmt::format("OPT record at offset {} is not owned by the root", start));
+    edns e;
+    e.udp_size = rr.rclass;
+    extended_rcode_ = std::uint16_t(rr.ttl >> 24);
+    e.version = std::uint8_t(rr.ttl >> 16);
+    e.dnssec_ok = rr.ttl & 0x8000;
+    e.z = std::uint16_t(rr.ttl & 0x7fff);
+    for (std::size_t at = data_at; at < data_at + length;) {
+      if (data_at + length - at < 4)
+        return fail(fmt::format("EDNS option at offset {} runs past its record", at));
+      const std::uint16_t code = get16(&msg_[at]), size = get16(&msg_[at + 2]);
+      if (data_at + length - at - 4 < size)
+        return fail(fmt::format("EDNS option at offset {} runs past its record", at));
+      e.options.push_back(
+          {.code = code, .data = std::string(reinterpret_cast<const char*>(&msg_[at + 4]), size)});
+      at += 4 + size;
+    }
+    m.opt = std::move(e);
+    return true;
+  }
+
+  std::optional<message> run(const parse_limits& limits) {
+    const auto* h = msg_.data();
+    message m;
+    m.id = get16(h);
+    m.qr = h[2] & 0x80;
+    m.opcode = std::uint8_t((h[2] >> 3) & 0xf);
+    m.aa = h[2] & 0x04;
+    m.tc = h[2] & 0x02;
+    m.rd = h[2] & 0x01;
+    m.ra = h[3] & 0x80;
+    m.z = h[3] & 0x40;
+    m.ad = h[3] & 0x20;
+    m.cd = h[3] & 0x10;
+    m.rcode = h[3] & 0x0f;
+    const std::size_t counts[4] = {get16(h + 4), get16(h + 6), get16(h + 8), get16(h + 10)};
+    const std::size_t total = counts[0] + counts[1] + counts[2] + counts[3];
+    if (total > limits.max_records) {
+      fail(fmt::format("message holds {} records, more than the limit of {}", total,
+                       limits.max_records));
+      return std::nullopt;
+    }
+    at_ = header_size;
+    // A count cannot promise more entries than the bytes left could hold, so reserving by it
+    // is safe once it is capped that way.
+    const std::size_t left = msg_.size() - header_size;
+    m.questions.reserve(std::min(counts[0], left / 5));
+    std::vector<record>* sections[3] = {&m.answers, &m.authority, &m.additional};
+    for (int s = 0; s < 3; ++s) sections[s]->reserve(std::min(counts[s + 1], left / 11));
+    for (int s = 0; s < 4; ++s) {
+      for (std::size_t i = 0; i < counts[s]; ++i) {
+        // A truncated reply may stop between entries before its counts are met (RFC 2181
+        // section 9 lets a server send what fits): what came is kept.
+        if (m.tc && at_ == msg_.size()) break;
+        const bool ok = s == 0 ? read_question(m) : read_record(m, *sections[s - 1], s == 3);
+        if (!ok) return std::nullopt;
+      }
+    }
+    if (at_ != msg_.size()) {
+      fail(fmt::format("{} bytes after the last record at offset {}", msg_.size() - at_, at_));
+      return std::nullopt;
+    }
+    if (m.opt) m.rcode = std::uint16_t(m.rcode | (extended_rcode_ << 4));
+    return m;
   }
 
  private:
-  static std::string lowered(std::string_view s) {
-    std::string k(s);
-    for (auto& c : k)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return k;
-  }
-  std::unordered_map<std::string, std::uint16_t> offsets_;
+  std::span<const std::uint8_t> msg_;
+  parse_result& r_;
+  std::size_t at_ = 0;
+  std::uint16_t extended_rcode_ = 0;
 };
-
-// The data of a record, its names compressed where RFC 3597 allows (the types of RFC 1035).
-void write_data(writer& w, const record& r) {
-  std::string_view d = r.data;
-  switch (r.type) {
-    case type::ns:
-    case type::cname:
-    case type::ptr:
-      if (auto len = wire_name_length(d); len && *len == d.size()) {
-        w.name(d, true);
-        return;
-      }
-      break;
-    case type::mx:
-      if (d.size() > 2)
-        if (auto len = wire_name_length(d.substr(2)); len && *len == d.size() - 2) {
-          w.out.append(d.substr(0, 2));
-          w.name(d.substr(2), true);
-          return;
-        }
-      break;
-    case type::soa: {
-      auto l1 = wire_name_length(d);
-      if (!l1) break;
-      auto l2 = wire_name_length(d.substr(*l1));
-      if (!l2 || *l1 + *l2 + 20 != d.size()) break;
-      w.name(d.substr(0, *l1), true);
-      w.name(d.substr(*l1, *l2), true);
-      w.out.append(d.substr(*l1 + *l2));
-      return;
-    }
-    default:
-      break;
-  }
-  w.out.append(d);
-}
-
-void write_record(writer& w, const record& r) {
-  w.name(r.owner.wire(), true);
-  w.u16(r.type);
-  w.u16(r.rclass);
-  w.u32(r.ttl);
-  std::size_t len_at = w.out.size();
-  w.u16(0);
-  std::size_t start = w.out.size();
-  write_data(w, r);
-  std::size_t n = w.out.size() - start;
-  if (n > 65535) throw std::length_error("record data over 65535 bytes");
-  w.put16(len_at, static_cast<std::uint16_t>(n));
-}
-
-std::string opt_record(const message& m) {
-  writer w;
-  w.out.push_back('\0');
-  w.u16(type::opt);
-  w.u16(m.opt->udp_size);
-  std::uint32_t ttl = static_cast<std::uint32_t>(m.rcode >> 4 & 0xFF) << 24 |
-                      static_cast<std::uint32_t>(m.opt->version) << 16 |
-                      (m.opt->dnssec_ok ? 0x8000u : 0u) | (m.opt->z & 0x7FFF);
-  w.u32(ttl);
-  std::size_t len = 0;
-  for (auto& o : m.opt->options) len += 4 + o.data.size();
-  if (len > 65535) throw std::length_error("EDNS options over 65535 bytes");
-  w.u16(static_cast<std::uint16_t>(len));
-  for (auto& o : m.opt->options) {
-    w.u16(o.code);
-    w.u16(static_cast<std::uint16_t>(o.data.size()));
-    w.out += o.data;
-  }
-  return w.out;
-}
 
 }  // namespace
 
-std::optional<std::size_t> wire_name_length(std::string_view wire) {
-  std::size_t pos = 0;
-  while (pos < wire.size()) {
-    auto len = static_cast<std::uint8_t>(wire[pos]);
-    if (len == 0) return pos + 1 <= 255 ? std::optional<std::size_t>(pos + 1) : std::nullopt;
-    if (len > 63) return std::nullopt;
-    pos += 1 + len;
+parse_result parse(std::span<const std::uint8_t> bytes, parse_limits limits) {
+  parse_result r;
+  if (bytes.size() >= 2) r.id = get16(bytes.data());
+  if (bytes.size() < header_size) {
+    r.error = fmt::format("message of {} bytes is shorter than the 12-byte header", bytes.size());
+    return r;
   }
-  return std::nullopt;
-}
-
-std::string write(const message& m, std::size_t max_size) {
-  if (m.questions.size() > 65535 || m.answers.size() > 65535 || m.authority.size() > 65535 ||
-      m.additional.size() + (m.opt ? 1 : 0) > 65535)
-    throw std::length_error("a section of more than 65535 records");
-  max_size = std::min<std::size_t>(max_size, 65535);
-  writer w;
-  w.out.reserve(512);
-  w.u16(m.id);
-  std::uint16_t flags = static_cast<std::uint16_t>(
-      (m.qr ? 0x8000 : 0) | (m.opcode & 0xF) << 11 | (m.aa ? 0x0400 : 0) | (m.tc ? 0x0200 : 0) |
-      (m.rd ? 0x0100 : 0) | (m.ra ? 0x0080 : 0) | (m.z ? 0x0040 : 0) | (m.ad ? 0x0020 : 0) |
-      (m.cd ? 0x0010 : 0) | (m.rcode & 0xF));
-  w.u16(flags);
-  w.u16(static_cast<std::uint16_t>(m.questions.size()));
-  std::size_t counts_at = w.out.size();
-  w.u16(0);
-  w.u16(0);
-  w.u16(0);
-  for (auto& q : m.questions) {
-    w.name(q.qname.wire(), true);
-    w.u16(q.qtype);
-    w.u16(q.qclass);
-  }
-  std::string opt = m.opt ? opt_record(m) : std::string();
-  if (w.out.size() + opt.size() > max_size)
-    throw std::length_error("the header and question do not fit the size limit");
-  std::size_t room = max_size - opt.size();
-  std::uint16_t counts[3] = {0, 0, 0};
-  bool truncated = false, dropped_additional = false;
-  const std::vector<record>* sections[3] = {&m.answers, &m.authority, &m.additional};
-  for (int s = 0; s < 3 && !truncated && !dropped_additional; ++s) {
-    for (auto& r : *sections[s]) {
-      std::size_t before = w.out.size();
-      write_record(w, r);
-      if (w.out.size() > room) {
-        w.truncate(before);
-        // Records left out of the additional section do not make the answer incomplete
-        // (RFC 2181 section 9): TC only when answer or authority records are missing.
-        if (s == 2)
-          dropped_additional = true;
-        else
-          truncated = true;
-        break;
-      }
-      ++counts[s];
-    }
-  }
-  if (!opt.empty()) w.out += opt;
-  w.put16(counts_at, counts[0]);
-  w.put16(counts_at + 2, counts[1]);
-  w.put16(counts_at + 4, static_cast<std::uint16_t>(counts[2] + (m.opt ? 1 : 0)));
-  if (truncated) w.out[2] = static_cast<char>(w.out[2] | 0x02);
-  return w.out;
+  r.has_header = true;
+  reader rd(bytes, r);
+  r.msg = rd.run(limits);
+  return r;
 }
 
 message make_query(std::uint16_t id, const name& qname, std::uint16_t qtype, std::uint16_t udp_size,
@@ -528,14 +171,33 @@ message make_query(std::uint16_t id, const name& qname, std::uint16_t qtype, std
   message m;
   m.id = id;
   m.rd = true;
-  m.questions.push_back(question{qname, qtype, rclass::in});
-  if (udp_size > 0) {
-    edns e;
-    e.udp_size = udp_size;
-    e.dnssec_ok = dnssec_ok;
-    m.opt = std::move(e);
-  }
+  m.questions.push_back({.qname = qname, .qtype = qtype, .qclass = rclass::in});
+  if (udp_size > 0) m.opt = edns{.udp_size = udp_size, .dnssec_ok = dnssec_ok};
   return m;
+}
+
+std::vector<extended_error> message::extended_errors() const {
+  std::vector<extended_error> out;
+  if (!opt) return out;
+  for (const auto& o : opt->options)
+    if (o.code == option::extended_error && o.data.size() >= 2)
+      out.push_back(
+          {.info_code = detail::get16(detail::bytes_of(o.data).data()), .text = o.data.substr(2)});
+  return out;
+}
+
+std::optional<std::string> message::nsid() const {
+  if (opt)
+    for (const auto& o : opt->options)
+      if (o.code == option::nsid) return o.data;
+  return std::nullopt;
+}
+
+edns_option extended_error_option(std::uint16_t info_code, std::string_view text) {
+  edns_option o{.code = option::extended_error, .data = {}};
+  detail::put16(o.data, info_code);
+  o.data += text;
+  return o;
 }
 
 }  // namespace proto::dns

@@ -9,9 +9,14 @@
 //     and a label 63; anything else is malformed.
 //   - Record data is kept as wire bytes with every embedded name written out in full (so a
 //     record is meaningful outside its message): for the types whose data holds names (NS,
-//     CNAME, PTR, SOA, MX, SRV, DNAME, RRSIG's signer, NSEC's next name, SVCB/HTTPS's target)
+//     CNAME, PTR, SOA, MX, SRV, NAPTR, DNAME, RRSIG's signer, NSEC's next name, SVCB/HTTPS's
+//     target)
 //     the names are decompressed; any other type keeps its bytes as they came (RFC 3597).
-//     Data whose fixed parts do not fit the declared length is malformed.
+//     Data whose fixed parts do not fit the declared length is malformed, except that empty data
+//     is taken for any type in class ANY or NONE (the deletions and prerequisites of an UPDATE,
+//     RFC 2136).
+//   - A truncated (TC) message that stops between entries before its counts are met is kept as
+//     far as it goes.
 //   - The OPT pseudo-record (at most one, in the additional section, owner the root) becomes
 //     `message::edns`; its extended rcode bits are folded into `message::rcode`.
 //   - Bounds: at most max_records records in all sections together, checked before storing.
@@ -63,7 +68,7 @@ std::optional<std::uint16_t> type_from_name(std::string_view text);
 /// "IN", "CH", "HS", "NONE", "ANY", "CLASS123".
 std::string class_name(std::uint16_t c);
 std::optional<std::uint16_t> class_from_name(std::string_view text);
-/// "NOERROR", "NXDOMAIN", ..., "RCODE23" for the others (12-bit extended rcodes included).
+/// "NOERROR", "NXDOMAIN", ..., "RCODE24" for the others (12-bit extended rcodes included).
 std::string rcode_name(std::uint16_t r);
 std::optional<std::uint16_t> rcode_from_name(std::string_view text);
 /// "QUERY", "NOTIFY", ..., "OPCODE7".
@@ -184,13 +189,17 @@ inline parse_result parse(std::string_view bytes, parse_limits limits = {}) {
 
 /// Writes a message. With `max_size` (a UDP reply, at least 512), what does not fit is left out
 /// and TC set. Throws std::length_error when even the header and question do not fit, or a
-/// section holds more than 65535 records.
+/// section holds more than 65535 records; std::invalid_argument for an rcode above 15 without
+/// `opt` (only the OPT record can carry its upper bits).
 std::string write(const message& m, std::size_t max_size = 65535);
 
 /// A query for one name and type: a random-looking id is the caller's (from the context's
 /// random source), RD set, EDNS with `udp_size` (0: no OPT record) and the DO bit when asked.
 message make_query(std::uint16_t id, const name& qname, std::uint16_t qtype,
                    std::uint16_t udp_size = 1232, bool dnssec_ok = false);
+
+/// An Extended DNS Error option (RFC 8914) for `message::opt`.
+edns_option extended_error_option(std::uint16_t info_code, std::string_view text = {});
 
 /// Presentation text of a record's data: "192.0.2.1", "10 mail.example.com.", "\"text\"", the
 /// RFC 3597 form "\# 4 c0000201" for unknown types or data the reader does not understand.

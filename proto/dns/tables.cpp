@@ -1,6 +1,7 @@
-// The names of types, classes, rcodes, opcodes and Extended DNS Errors, both ways.
+// The mnemonics of the IANA DNS parameter registries that vitnet prints and reads.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <utility>
@@ -11,167 +12,124 @@ namespace proto::dns {
 
 namespace {
 
-constexpr std::array<std::pair<std::uint16_t, std::string_view>, 37> types{{
-    {1, "A"},      {2, "NS"},          {5, "CNAME"},    {6, "SOA"},    {12, "PTR"},
-    {13, "HINFO"}, {15, "MX"},         {16, "TXT"},     {17, "RP"},    {18, "AFSDB"},
-    {28, "AAAA"},  {29, "LOC"},        {33, "SRV"},     {35, "NAPTR"}, {36, "KX"},
-    {37, "CERT"},  {39, "DNAME"},      {41, "OPT"},     {43, "DS"},    {44, "SSHFP"},
-    {46, "RRSIG"}, {47, "NSEC"},       {48, "DNSKEY"},  {50, "NSEC3"}, {51, "NSEC3PARAM"},
-    {52, "TLSA"},  {59, "CDS"},        {60, "CDNSKEY"}, {64, "SVCB"},  {65, "HTTPS"},
-    {99, "SPF"},   {251, "IXFR"},      {252, "AXFR"},   {255, "ANY"},  {256, "URI"},
-    {257, "CAA"},  {61, "OPENPGPKEY"},
-}};
+using entry = std::pair<std::uint16_t, std::string_view>;
 
-constexpr std::array<std::pair<std::uint16_t, std::string_view>, 18> rcodes{{
-    {0, "NOERROR"},
-    {1, "FORMERR"},
-    {2, "SERVFAIL"},
-    {3, "NXDOMAIN"},
-    {4, "NOTIMP"},
-    {5, "REFUSED"},
-    {6, "YXDOMAIN"},
-    {7, "YXRRSET"},
-    {8, "NXRRSET"},
-    {9, "NOTAUTH"},
-    {10, "NOTZONE"},
-    {16, "BADVERS"},
-    {17, "BADKEY"},
-    {18, "BADTIME"},
-    {19, "BADMODE"},
-    {20, "BADNAME"},
-    {21, "BADALG"},
-    {23, "BADCOOKIE"},
-}};
+constexpr std::array types{
+    entry{1, "A"},        entry{2, "NS"},          entry{5, "CNAME"},  entry{6, "SOA"},
+    entry{12, "PTR"},     entry{13, "HINFO"},      entry{15, "MX"},    entry{16, "TXT"},
+    entry{17, "RP"},      entry{28, "AAAA"},       entry{29, "LOC"},   entry{33, "SRV"},
+    entry{35, "NAPTR"},   entry{39, "DNAME"},      entry{41, "OPT"},   entry{43, "DS"},
+    entry{44, "SSHFP"},   entry{46, "RRSIG"},      entry{47, "NSEC"},  entry{48, "DNSKEY"},
+    entry{50, "NSEC3"},   entry{51, "NSEC3PARAM"}, entry{52, "TLSA"},  entry{59, "CDS"},
+    entry{60, "CDNSKEY"}, entry{64, "SVCB"},       entry{65, "HTTPS"}, entry{249, "TKEY"},
+    entry{250, "TSIG"},   entry{251, "IXFR"},      entry{252, "AXFR"}, entry{255, "ANY"},
+    entry{256, "URI"},    entry{257, "CAA"},
+};
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-    if (x != y) return false;
-  }
-  return true;
+constexpr std::array classes{
+    entry{1, "IN"}, entry{3, "CH"}, entry{4, "HS"}, entry{254, "NONE"}, entry{255, "ANY"},
+};
+
+constexpr std::array rcodes{
+    entry{0, "NOERROR"},  entry{1, "FORMERR"}, entry{2, "SERVFAIL"},  entry{3, "NXDOMAIN"},
+    entry{4, "NOTIMP"},   entry{5, "REFUSED"}, entry{6, "YXDOMAIN"},  entry{7, "YXRRSET"},
+    entry{8, "NXRRSET"},  entry{9, "NOTAUTH"}, entry{10, "NOTZONE"},  entry{11, "DSOTYPENI"},
+    entry{16, "BADVERS"}, entry{17, "BADKEY"}, entry{18, "BADTIME"},  entry{19, "BADMODE"},
+    entry{20, "BADNAME"}, entry{21, "BADALG"}, entry{22, "BADTRUNC"}, entry{23, "BADCOOKIE"},
+};
+
+constexpr std::array opcodes{
+    entry{0, "QUERY"},  entry{1, "IQUERY"}, entry{2, "STATUS"},
+    entry{4, "NOTIFY"}, entry{5, "UPDATE"}, entry{6, "DSO"},
+};
+
+// RFC 8914 section 5.2, and the registrations after it (RFC 9077, 9250, 9276).
+constexpr std::array<std::string_view, 28> extended_errors{
+    "Other Error",
+    "Unsupported DNSKEY Algorithm",
+    "Unsupported DS Digest Type",
+    "Stale Answer",
+    "Forged Answer",
+    "DNSSEC Indeterminate",
+    "DNSSEC Bogus",
+    "Signature Expired",
+    "Signature Not Yet Valid",
+    "DNSKEY Missing",
+    "RRSIGs Missing",
+    "No Zone Key Bit Set",
+    "NSEC Missing",
+    "Cached Error",
+    "Not Ready",
+    "Blocked",
+    "Censored",
+    "Filtered",
+    "Prohibited",
+    "Stale NXDOMAIN Answer",
+    "Not Authoritative",
+    "Not Supported",
+    "No Reachable Authority",
+    "Network Error",
+    "Invalid Data",
+    "Signature Expired before Valid",
+    "Too Early",
+    "Unsupported NSEC3 Iterations Value",
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
 }
 
-// "TYPE123" / "CLASS3" / "RCODE23": the number after `prefix`, when within `max`.
-std::optional<std::uint16_t> numbered(std::string_view text, std::string_view prefix,
-                                      unsigned max) {
-  if (text.size() <= prefix.size() || !iequal(text.substr(0, prefix.size()), prefix))
+template <std::size_t n>
+std::string name_of(const std::array<entry, n>& table, std::uint16_t v, std::string_view prefix) {
+  for (const auto& [code, text] : table)
+    if (code == v) return std::string(text);
+  return fmt::format("{}{}", prefix, v);
+}
+
+// A mnemonic, or the generic "<prefix><number>" form (RFC 3597 section 5), which is accepted for
+// known values too.
+template <std::size_t n>
+std::optional<std::uint16_t> value_of(const std::array<entry, n>& table, std::string_view text,
+                                      std::string_view prefix, std::uint32_t max) {
+  for (const auto& [code, mnemonic] : table)
+    if (iequals(text, mnemonic)) return code;
+  if (text.size() <= prefix.size() || !iequals(text.substr(0, prefix.size()), prefix))
     return std::nullopt;
   auto digits = text.substr(prefix.size());
-  if (digits.size() > 5) return std::nullopt;
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || p != digits.data() + digits.size() || v > max) return std::nullopt;
-  return static_cast<std::uint16_t>(v);
+  if (digits.size() > 5 || digits.front() < '0' || digits.front() > '9') return std::nullopt;
+  std::uint32_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || v > max) return std::nullopt;
+  return std::uint16_t(v);
 }
 
 }  // namespace
 
 std::string type_name(std::uint16_t t) {
-  for (auto& [v, n] : types)
-    if (v == t) return std::string(n);
-  return fmt::format("TYPE{}", t);
+  return name_of(types, t, "TYPE");
 }
-
 std::optional<std::uint16_t> type_from_name(std::string_view text) {
-  for (auto& [v, n] : types)
-    if (iequal(n, text)) return v;
-  return numbered(text, "TYPE", 65535);
+  return value_of(types, text, "TYPE", 0xffff);
 }
-
 std::string class_name(std::uint16_t c) {
-  switch (c) {
-    case 1:
-      return "IN";
-    case 3:
-      return "CH";
-    case 4:
-      return "HS";
-    case 254:
-      return "NONE";
-    case 255:
-      return "ANY";
-  }
-  return fmt::format("CLASS{}", c);
+  return name_of(classes, c, "CLASS");
 }
-
 std::optional<std::uint16_t> class_from_name(std::string_view text) {
-  if (iequal(text, "IN")) return 1;
-  if (iequal(text, "CH")) return 3;
-  if (iequal(text, "HS")) return 4;
-  if (iequal(text, "NONE")) return 254;
-  if (iequal(text, "ANY")) return 255;
-  return numbered(text, "CLASS", 65535);
+  return value_of(classes, text, "CLASS", 0xffff);
 }
-
 std::string rcode_name(std::uint16_t r) {
-  for (auto& [v, n] : rcodes)
-    if (v == r) return std::string(n);
-  return fmt::format("RCODE{}", r);
+  return name_of(rcodes, r, "RCODE");
 }
-
 std::optional<std::uint16_t> rcode_from_name(std::string_view text) {
-  for (auto& [v, n] : rcodes)
-    if (iequal(n, text)) return v;
-  return numbered(text, "RCODE", 4095);
+  return value_of(rcodes, text, "RCODE", 0xfff);
 }
-
 std::string opcode_name(std::uint8_t op) {
-  switch (op) {
-    case 0:
-      return "QUERY";
-    case 1:
-      return "IQUERY";
-    case 2:
-      return "STATUS";
-    case 4:
-      return "NOTIFY";
-    case 5:
-      return "UPDATE";
-    case 6:
-      return "DSO";
-  }
-  return fmt::format("OPCODE{}", op);
+  return name_of(opcodes, op, "OPCODE");
 }
-
-std::string_view extended_error_name(std::uint16_t code) {
-  // RFC 8914 section 4, and the registry's later additions up to 30.
-  static constexpr std::array<std::string_view, 31> names{
-      "Other",
-      "Unsupported DNSKEY Algorithm",
-      "Unsupported DS Digest Type",
-      "Stale Answer",
-      "Forged Answer",
-      "DNSSEC Indeterminate",
-      "DNSSEC Bogus",
-      "Signature Expired",
-      "Signature Not Yet Valid",
-      "DNSKEY Missing",
-      "RRSIGs Missing",
-      "No Zone Key Bit Set",
-      "NSEC Missing",
-      "Cached Error",
-      "Not Ready",
-      "Blocked",
-      "Censored",
-      "Filtered",
-      "Prohibited",
-      "Stale NXDOMAIN Answer",
-      "Not Authoritative",
-      "Not Supported",
-      "No Reachable Authority",
-      "Network Error",
-      "Invalid Data",
-      "Signature Expired before Valid",
-      "Too Early",
-      "Unsupported NSEC3 Iterations Value",
-      "Unable to conform to policy",
-      "Synthesized",
-      "Invalid Query Type",
-  };
-  return code < names.size() ? names[code] : std::string_view{};
+std::string_view extended_error_name(std::uint16_t info_code) {
+  return info_code < extended_errors.size() ? extended_errors[info_code] : std::string_view();
 }
 
 }  // namespace proto::dns

@@ -20,8 +20,8 @@ struct zone_result {
 };
 
 struct zone_options {
-  name origin;  ///< the root unless told otherwise
-  std::uint32_t default_ttl = 3600;
+  name origin;                       ///< the root unless told otherwise
+  std::uint32_t default_ttl = 3600;  ///< for a record with no TTL of its own and no $TTL before it
   std::size_t max_records = 1'000'000;
 };
 

@@ -6,7 +6,7 @@ source "$(dirname "$0")/../lib/lib.sh"
 start_dns_server --fault 'www.example.test=servfail' --fault '*.wild.example.test/A=refused'
 expect_exit 76 "$VITNET" resolve www.example.test A -s "$DNS_SERVER"
 expect_contains "$OUT" ";; www.example.test. A: SERVFAIL"
-expect_contains "$OUT" ";; EDE 0 (Other): injected by vitnet serve dns"
+expect_contains "$OUT" ";; EDE 0 (Other Error): injected by vitnet serve dns"
 expect_contains "$ERR" "www.example.test. A: SERVFAIL from $DNS_SERVER"
 expect_diagnostic "$ERR"
 

@@ -1,35 +1,34 @@
-// Fuzzes zone-file text: bad text is refused naming a line within the text; every record read
-// prints as one line that reads back to the same record, and writes to the wire and back.
+// Fuzzes the zone-file reader with a records file. No crash; every record read is printed as a
+// zone-file line that reads back as the same record, and a message holding the records writes
+// and reads back the same (or as a truncated prefix when they pass 64 KiB).
 #include <cstdint>
 #include <cstdlib>
-#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "proto/dns/zone.hpp"
 
-namespace pd = proto::dns;
+namespace dns = proto::dns;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  pd::zone_options o;
-  o.max_records = 1000;
-  auto z = pd::parse_zone(text, o);
-  if (!z.error.empty()) {
-    if (!z.records.empty() || z.line == 0) std::abort();
-    return 0;
+  dns::zone_options opts;
+  opts.max_records = 256;
+  auto z = dns::parse_zone(std::string_view(reinterpret_cast<const char*>(data), size), opts);
+  if (z.error.empty() != (z.line == 0)) std::abort();
+  dns::message m;
+  for (const auto& r : z.records) {
+    const std::string line = dns::record_to_string(r);
+    auto again = dns::parse_zone(line);
+    if (!again.error.empty() || again.records.size() != 1 || !(again.records[0] == r)) std::abort();
+    // The reader takes an OPT record for EDNS, not for an answer.
+    if (r.type != dns::type::opt) m.answers.push_back(r);
   }
-  for (auto& r : z.records) {
-    auto line = pd::record_to_string(r);
-    auto back = pd::parse_zone(line);
-    if (!back.error.empty() || back.records.size() != 1 || !(back.records[0] == r)) std::abort();
-    pd::message m;
-    m.answers.push_back(r);
-    try {
-      auto wire = pd::write(m);
-      auto read = pd::parse(wire);
-      if (!read.msg || !(read.msg->answers[0] == r)) std::abort();
-    } catch (const std::length_error&) {
-    }
+  auto back = dns::parse(dns::write(m));
+  if (!back.msg) std::abort();
+  if (back.msg->tc) {
+    if (back.msg->answers.size() >= m.answers.size()) std::abort();
+  } else if (!(*back.msg == m)) {
+    std::abort();
   }
   return 0;
 }

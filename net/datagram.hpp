@@ -27,6 +27,13 @@ class datagram_socket {
 
   task<datagram_result> receive_from(std::span<char> buf);
   task<std::error_code> send_to(std::span<const char> data, const socket_address& to);
+  /// A datagram already waiting, taken without waiting: is_would_block(ec) when there is none
+  /// (always on the mock network). A busy server reads its next query this way, without a trip
+  /// through the event loop for each.
+  datagram_result try_receive_from(std::span<char> buf);
+  /// Sends now if the socket takes it; is_would_block(ec) when it would have to wait (always on
+  /// the mock network), and then send_to must be awaited instead.
+  std::error_code try_send_to(std::span<const char> data, const socket_address& to);
   /// Sends to the connected peer.
   task<std::error_code> send(std::span<const char> data);
   const endpoint& local_endpoint() const;

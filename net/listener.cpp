@@ -164,17 +164,53 @@ task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
   co_return datagram_result{ec, n, socket_address{from_asio(from.address()), from.port()}};
 }
 
+namespace {
+
+asio::ip::udp::endpoint peer_endpoint(datagram_socket::impl& i, const socket_address& to) {
+  asio::ip::address addr = to_asio(to.ip);
+  if (!i.v6) {
+    std::error_code ec;
+    i.v6 = i.udp()->local_endpoint(ec).protocol() == asio::ip::udp::v6();
+  }
+  // A dual-stack socket reaches IPv4 peers through their mapped form.
+  if (addr.is_v4() && *i.v6) addr = asio::ip::make_address_v6(asio::ip::v4_mapped, addr.to_v4());
+  return asio::ip::udp::endpoint(addr, to.port);
+}
+
+}  // namespace
+
 task<std::error_code> datagram_socket::send_to(std::span<const char> data,
                                                const socket_address& to) {
   if (auto* d = impl_->sim()) co_return co_await sim::send_to(*d, data, to);
   auto& s = *impl_->udp();
-  asio::ip::address addr = to_asio(to.ip);
-  // A dual-stack socket reaches IPv4 peers through their mapped form.
-  if (addr.is_v4() && s.local_endpoint().protocol() == asio::ip::udp::v6())
-    addr = asio::ip::make_address_v6(asio::ip::v4_mapped, addr.to_v4());
   auto [ec, n] = co_await s.async_send_to(asio::buffer(data.data(), data.size()),
-                                          asio::ip::udp::endpoint(addr, to.port), nothrow);
+                                          peer_endpoint(*impl_, to), nothrow);
   co_return ec;
+}
+
+datagram_result datagram_socket::try_receive_from(std::span<char> buf) {
+  datagram_result r;
+  if (impl_->sim()) {
+    r.ec = std::make_error_code(std::errc::operation_would_block);
+    return r;
+  }
+  auto& s = *impl_->udp();
+  // non_blocking() reads asio's own flag; setting it is an ioctl, done once.
+  if (!s.non_blocking()) s.non_blocking(true, r.ec);
+  if (r.ec) return r;
+  asio::ip::udp::endpoint from;
+  r.n = s.receive_from(asio::buffer(buf.data(), buf.size()), from, 0, r.ec);
+  if (!r.ec) r.from = socket_address{from_asio(from.address()), from.port()};
+  return r;
+}
+
+std::error_code datagram_socket::try_send_to(std::span<const char> data, const socket_address& to) {
+  if (impl_->sim()) return std::make_error_code(std::errc::operation_would_block);
+  auto& s = *impl_->udp();
+  std::error_code ec;
+  if (!s.non_blocking()) s.non_blocking(true, ec);
+  if (!ec) s.send_to(asio::buffer(data.data(), data.size()), peer_endpoint(*impl_, to), 0, ec);
+  return ec;
 }
 
 task<std::error_code> datagram_socket::send(std::span<const char> data) {

@@ -4,6 +4,7 @@
 #include <asio/ip/udp.hpp>
 #include <asio/ip/v6_only.hpp>
 #include <asio/local/stream_protocol.hpp>
+#include <optional>
 #include <variant>
 
 #include "net/datagram.hpp"
@@ -26,6 +27,9 @@ struct listener::impl {
 struct datagram_socket::impl {
   std::variant<asio::ip::udp::socket, std::unique_ptr<sim::datagram_state>> s;
   endpoint local;
+  // Whether the socket is IPv6 (dual-stack reaches IPv4 peers by their mapped form): asked of
+  // the system once, not before every send (a getsockname per datagram).
+  std::optional<bool> v6;
   template <typename S>
   impl(S&& sock, endpoint where) : s(std::forward<S>(sock)), local(std::move(where)) {}
   asio::ip::udp::socket* udp() { return std::get_if<asio::ip::udp::socket>(&s); }

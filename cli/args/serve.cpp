@@ -280,7 +280,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
       ->type_name("DURATION");
   sub.add_option("--workers", o->http.workers,
                  "http: processes accepting connections (default: one per core for --dir, else 1; "
-                 "--routes keeps state, so 1)")
+                 "--routes keeps state, so 1); dns: processes answering UDP queries (default 1)")
       ->type_name("N");
   sub.add_option("--protocol", o->ws.protocols,
                  "ws: a subprotocol the server speaks (repeatable, preferred first)")
@@ -342,6 +342,7 @@ void define_serve(CLI::App& sub, runner& chosen) {
           out->push_back(*c);
         }
       if (o->where.is_http()) o->http.dir.clear();
+      d->workers = std::max(1, o->http.workers);
       chosen = [o, d](net::context& ctx, core::io& io) {
         auto dd = *d;
         dd.log = !io.options().quiet;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/toml.hpp"
@@ -82,9 +84,15 @@ void record_set::add(pd::record r) {
   for (auto p = r.owner.parent(); !p.is_root(); p = p.parent()) {
     if (!between_.insert(p.key()).second) break;
   }
-  auto& nd = nodes_[r.owner.key()];
+  auto key = r.owner.key();
+  auto& nd = nodes_[key];
   for (auto& have : nd.records)
     if (have.type == r.type && have.data == r.data && have.rclass == r.rclass) return;
+  if (r.type == pd::type::soa) cut_candidates_.erase(key);
+  if (r.type == pd::type::ns &&
+      std::none_of(nd.records.begin(), nd.records.end(),
+                   [](const pd::record& x) { return x.type == pd::type::soa; }))
+    cut_candidates_.insert(key);
   nd.records.push_back(std::move(r));
   ++count_;
 }
@@ -251,7 +259,7 @@ void record_set::answer_from(const node& nd, const pd::name& owner, std::uint16_
 }
 
 std::optional<pd::name> record_set::zone_cut(const pd::name& n) const {
-  if (soas_.empty()) return std::nullopt;
+  if (soas_.empty() || cut_candidates_.empty()) return std::nullopt;
   std::optional<pd::name> cut;
   for (auto p = n; !p.is_root(); p = p.parent()) {
     auto* nd = find(p);

@@ -57,6 +57,9 @@ class record_set {
   std::unordered_map<std::string, node> nodes_;  // by name::key()
   std::unordered_set<std::string> between_;      // names with records only below them
   std::vector<proto::dns::record> soas_;
+  // Owners of NS records that are not a zone's apex: the only places a zone cut can be. Most
+  // record sets have none, and then no question pays for looking.
+  std::unordered_set<std::string> cut_candidates_;
   std::vector<fault_rule> faults_;
   std::size_t count_ = 0;
   std::string format_ = "zone";

@@ -81,7 +81,7 @@ std::optional<std::string> reverse_name(std::string_view text) {
 }
 
 struct job {
-  std::string asked;                    // as typed
+  std::string asked;  // as typed
   // The questions asked for one name's addresses when no type was given (A and AAAA) share a
   // group: the name is answered when either has an answer.
   std::size_t group = 0;

@@ -19,6 +19,9 @@ struct dns_serve_options {
   std::vector<fault_rule> faults;  ///< --fault rules, before the file's own
   net::duration upstream_timeout = std::chrono::seconds(2);
   bool log = true;  ///< the query log on stdout (off with -q)
+  /// Processes reading UDP queries from the one socket (--workers): the first also serves TCP
+  /// and writes the log's "listening" line; each reloads on its own SIGHUP.
+  int workers = 1;
 };
 
 /// Serves DNS on `so.where`: a udp endpoint means UDP and TCP on one port (dns://); a tcp one

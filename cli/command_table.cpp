@@ -55,6 +55,9 @@ connections and ends its processes; after `for` the host restarts and its proces
 start again. A fault that never fired is reported.)";
 }  // namespace
 
+// Declared here rather than in the header beside the others, to keep this change to one file.
+void define_ip(CLI::App& sub, runner& chosen);
+
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",
@@ -401,6 +404,45 @@ const std::vector<command_info>& command_table() {
         {"vitnet --resolver 127.0.0.1:5353 connect www.example.test:80",
          "any command, resolving through a given server"}},
        define_resolve},
+      {"ip",
+       "what an address or CIDR block is (masks, hosts, size, reverse zone, kind), and CIDR "
+       "arithmetic: contains, split, hosts, aggregate",
+       "Describes each argument: an address, a block (10.1.2.3/24: the address as written and "
+       "its network), a range FIRST-LAST, or HOST:PORT and [V6]:PORT (host and port split). For "
+       "a block it prints the version, network, prefix, netmask, hostmask (IPv4), broadcast "
+       "(IPv4, none for /31 and /32), the first and last usable host and how many there are "
+       "(IPv4 leaves out the network and broadcast addresses except in a /31, RFC 3021, or a "
+       "/32; IPv6 leaves out the subnet-router anycast address, the first, except in a /127 or "
+       "/128), the size (exact, 18446744073709551616 for a /64), the reverse DNS zone (the "
+       "smallest in-addr.arpa or ip6.arpa zone holding the block) and its category; for an "
+       "address, its PTR name and category. Categories: private (RFC 1918, fc00::/7), shared "
+       "(100.64.0.0/10, carrier-grade NAT), loopback, link_local, multicast, documentation "
+       "(192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32), unspecified, reserved "
+       "(what IANA keeps, including 240.0.0.0/4, 198.18.0.0/15 and IPv6 outside 2000::/3), "
+       "global (global unicast), or mixed for a block spanning several. An IPv4-mapped address "
+       "(::ffff:a.b.c.d) is classified as the IPv4 address it maps, which is shown too. A range "
+       "prints the fewest blocks covering it exactly, one a line. "
+       "--contains ADDR is a check for scripts: exit 0 when every argument holds ADDR (an "
+       "address, or a block held whole; an IPv4-mapped address matches IPv4 blocks), 1 when one "
+       "does not. --split PREFIX lists the subnets of that length, --hosts the usable hosts "
+       "(every address of a range); both refuse with 64, before printing anything, to print "
+       "more than 65536 lines unless --limit allows it. --aggregate merges every argument, "
+       "addresses, blocks and ranges of both families alike, into the fewest blocks covering "
+       "exactly the same addresses (IPv4 first, each family in order), as Python's "
+       "ipaddress.collapse_addresses does. '-' reads arguments from stdin, one a line ('#' "
+       "starts a comment). With --json the output is one JSON array of objects; counts are "
+       "decimal strings, since IPv6 sizes exceed what a JSON number holds exactly. Malformed "
+       "arguments are all reported, then the command exits 65 having printed nothing; usage "
+       "errors exit 64.",
+       {{"vitnet ip 192.168.1.77/26", "network, masks, broadcast, first and last host, size"},
+        {"vitnet --json ip 2001:db8::1/64 '[::1]:443'", "the same as JSON, with host and port"},
+        {"vitnet ip 10.0.0.1-10.0.0.99", "the fewest blocks covering a range"},
+        {"vitnet ip --contains 10.1.2.3 10.0.0.0/8 && echo inside",
+         "a check for scripts (exit 0 or 1)"},
+        {"vitnet ip --split 26 10.0.0.0/24", "the four /26 subnets"},
+        {"vitnet ip --hosts 192.168.0.0/29", "the six usable hosts, one a line"},
+        {"vitnet ip --aggregate - < blocklist.txt", "merge a list into the fewest blocks"}},
+       define_ip},
   };
   return table;
 }

@@ -76,9 +76,31 @@ ip_address ip_address::next() const {
 }
 
 std::string ip_address::to_string() const {
-  char buf[INET6_ADDRSTRLEN];
-  ::inet_ntop(v6_ ? AF_INET6 : AF_INET, bytes_.data(), buf, sizeof buf);
-  return buf;
+  if (!v6_) return fmt::format("{}.{}.{}.{}", bytes_[0], bytes_[1], bytes_[2], bytes_[3]);
+  // RFC 5952 by hand: inet_ntop also writes the deprecated IPv4-compatible form, "::0.4.0.0" for
+  // ::4:0. Only IPv4-mapped addresses keep their dotted tail (RFC 5952 section 5).
+  if (unmap().is_v4()) return "::ffff:" + unmap().to_string();
+  std::array<unsigned, 8> group{};
+  for (int i = 0; i < 8; ++i) group[i] = (unsigned{bytes_[2 * i]} << 8) | bytes_[2 * i + 1];
+  // The longest run of two or more zero groups is compressed, the first of equal runs.
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && group[j] == 0) ++j;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  std::string s;
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      s += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!s.empty() && s.back() != ':') s += ':';
+    s += fmt::format("{:x}", group[i]);
+  }
+  return s;
 }
 
 namespace {

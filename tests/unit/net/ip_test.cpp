@@ -93,3 +93,15 @@ TEST_CASE("host and port split and join, bracketing ipv6") {
   CHECK(!net::parse_port("-1"));
   CHECK(!net::parse_port("8o"));
 }
+
+TEST_CASE("ipv6 addresses print in rfc 5952 form") {
+  auto text = [](const char* in) { return ip_address::parse(in)->to_string(); };
+  CHECK(text("::4:0") == "::4:0");
+  CHECK(text("::1") == "::1");
+  CHECK(text("::") == "::");
+  CHECK(text("2001:DB8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");
+  CHECK(text("2001:db8:0:1:1:1:1:1") == "2001:db8:0:1:1:1:1:1");
+  CHECK(text("fe80::") == "fe80::");
+  CHECK(text("::ffff:10.0.0.1") == "::ffff:10.0.0.1");
+  CHECK(text("1:0:0:2:0:0:0:3") == "1:0:0:2::3");
+}

@@ -55,9 +55,6 @@ connections and ends its processes; after `for` the host restarts and its proces
 start again. A fault that never fired is reported.)";
 }  // namespace
 
-// Declared here rather than in the header beside the others, to keep this change to one file.
-void define_ip(CLI::App& sub, runner& chosen);
-
 const std::vector<command_info>& command_table() {
   static const std::vector<command_info> table = {
       {"serve",

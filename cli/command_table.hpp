@@ -46,6 +46,7 @@ void define_scan(CLI::App& sub, runner& chosen);
 void define_rpc(CLI::App& sub, runner& chosen);
 void define_mq(CLI::App& sub, runner& chosen);
 void define_resolve(CLI::App& sub, runner& chosen);
+void define_ip(CLI::App& sub, runner& chosen);
 
 /// --ca, --insecure, --pin (and with `identity` --sni, --cert, --key): how a client checks a
 /// TLS server and what it presents (rpc, mq).

@@ -487,6 +487,10 @@ net::task<int> run_dns_serve(net::context& ctx, serve_options so, dns_serve_opti
   ctx.start(s->reload_loop());
   so.service = s;
   so.keep_open = true;
+  // A DNS message is at most 65535 bytes; a connection idle for 10 s is closed (RFC 7766
+  // section 6.2.3 suggests seconds), unless --idle-timeout says otherwise.
+  so.http.limits.max_body = 65535;
+  if (!so.idle_timeout) so.idle_timeout = std::chrono::seconds(10);
   if (so.where.is_http()) {
     so.http.service = s;
     so.http.log = false;  // the query log says it all

@@ -10,6 +10,9 @@ namespace proto::http2 {
 struct server_session::impl {
   nghttp2_session* session = nullptr;
   std::size_t max_body;
+  // Body bytes held for requests not yet taken, across all streams: bounded by max_body, so
+  // that many streams at once hold no more than one request may.
+  std::size_t buffered = 0;
   std::map<std::int32_t, request> open;  // requests still arriving
   std::vector<request> done;
   // Response bodies being sent, read by the data source callback.
@@ -61,11 +64,13 @@ struct server_session::impl {
     auto* self = static_cast<impl*>(user);
     auto it = self->open.find(stream_id);
     if (it == self->open.end()) return 0;
-    if (it->second.body.size() + len > self->max_body) {
+    if (self->buffered + len > self->max_body) {
+      self->buffered -= it->second.body.size();
       self->open.erase(it);
       nghttp2_submit_rst_stream(s, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_REFUSED_STREAM);
       return 0;
     }
+    self->buffered += len;
     it->second.body.append(reinterpret_cast<const char*>(data), len);
     return 0;
   }
@@ -85,7 +90,10 @@ struct server_session::impl {
 
   static int on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t, void* user) {
     auto* self = static_cast<impl*>(user);
-    self->open.erase(stream_id);
+    if (auto it = self->open.find(stream_id); it != self->open.end()) {
+      self->buffered -= it->second.body.size();
+      self->open.erase(it);
+    }
     self->sending.erase(stream_id);
     return 0;
   }
@@ -144,6 +152,7 @@ bool server_session::feed(std::string_view bytes) {
 std::vector<request> server_session::take_requests() {
   std::vector<request> out;
   out.swap(impl_->done);
+  for (auto& r : out) impl_->buffered -= r.body.size();
   return out;
 }
 

@@ -28,7 +28,8 @@ struct response {
 
 class server_session {
  public:
-  /// `max_body`: a request body past this resets its stream (REFUSED_STREAM... PROTOCOL_ERROR).
+  /// `max_body`: the request body bytes held at once, over all streams; a stream whose data
+  /// would pass it is reset (REFUSED_STREAM). `max_streams`: streams open at once (SETTINGS).
   explicit server_session(std::size_t max_body = 1 << 20, std::uint32_t max_streams = 100);
   ~server_session();
   server_session(const server_session&) = delete;

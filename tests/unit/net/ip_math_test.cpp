@@ -138,7 +138,7 @@ TEST_CASE("reverse names use whole octets and nibbles") {
   CHECK(net::reverse_zone(block("10.0.0.0/8")) == "10.in-addr.arpa");
   CHECK(net::reverse_zone(block("0.0.0.0/0")) == "in-addr.arpa");
   CHECK(net::reverse_zone(block("2001:db8::/32")) == "8.b.d.0.1.0.0.2.ip6.arpa");
-  CHECK(net::reverse_zone(block("2001:db8::/30")) == "d.0.1.0.0.2.ip6.arpa");
+  CHECK(net::reverse_zone(block("2001:db8::/30")) == "b.d.0.1.0.0.2.ip6.arpa");
 }
 
 TEST_CASE("addresses and blocks are classified by the special-purpose registries") {

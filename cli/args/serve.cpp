@@ -313,6 +313,15 @@ void define_serve(CLI::App& sub, runner& chosen) {
     } else {
       o->where = net::parse_endpoint(*url);
     }
+    for (auto& [texts, out] : {std::pair{allow.get(), &o->allow}, std::pair{deny.get(), &o->deny}})
+      for (auto& t : *texts) {
+        auto c = net::cidr::parse(t);
+        if (!c)
+          throw CLI::ValidationError("--allow/--deny",
+                                     "'" + t + "' is not an address or CIDR block");
+        out->push_back(*c);
+      }
+    if (!idle->empty()) o->idle_timeout = duration_arg("--idle-timeout", *idle);
     if (dns) {
       if (!dns_url && !o->where.tls)
         throw CLI::ValidationError("--records/--upstream/--fault",
@@ -331,16 +340,6 @@ void define_serve(CLI::App& sub, runner& chosen) {
       if ((*flags)[0] || (*flags)[1] || (*flags)[2] || rep->count() || exec->count())
         throw CLI::ValidationError("--echo/--reply/--exec/--broadcast/--sink",
                                    "a DNS server answers from --records and --upstream");
-      if (!idle->empty()) o->idle_timeout = duration_arg("--idle-timeout", *idle);
-      for (auto& [texts, out] :
-           {std::pair{allow.get(), &o->allow}, std::pair{deny.get(), &o->deny}})
-        for (auto& t : *texts) {
-          auto c = net::cidr::parse(t);
-          if (!c)
-            throw CLI::ValidationError("--allow/--deny",
-                                       "'" + t + "' is not an address or CIDR block");
-          out->push_back(*c);
-        }
       if (o->where.is_http()) o->http.dir.clear();
       d->workers = std::max(1, o->http.workers);
       chosen = [o, d](net::context& ctx, core::io& io) {
@@ -358,15 +357,6 @@ void define_serve(CLI::App& sub, runner& chosen) {
     if ((*flags)[0]) o->mode = commands::serve_mode::echo;
     if ((*flags)[1]) o->mode = commands::serve_mode::broadcast;
     if ((*flags)[2]) o->mode = commands::serve_mode::sink;
-    for (auto& [texts, out] : {std::pair{allow.get(), &o->allow}, std::pair{deny.get(), &o->deny}})
-      for (auto& t : *texts) {
-        auto c = net::cidr::parse(t);
-        if (!c)
-          throw CLI::ValidationError("--allow/--deny",
-                                     "'" + t + "' is not an address or CIDR block");
-        out->push_back(*c);
-      }
-    if (!idle->empty()) o->idle_timeout = duration_arg("--idle-timeout", *idle);
     if (o->where.is_unix() && !(o->allow.empty() && o->deny.empty()))
       throw CLI::ValidationError("--allow/--deny",
                                  "peers of a unix socket have no address to match");

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/toml.hpp"
+#include "net/cidr_math.hpp"
 #include "net/ip.hpp"
 #include "proto/dns/zone.hpp"
 
@@ -55,24 +56,6 @@ bool looks_like_hosts(std::string_view text) {
     return !f.empty() && net::ip_address::parse(f[0]).has_value();
   }
   return false;
-}
-
-// "127.0.0.1" -> 1.0.0.127.in-addr.arpa., "::1" -> 1.0.0...ip6.arpa.
-std::string reverse_name(const net::ip_address& ip) {
-  std::string out;
-  auto& b = ip.bytes();
-  if (ip.is_v4()) {
-    for (int i = 3; i >= 0; --i) out += fmt::format("{}.", b[i]);
-    return out + "in-addr.arpa.";
-  }
-  static const char* hex = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i) {
-    out += hex[b[i] & 0xf];
-    out += '.';
-    out += hex[b[i] >> 4];
-    out += '.';
-  }
-  return out + "ip6.arpa.";
 }
 
 }  // namespace
@@ -186,7 +169,7 @@ record_set record_set::from_text(std::string_view text, const std::string& path)
         rs.add(r);
         if (i == 1) {
           pd::record ptr;
-          ptr.owner = *pd::name::parse(reverse_name(addr));
+          ptr.owner = *pd::name::parse(net::reverse_pointer(addr) + ".");
           ptr.ttl = 60;
           ptr.type = pd::type::ptr;
           ptr.data = n->wire();

@@ -152,7 +152,8 @@ void print_report(core::io& io, const lookup_report& r, bool short_output, bool 
       j["error"] = r.failure;
     }
     if (!r.hops.empty()) j["trace"] = r.hops;
-    io.out(j.dump() + "\n");
+    // EDE texts and NSIDs are the server's bytes: what is not UTF-8 becomes U+FFFD.
+    io.out(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
   } else if (short_output) {
     if (r.reply)
       for (auto& a : r.reply->answers)

@@ -11,6 +11,7 @@
 #include "commands/dns/report.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "net/cidr_math.hpp"
 #include "net/event.hpp"
 
 namespace commands::dns {
@@ -63,21 +64,7 @@ system_config read_resolv_conf() {
 std::optional<std::string> reverse_name(std::string_view text) {
   auto ip = net::ip_address::parse(text);
   if (!ip) return std::nullopt;
-  auto a = ip->unmap();
-  auto& b = a.bytes();
-  std::string out;
-  if (a.is_v4()) {
-    for (int i = 3; i >= 0; --i) out += fmt::format("{}.", b[i]);
-    return out + "in-addr.arpa.";
-  }
-  static const char* hex = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i) {
-    out += hex[b[i] & 0xf];
-    out += '.';
-    out += hex[b[i] >> 4];
-    out += '.';
-  }
-  return out + "ip6.arpa.";
+  return net::reverse_pointer(ip->unmap()) + ".";
 }
 
 struct job {

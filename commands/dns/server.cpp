@@ -452,7 +452,7 @@ class dns_server final : public message_service, public std::enable_shared_from_
                                {"elapsed_ms", ms}};
       if (out.fault) j["fault"] = out.fault->text;
       if (!out.error.empty()) j["error"] = out.error;
-      io_.out(j.dump() + "\n");
+      io_.out(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
       return;
     }
     std::string extra;

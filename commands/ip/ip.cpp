@@ -91,8 +91,10 @@ class chunked_out {
   std::string buf_;
 };
 
+// An argument as typed goes into the document; bytes that are not UTF-8 (which JSON cannot
+// hold) become U+FFFD rather than failing the whole output.
 void print_json(core::io& io, const json& j) {
-  io.out(j.dump(2) + "\n");
+  io.out(j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 int describe(const std::vector<ip_argument>& args, core::io& io) {

@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!(blocks[i - 1].last().next() == blocks[i].first())) std::abort();
   if (net::aggregate({a->range}) != blocks) std::abort();
   (void)commands::describe_text(*a);
-  (void)commands::describe_json(*a).dump();
+  (void)commands::describe_json(*a).dump(2, ' ', false,
+                                         nlohmann::ordered_json::error_handler_t::replace);
   return 0;
 }

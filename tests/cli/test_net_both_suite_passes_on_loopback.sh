@@ -4,8 +4,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 # The scenarios use fixed ports and the proxies 127.0.0.200+: one loopback run at a time.
-exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
-flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"
+loopback_scenario_lock
 
 files=("$src"/tests/scenarios/*_both.toml)
 ((${#files[@]} >= 6)) || fail "expected the *_both.toml scenarios in $src/tests/scenarios"

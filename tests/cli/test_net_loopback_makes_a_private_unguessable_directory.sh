@@ -3,8 +3,7 @@
 # a random name (not the process id, which others can guess and plant), gone afterwards.
 source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
-exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
-flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"
+loopback_scenario_lock
 mkdir "$T/tmp"
 (cd "$src/tests/scenarios" && TMPDIR=$T/tmp exec "$VITNET" test net --net loopback slow_close_both.toml) \
   >"$T/out" 2>"$T/err" &

@@ -6,8 +6,7 @@ source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
 # Today the scenario does run on loopback, on fixed ports: one loopback run at a time.
-exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
-flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"
+loopback_scenario_lock
 
 EXPECT_TIMEOUT=30 expect_exit 78 "$VITNET" test net --net loopback link_latency_echo_mock.toml
 expect_empty "$OUT"

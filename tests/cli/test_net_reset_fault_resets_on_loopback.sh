@@ -5,8 +5,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 src=${VITNET_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src/tests/scenarios" || fail "no scenarios in $src/tests/scenarios"
-exec {lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
-flock -w 90 "$lock" || fail "another loopback scenario run held the lock for 90s"
+loopback_scenario_lock
 
 EXPECT_TIMEOUT=30 expect_exit 0 "$VITNET" test net --net loopback reset_both.toml
 expect_contains "$OUT" "1 passed, 0 failed"

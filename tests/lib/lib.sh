@@ -228,6 +228,26 @@ start_dns_server() {
   DNS_SERVER=127.0.0.1:$DNS_PORT
 }
 
+# loopback_scenario_lock — the scenarios for loopback (tests/scenarios/*_both.toml) use fixed
+# ports 17100-17199 of 127.0.0.x: one run at a time. Takes the lock (held until the test ends),
+# then waits (bounded) until no listener from the run before is left on those ports: a process
+# of that run told to stop may still be ending when its test has let the lock go (slower under
+# the sanitizers), and a server of this run would then find its port taken.
+loopback_scenario_lock() {
+  exec {_loopback_lock}>"${TMPDIR:-/tmp}/vitnet-test-net-loopback.lock"
+  flock -w 90 "$_loopback_lock" || fail "another loopback scenario run held the lock for 90s"
+  wait_until 15 _scenario_ports_free || fail "ports 17100-17199 are still in use by an earlier run"
+}
+_scenario_ports_free() {
+  local local_address st port
+  while read -r _ local_address _ st _; do
+    [[ $st == 0A ]] || continue
+    port=$((16#${local_address##*:}))
+    ((port < 17100 || port > 17199)) || return 1
+  done < <(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  return 0
+}
+
 # start_rpc_serve ARGS... — start_serve for `vitnet rpc serve`.
 start_rpc_serve() { SERVE_COMMAND="rpc serve" start_serve "$@"; }
 

@@ -94,10 +94,22 @@ kill "$listener" 2>/dev/null || true
 show "cat listener.out"
 cat "$work/listener.out"
 
+step "DNS: a mock DNS server, lookups, and any command resolving through it"
+printf '$ORIGIN demo.test.\n$TTL 60\n@ SOA ns admin 1 3600 600 86400 60\nwww A 127.0.0.1\napi CNAME www\n' > "$work/demo.zone"
+serve -q dns://127.0.0.1:0 --records "$work/demo.zone" --fault 'flaky.demo.test=servfail'
+dns=${url#dns://}
+show "vitnet resolve api.demo.test A @$dns"
+"$vitnet" resolve api.demo.test A "@$dns"
+show "vitnet resolve --short flaky.demo.test A @$dns"
+"$vitnet" resolve --short flaky.demo.test A "@$dns" || echo "exit $?"
+serve -q -k --reply 'hello by name' tcp://127.0.0.1:0
+show "vitnet --resolver $dns connect api.demo.test:${url##*:}"
+"$vitnet" --resolver "$dns" connect "api.demo.test:${url##*:}" </dev/null; echo
+
 step "Errors say what failed and exit with a stable code"
 show "vitnet connect tcp://127.0.0.1:70000"
 "$vitnet" connect tcp://127.0.0.1:70000 || echo "exit $?"
-show "vitnet connect nosuchhost.invalid:80"
-"$vitnet" connect nosuchhost.invalid:80 || echo "exit $?"
+show "vitnet --resolver $dns connect nosuchhost.demo.test:80"
+"$vitnet" --resolver "$dns" connect nosuchhost.demo.test:80 || echo "exit $?"
 
 printf '\n%sdone.%s See man/vitnet.1 and "vitnet serve --help".\n' "$bold" "$off"

@@ -13,6 +13,7 @@
 #include "core/files.hpp"
 #include "net/cidr_math.hpp"
 #include "net/event.hpp"
+#include "net/read_all.hpp"
 
 namespace commands::dns {
 
@@ -290,15 +291,10 @@ net::task<int> run_resolve(net::context& ctx, const resolve_options& o, core::io
     std::string text;
     if (o.file == "-") {
       // A batch on stdin: bounded, as any input is.
-      auto& in = ctx.standard_input();
-      std::vector<char> buf(65536);
-      for (;;) {
-        auto rd = co_await in.read_some(buf);
-        if (rd.ec) break;
-        text.append(buf.data(), rd.n);
-        if (text.size() > (64u << 20))
-          vitnet::fail(core::exit_code::data, "resolve: -f -: more than 64 MiB of names");
-      }
+      constexpr std::size_t max_batch = 64u << 20;
+      text = co_await net::read_all(ctx.standard_input(), max_batch);
+      if (text.size() > max_batch)
+        vitnet::fail(core::exit_code::data, "resolve: -f -: more than 64 MiB of names");
     } else {
       text = core::read_file(o.file);
     }

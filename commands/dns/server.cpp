@@ -283,7 +283,8 @@ class dns_server final : public message_service, public std::enable_shared_from_
       out.error = "a response, not a query";
       return false;
     }
-    if (!m.questions.empty()) {
+    // The name and type as text only for the log: a server run with -q does not pay for them.
+    if (o_.log && !m.questions.empty()) {
       out.qname = m.questions[0].qname.to_string();
       out.qtype = pd::type_name(m.questions[0].qtype);
     }

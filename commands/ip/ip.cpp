@@ -7,6 +7,7 @@
 #include "commands/ip/argument.hpp"
 #include "commands/ip/describe.hpp"
 #include "core/error.hpp"
+#include "net/read_all.hpp"
 
 namespace commands {
 
@@ -14,17 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 using core::exit_code;
-
-net::task<std::string> read_all(net::stream& in) {
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
-    if (r.n) text.append(buf, r.n);
-    if (r.ec) break;
-  }
-  co_return text;
-}
 
 // Every argument, stdin's lines in the place of "-" (blank lines and '#' comments skipped).
 // Every malformed one is reported before the command gives up, so one run shows them all.
@@ -47,7 +37,7 @@ net::task<std::vector<ip_argument>> gather(net::context& ctx, const std::vector<
     }
     if (stdin_read) continue;
     stdin_read = true;
-    std::string text = co_await read_all(ctx.standard_input());
+    std::string text = co_await net::read_all(ctx.standard_input());
     std::size_t line_no = 0, start = 0;
     while (start < text.size()) {
       auto end = text.find('\n', start);

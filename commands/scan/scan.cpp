@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <set>
 
+#include "commands/scan/schedule.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "commands/scan/schedule.hpp"
+#include "net/read_all.hpp"
 
 namespace commands {
 
@@ -18,17 +19,6 @@ constexpr std::uint64_t max_addresses = 1u << 20;
 
 [[noreturn]] void bad_targets(const std::string& message) {
   vitnet::fail(core::exit_code::usage, "scan: {}", message);
-}
-
-net::task<std::string> read_all(net::stream& in) {
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
-    if (r.n) text.append(buf, r.n);
-    if (r.ec) break;
-  }
-  co_return text;
 }
 
 // Targets from arguments, list files and stdin ("-", read once), in the order given.
@@ -44,7 +34,7 @@ net::task<std::vector<scan_target_spec>> gather(net::context& ctx,
   };
   for (auto& a : args) {
     if (a == "-") {
-      if (!stdin_text) stdin_text = co_await read_all(ctx.standard_input());
+      if (!stdin_text) stdin_text = co_await net::read_all(ctx.standard_input());
       add_text(*stdin_text, "stdin");
       continue;
     }
@@ -54,7 +44,7 @@ net::task<std::vector<scan_target_spec>> gather(net::context& ctx,
   }
   for (auto& f : files) {
     if (f == "-") {
-      if (!stdin_text) stdin_text = co_await read_all(ctx.standard_input());
+      if (!stdin_text) stdin_text = co_await net::read_all(ctx.standard_input());
       add_text(*stdin_text, "stdin");
     } else {
       add_text(core::read_file(f), f);

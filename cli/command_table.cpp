@@ -23,14 +23,30 @@ constexpr std::string_view scenario_format = R"(A scenario is a TOML file. Top-l
   seed = 1                default seed (--seed, --seeds override)
   [vars]                  NAME = "value", used as ${NAME} in strings; --var NAME=VALUE
                           overrides; ${addr.HOST} is a host's address, ${dir} the
-                          scenario file's directory
+                          scenario file's directory; ${port.NAME} a port given to NAME for
+                          the run (free on loopback; 40000, 40001... on the mock network);
+                          ${dial.HOST:PORT} (PORT a number or a NAME) the address:port a
+                          process dials to reach HOST's PORT through the faults between
   [link]                  every link: latency, jitter, loss (0..1), bandwidth ("10Mbit")
 
-Each [[process]] is a vitnet command on a host:
+Each [[process]] is a vitnet command, or on loopback any program, on a host:
   name = "client"         for reports (default HOST#N)
   host = "a"
   run = "connect tcp://b:7000"   or args = ["connect", "tcp://b:7000"]
-  start = "100ms"         when it starts
+  exec = "python3 app.py --port ${port.api}"   or argv = [...]: any program (loopback
+                          only; the mock network refuses it with 78). Its connections go
+                          through faults when it dials ${dial.HOST:PORT}; vitnet commands
+                          are redirected through them by themselves
+  env = { NAME = "v" }    added to its environment
+  cwd = "dir"             its working directory (relative to the scenario file)
+  ready = "tcp://a:${port.api}"  or "http://a:${port.api}/health", or { url = ...,
+                          status = 200, timeout = "10s" }: later processes start once a
+                          connection (an answer with that status) succeeds; a process
+                          that exits first or misses the timeout fails the run. On
+                          loopback a vitnet server (serve, proxy, rpc serve, mq broker) is
+                          waited for until it listens (VITNET_READY_FILE), unless ready =
+                          false. On the mock network servers listen as they start.
+  start = "100ms"         when it starts (at the earliest: after those it waits for)
   stdin = "hello\n"      its whole standard input
   expect = { ... }        exit = N; stdout = "..."; stderr = "..."; stdout_contains and
                           stderr_contains (a string or a list); stdout_matches and
@@ -52,7 +68,8 @@ Each [[fault]] changes the network for a while:
 On the mock network, streams never lose data: loss and partitions delay bytes until they
 get through, as TCP retransmission does; datagrams are lost. A crash silences a host's
 connections and ends its processes; after `for` the host restarts and its processes
-start again. A fault that never fired is reported.)";
+start again. A fault that never fired is reported. On loopback, when the run ends, each
+process's group gets SIGTERM and, two seconds later, SIGKILL: what a program started ends too.)";
 }  // namespace
 
 const std::vector<command_info>& command_table() {

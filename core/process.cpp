@@ -32,6 +32,7 @@ std::pair<pid_t, std::error_code> spawn(const spawn_spec& s) {
   // children): signals go to the group.
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  if (!s.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, s.cwd.c_str());
 
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -49,7 +50,8 @@ std::pair<pid_t, std::error_code> spawn(const spawn_spec& s) {
   argv.push_back(nullptr);
 
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
+  int rc = s.search_path ? ::posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data())
+                         : ::posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return {-1, std::error_code(rc, std::generic_category())};
@@ -60,7 +62,8 @@ child::child(const child_spec& spec) : input_(spec.input) {
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
     vitnet::fail_os("spawn", spec.argv.at(0), {errno, std::generic_category()});
-  auto [pid, ec] = spawn({spec.argv, spec.env, {in[0], out[1], err[1]}});
+  spawn_spec ss{spec.argv, spec.env, {in[0], out[1], err[1]}, spec.cwd, spec.search_path};
+  auto [pid, ec] = spawn(ss);
   pid_ = pid;
   ::close(in[0]), ::close(out[1]), ::close(err[1]);
   in_ = in[1], out_ = out[0], err_ = err[0];
@@ -73,24 +76,27 @@ child::child(const child_spec& spec) : input_(spec.input) {
 }
 
 child::~child() {
-  if (pid_ > 0 && !status_) {
-    ::kill(pid_, SIGKILL);
+  if (pid_ > 0) {
+    ::kill(-pid_, SIGKILL);  // the group: what the program started goes with it
     int st;
-    ::waitpid(pid_, &st, 0);
+    ::waitpid(pid_, &st, 0);  // also reaps the zombie that status() was read from
   }
   for (int fd : {in_, out_, err_})
     if (fd >= 0) ::close(fd);
 }
 
 void child::signal(int sig) {
-  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+  if (pid_ > 0) ::kill(-pid_, sig);
 }
 
 void child::reap() {
   if (pid_ <= 0 || status_) return;
-  int st = 0;
-  if (::waitpid(pid_, &st, WNOHANG) == pid_)
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  // WNOWAIT: the exit is read but the child stays a zombie until the destructor reaps it, so
+  // its process group's id stays ours to signal (see signal()).
+  siginfo_t si{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+      si.si_pid == pid_)
+    status_ = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
 void child::pump(const std::vector<child*>& children, std::chrono::milliseconds timeout) {

@@ -215,6 +215,11 @@ fault_spec parse_fault(const toml::table& t, const std::string& file) {
   if (auto* n = t.get("host")) f.host = get_string(file, *n, "host");
   if (auto* n = t.get("port")) {
     auto p = n->value_exact<std::int64_t>();
+    // A string of digits too: what a scenario's "${port.NAME}" becomes.
+    if (auto text = n->value_exact<std::string>();
+        text && !text->empty() && text->size() <= 5 &&
+        text->find_first_not_of("0123456789") == std::string::npos)
+      p = std::stoll(*text);
     if (!p || *p < 1 || *p > 65535) bad(file, *n, "'port' must be a number from 1 to 65535");
     f.port = static_cast<std::uint16_t>(*p);
   }

@@ -296,7 +296,8 @@ void define_broker(CLI::App& parent, runner& chosen) {
       ->type_name("NAME");
   a->add_option("--ready-file", o->ready_file,
                 "once listening, write the nats:// URL (with the real port) to PATH")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->envname("VITNET_READY_FILE");
   a->callback([o, x, &chosen] {
     auto u = mq::parse_mq_url(x->url);
     if (u.system != mq::system::nats)

@@ -1,9 +1,10 @@
+#include "commands/proxy/proxy.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
 
 #include "cli/command_table.hpp"
-#include "commands/proxy/proxy.hpp"
 #include "commands/proxy/faults.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -52,7 +53,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
       ->type_name("DURATION");
   sub.add_option("--ready-file", o->ready_file,
                  "once listening, write the URL (with the real port) to PATH atomically")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->envname("VITNET_READY_FILE");
 
   sub.add_flag("--keep-source", o->keep_source,
                "dial the upstream from the client's own address, so that it sees who connected "

@@ -343,7 +343,8 @@ void define_rpc_serve(CLI::App& parent, runner& chosen) {
   a->add_flag("--once", so->once, "serve one connection, then exit");
   a->add_option("--ready-file", so->ready_file,
                 "once listening, write the URL (with the real port) to PATH atomically")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->envname("VITNET_READY_FILE");
   a->add_option("--bearer", so->http.bearer, "http, ws: require Authorization: Bearer TOKEN")
       ->type_name("TOKEN");
   a->add_option("--origin", x->origins,

@@ -1,9 +1,10 @@
+#include "commands/scan/scan.hpp"
+
 #include <unistd.h>
 
 #include <memory>
 
 #include "cli/command_table.hpp"
-#include "commands/scan/scan.hpp"
 
 namespace cli {
 
@@ -68,7 +69,7 @@ void define_scan(CLI::App& sub, runner& chosen) {
       ->type_name("N");
   sub.add_flag("--banners", o->banners,
                "read what open ports say first; send an HTTP HEAD where they say nothing");
-  sub.add_flag("--tls",  o->tls,
+  sub.add_flag("--tls", o->tls,
                "try a TLS handshake with each open port; report version, certificate subject and "
                "expiry");
   sub.add_flag("--udp", o->udp,

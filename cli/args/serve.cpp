@@ -175,7 +175,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
       ->type_name("DURATION");
   sub.add_option("--ready-file", o->ready_file,
                  "once listening, write the URL (with the real port) to PATH atomically")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->envname("VITNET_READY_FILE");
 
   // TLS (tls:// URLs)
   sub.add_option("--cert", o->tls.cert_file,

@@ -1,14 +1,20 @@
 // Running a scenario on real loopback sockets: host N is 127.0.0.N+1, each process is the vitnet
 // binary itself in a child process, and faults are realised by `vitnet proxy` processes placed
 // in front of the faulted host's port.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "commands/test_net/run.hpp"
@@ -70,6 +76,74 @@ std::string proxy_fault_file(const net::fault_spec& f) {
   if (!f.from.empty() && !f.both_ways)
     t += "direction = \"up\"\n";  // from the client to the guarded host
   return t;
+}
+
+// A vitnet command that listens, and says so through VITNET_READY_FILE (its --ready-file): the
+// processes after it wait until it does, so that a client never arrives before its server on a
+// busy machine. The command is the first word that names one.
+bool vitnet_listener(const std::vector<std::string>& argv) {
+  static const std::set<std::string> commands = {"serve", "connect", "proxy", "rpc",
+                                                 "mq",    "resolve", "scan",  "tls",
+                                                 "ip",    "ws",      "test",  "version"};
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (!commands.contains(argv[i])) continue;
+    const auto& c = argv[i];
+    std::string next = i + 1 < argv.size() ? argv[i + 1] : "";
+    return c == "serve" || c == "proxy" || (c == "rpc" && next == "serve") ||
+           (c == "mq" && next == "broker");
+  }
+  return false;
+}
+
+// One attempt, bounded by `budget`, to see whether `r` is ready: a TCP connection is accepted, or
+// an HTTP GET answers with the expected status.
+bool probe_ready(const ready_spec& r, std::chrono::milliseconds budget) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } close_it{fd};
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(r.port);
+  if (::inet_pton(AF_INET, r.host.c_str(), &a.sin_addr) != 1) return false;
+  auto deadline = clock_type::now() + budget;
+  auto wait_for = [&](short events) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, events, 0};
+    return ::poll(&p, 1, static_cast<int>(left.count())) == 1 && !(p.revents & POLLNVAL);
+  };
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    if (errno != EINPROGRESS || !wait_for(POLLOUT)) return false;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) return false;
+  }
+  if (r.scheme == "tcp") return true;
+  std::string req = fmt::format(
+      "GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: vitnet-test-net\r\nConnection: "
+      "close\r\n\r\n",
+      r.path, r.host, r.port);
+  std::size_t sent = 0;
+  while (sent < req.size()) {
+    if (!wait_for(POLLOUT)) return false;
+    auto n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  // The status line is all that is read: "HTTP/1.x NNN".
+  std::string got;
+  while (got.find("\r\n") == std::string::npos && got.size() < 256) {
+    if (!wait_for(POLLIN)) return false;
+    char buf[256];
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got.size() >= 12 && got.starts_with("HTTP/1.") &&
+         got.substr(9, 3) == std::to_string(r.status);
 }
 
 }  // namespace
@@ -178,6 +252,7 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     const process_spec* spec;
     std::size_t index;
     std::unique_ptr<core::child> c;
+    std::string ready_file;  // a vitnet listener's, or empty
   };
   std::vector<running_proc> procs;
   std::vector<const process_spec*> pending;
@@ -193,30 +268,115 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
                                  x.stdout_matches || x.stderr_matches || x.running == false);
   };
 
-  bool wall_exceeded = false;
+  // ${dial.HOST:PORT} for a process on `from`: the fault proxy in front of that port when one
+  // stands between them, the host itself otherwise.
+  auto dial_from = [&](const std::string& from) {
+    return [&sc, &redirects, from](const std::string& host, std::uint16_t port) {
+      std::string direct = fmt::format("{}:{}", sc.address_of(host), port);
+      auto it = redirects.find(from);
+      if (it == redirects.end()) return direct;
+      for (std::size_t at = 0; at < it->second.size();) {
+        auto comma = it->second.find(',', at);
+        auto item = it->second.substr(at, comma == std::string::npos ? comma : comma - at);
+        auto eq = item.find('=');
+        if (eq != std::string::npos && item.substr(0, eq) == direct) return item.substr(eq + 1);
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+      }
+      return direct;
+    };
+  };
+
+  // The process later ones wait for: until it is ready, none of them starts.
+  constexpr std::size_t no_gate = SIZE_MAX;
+  std::size_t gate = no_gate;  // into procs
+  clock_type::time_point gate_since, next_probe;
+
+  bool wall_exceeded = false, stop_now = false;
   std::optional<clock_type::time_point> settled;
   for (;;) {
-    while (!pending.empty() && elapsed() >= pending.front()->start) {
+    if (gate != no_gate) {
+      auto& g = procs[gate];
+      auto& o = r.processes[g.index];
+      auto waited = clock_type::now() - gate_since;
+      if (g.spec->ready) {
+        const auto& rd = *g.spec->ready;
+        if (clock_type::now() >= next_probe) {
+          next_probe = clock_type::now() + std::chrono::milliseconds(50);
+          if (probe_ready(rd, std::chrono::milliseconds(250))) {
+            gate = no_gate;
+          } else if (!g.c->running()) {
+            r.failures.push_back(fmt::format("{} ({}:{}): exited with {} before it was ready at {}",
+                                             o.name, sc.file, g.spec->line,
+                                             g.c->status().value_or(-1), rd.text));
+            stop_now = true;
+          } else if (waited > rd.timeout) {
+            r.failures.push_back(fmt::format("{} ({}:{}): not ready at {} within {}", o.name,
+                                             sc.file, g.spec->line, rd.text,
+                                             core::format_duration(rd.timeout)));
+            stop_now = true;
+          }
+        }
+      } else if (std::filesystem::exists(g.ready_file) || !g.c->running()) {
+        gate = no_gate;  // listening; or gone, which its own expectations judge
+      } else if (waited > std::chrono::seconds(10)) {
+        r.notes.push_back(
+            fmt::format("{} did not say it was listening within 10s; the "
+                        "processes after it started anyway",
+                        o.name));
+        gate = no_gate;
+      }
+    }
+    while (!stop_now && gate == no_gate && !pending.empty() &&
+           elapsed() >= pending.front()->start) {
       const auto& spec = *pending.front();
       pending.erase(pending.begin());
+      auto dial = dial_from(spec.host);
       core::child_spec cs;
-      cs.argv = {binary};
-      cs.argv.insert(cs.argv.end(), spec.argv.begin(), spec.argv.end());
+      if (spec.program) {
+        cs.search_path = true;
+      } else {
+        cs.argv = {binary};
+      }
+      for (const auto& a : spec.argv) cs.argv.push_back(expand_dials(a, dial));
       cs.env = {{"VITNET_HOST_ADDR", sc.address_of(spec.host)},
                 {"VITNET_HOSTS", names},
                 {"VITNET_REDIRECT", redirects[spec.host]},
                 {"NO_COLOR", "1"}};
-      cs.input = spec.stdin_text;
+      std::string ready_file;
+      if (!spec.program && !spec.ready && !spec.ready_off && vitnet_listener(spec.argv)) {
+        ready_file = (dir / fmt::format("ready{}.url", procs.size())).string();
+        cs.env["VITNET_READY_FILE"] = ready_file;
+      }
+      for (const auto& [k, v] : spec.env) cs.env[k] = expand_dials(v, dial);
+      cs.cwd = spec.cwd;
+      cs.input = expand_dials(spec.stdin_text, dial);
       process_outcome o{spec.name, spec.host, spec.command};
       o.started = true;
       o.started_at = elapsed();
       r.processes.push_back(o);
-      procs.push_back({&spec, r.processes.size() - 1, std::make_unique<core::child>(cs)});
+      try {
+        procs.push_back(
+            {&spec, r.processes.size() - 1, std::make_unique<core::child>(cs), ready_file});
+      } catch (const vitnet::error& e) {
+        auto& failed = r.processes.back();
+        failed.exit = 127;  // as a shell says of a program it cannot run
+        failed.ended_at = failed.started_at;
+        failed.err = fmt::format("vitnet test net: {}\n", e.what());
+        r.failures.push_back(fmt::format("{} ({}:{}): could not be started: {}", spec.name, sc.file,
+                                         spec.line, e.what()));
+        continue;
+      }
+      if (spec.ready || !ready_file.empty()) {
+        gate = procs.size() - 1;
+        gate_since = next_probe = clock_type::now();
+        break;
+      }
     }
     std::vector<core::child*> all;
     for (auto& p : procs) all.push_back(p.c.get());
     for (auto& p : proxies) all.push_back(p.get());
-    auto wait = std::chrono::milliseconds(20);
+    auto wait = std::chrono::milliseconds(gate != no_gate ? 10 : 20);
     core::child::pump(all, wait);
     for (auto& p : procs) {
       auto& o = r.processes[p.index];
@@ -225,7 +385,8 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
         o.ended_at = elapsed();
       }
     }
-    bool done = pending.empty();
+    if (stop_now) break;
+    bool done = pending.empty() && gate == no_gate;
     for (auto& p : procs)
       if (must_finish(*p.spec) && p.c->running()) done = false;
     if (done) {
@@ -240,6 +401,8 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     }
   }
   r.elapsed = elapsed();
+  // Every process group gets SIGTERM, then (the destructors) SIGKILL after two seconds: a
+  // program and whatever it started end with the scenario.
   for (auto& p : procs) p.c->signal(SIGTERM);
   for (auto& p : proxies) p->signal(SIGTERM);
   auto stop_deadline = clock_type::now() + std::chrono::seconds(2);

@@ -13,8 +13,6 @@ namespace commands {
 
 namespace {
 
-
-
 class mock_run {
  public:
   mock_run(const scenario& sc, std::uint64_t seed, const command_parser& parse)
@@ -33,10 +31,10 @@ class mock_run {
     w_.default_link.jitter = sc_.link.jitter;
     w_.default_link.loss = sc_.link.loss;
     w_.default_link.bandwidth = sc_.link.bandwidth;
-    faults_.emplace(w_, sc_.faults,
-                    net::sim::fault_injector::host_events{
-                        [this](const std::string& h) { host_crashed(h); },
-                        [this](const std::string& h) { host_restarted(h); }});
+    faults_.emplace(
+        w_, sc_.faults,
+        net::sim::fault_injector::host_events{[this](const std::string& h) { host_crashed(h); },
+                                              [this](const std::string& h) { host_restarted(h); }});
     auto t0 = w_.now();
     for (const auto& spec : sc_.processes) w_.at(t0 + spec.start, [this, &spec] { launch(spec); });
 
@@ -48,8 +46,8 @@ class mock_run {
                       core::format_duration(sc_.wall_limit), core::format_duration(w_.elapsed())));
     for (std::size_t i = 0; i < sc_.faults.size(); ++i)
       if (faults_->fired(i) == 0)
-        result_.notes.push_back(fmt::format("fault {} ({}) never fired",
-                                            sc_.faults[i].describe(), sc_.faults[i].origin));
+        result_.notes.push_back(fmt::format("fault {} ({}) never fired", sc_.faults[i].describe(),
+                                            sc_.faults[i].origin));
     w_.trace(
         fmt::format("end {}", outcome == net::sim::world::outcome::idle ? "idle" : "time limit"));
     result_.trace = w_.trace_lines();
@@ -82,7 +80,13 @@ class mock_run {
     o.started_at = w_.elapsed();
     w_.trace(fmt::format("start {} on {}: {}", spec.name, spec.host, spec.command));
     std::string error;
-    auto cmd = parse_(spec.argv, error);
+    // ${dial.HOST:PORT} is the host's own address here: faults act on the simulated links.
+    auto dial = [this](const std::string& h, std::uint16_t port) {
+      return fmt::format("{}:{}", sc_.address_of(h), port);
+    };
+    std::vector<std::string> argv;
+    for (const auto& a : spec.argv) argv.push_back(expand_dials(a, dial));
+    auto cmd = parse_(argv, error);
     if (!cmd) {
       o.err = fmt::format("vitnet: {}\n", error);
       o.exit = core::to_int(core::exit_code::usage);
@@ -95,7 +99,8 @@ class mock_run {
     auto p = std::make_unique<proc>();
     p->spec = &spec;
     p->index = index;
-    p->ctx = std::make_unique<net::sim_context>(w_, *w_.find(spec.host), spec.stdin_text, out, err);
+    p->ctx = std::make_unique<net::sim_context>(w_, *w_.find(spec.host),
+                                                expand_dials(spec.stdin_text, dial), out, err);
     p->io = std::make_unique<core::io>(cmd->output, out, err);
     auto* raw = p.get();
     procs_.push_back(std::move(p));
@@ -160,6 +165,20 @@ class mock_run {
 }  // namespace
 
 std::optional<std::string> mock_cannot(const scenario& sc) {
+  for (const auto& p : sc.processes) {
+    // Another program would use the machine's real sockets, out of the simulated network's
+    // reach: it cannot take part, and a scenario must not pass without it.
+    if (p.program)
+      return fmt::format(
+          "process '{}' ({}:{}) runs a program ('{}'), and the mock network runs only vitnet "
+          "commands: other programs use real sockets (use --net loopback)",
+          p.name, sc.file, p.line, p.argv.front());
+    if (!p.env.empty() || !p.cwd.empty())
+      return fmt::format(
+          "process '{}' ({}:{}) sets 'env' or 'cwd', which only processes on the loopback backend "
+          "have (use --net loopback)",
+          p.name, sc.file, p.line);
+  }
   for (const auto& p : sc.processes)
     for (const auto& a : p.argv)
       if (a == "--exec" || a.starts_with("--exec="))

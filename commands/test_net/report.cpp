@@ -12,7 +12,9 @@ namespace commands {
 
 namespace {
 
-std::string xml(std::string_view s) { return core::escape_markup(s, core::markup::xml); }
+std::string xml(std::string_view s) {
+  return core::escape_markup(s, core::markup::xml);
+}
 
 }  // namespace
 
@@ -48,8 +50,7 @@ std::string junit_xml(const std::vector<run_result>& results) {
         for (const auto& m : r->failures) body += m + "\n";
         body += fmt::format("replay: {}\n", r->replay);
         x += fmt::format("      <failure message=\"{}\" type=\"expectation\">{}</failure>\n",
-                         xml(r->failures.empty() ? "failed" : r->failures.front()),
-                         xml(body));
+                         xml(r->failures.empty() ? "failed" : r->failures.front()), xml(body));
       }
       std::string out;
       for (const auto& n : r->notes) out += "note: " + n + "\n";

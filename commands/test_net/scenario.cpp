@@ -1,6 +1,9 @@
 #include "commands/test_net/scenario.hpp"
 
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <regex>
 #include <set>
@@ -8,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/toml.hpp"
+#include "net/endpoint.hpp"
 #include "net/ip.hpp"
 
 namespace commands {
@@ -22,6 +26,26 @@ std::string scenario::address_of(const std::string& host) const {
     if (hosts[i] == host)
       return net::ip_address::v4(0x7f000001u + static_cast<std::uint32_t>(i + 1)).to_string();
   return {};
+}
+
+std::string expand_dials(std::string_view text,
+                         const std::function<std::string(const std::string&, std::uint16_t)>& to) {
+  // The parser wrote each one as ${dial.HOST:NUMBER}, with a known host.
+  std::string out;
+  std::size_t i = 0;
+  for (;;) {
+    auto at = text.find("${dial.", i);
+    auto close = at == std::string_view::npos ? at : text.find('}', at);
+    auto colon = close == std::string_view::npos ? close : text.rfind(':', close);
+    if (colon == std::string_view::npos || colon < at) break;
+    out.append(text.substr(i, at - i));
+    std::string host(text.substr(at + 7, colon - at - 7));
+    std::string port(text.substr(colon + 1, close - colon - 1));
+    out += to(host, static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10)));
+    i = close + 1;
+  }
+  out.append(text.substr(i));
+  return out;
 }
 
 std::optional<std::vector<std::string>> split_command_line(std::string_view text) {
@@ -68,10 +92,44 @@ std::optional<std::vector<std::string>> split_command_line(std::string_view text
 
 namespace {
 
+// A port free for TCP and UDP on every address, held (its sockets open) until the reader is done
+// so that the next name cannot be given the same one.
+class port_holder {
+ public:
+  ~port_holder() {
+    for (int fd : held_) ::close(fd);
+  }
+  std::optional<std::uint16_t> take() {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      int t = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (t < 0) return std::nullopt;
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      socklen_t len = sizeof a;
+      if (::bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+          ::getsockname(t, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        ::close(t);
+        return std::nullopt;
+      }
+      held_.push_back(t);
+      int u = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (u >= 0 && ::bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+        held_.push_back(u);
+        return ntohs(a.sin_port);
+      }
+      if (u >= 0) ::close(u);  // taken for UDP: keep the TCP one held and try another
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<int> held_;
+};
+
 class reader {
  public:
-  reader(std::string file, std::map<std::string, std::string> vars)
-      : file_(std::move(file)), vars_(std::move(vars)) {
+  reader(std::string file, std::map<std::string, std::string> vars, port_choice ports)
+      : file_(std::move(file)), vars_(std::move(vars)), port_choice_(ports) {
     // ${dir}: the scenario file's directory, for files it names (routes, pages, certificates).
     if (!vars_.contains("dir")) {
       auto slash = file_.rfind('/');
@@ -109,7 +167,24 @@ class reader {
         auto close = text.find('}', i + 2);
         if (close == std::string::npos) bad(n, "'${' without a closing '}'");
         std::string name = text.substr(i + 2, close - i - 2);
-        if (name.starts_with("addr.")) {
+        if (name.starts_with("dial.")) {
+          // Kept for the backend to fill in per process: see expand_dials().
+          auto colon = name.rfind(':');
+          if (colon == std::string::npos || colon < 6)
+            bad(n, fmt::format("'${{{}}}' must be ${{dial.HOST:PORT}}", name));
+          std::string host = name.substr(5, colon - 5), port = name.substr(colon + 1);
+          if (sc_->address_of(host).empty())
+            bad(n, fmt::format("'${{{}}}' names no host of this scenario", name));
+          std::uint16_t number = 0;
+          if (!port.empty() && port.find_first_not_of("0123456789") == std::string::npos &&
+              port.size() <= 5 && std::stoul(port) <= 65535)
+            number = static_cast<std::uint16_t>(std::stoul(port));
+          else
+            number = port_named(n, port);
+          out += fmt::format("${{dial.{}:{}}}", host, number);
+        } else if (name.starts_with("port.")) {
+          out += std::to_string(port_named(n, name.substr(5)));
+        } else if (name.starts_with("addr.")) {
           auto a = sc_->address_of(name.substr(5));
           if (a.empty()) bad(n, fmt::format("'${{{}}}' names no host of this scenario", name));
           out += a;
@@ -126,6 +201,23 @@ class reader {
     return out;
   }
 
+  std::uint16_t port_named(const toml::node& n, const std::string& name) const {
+    if (name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
+      bad(n, fmt::format("'${{port.{}}}': a port's name is letters, digits, '_' and '-'", name));
+    if (auto it = sc_->ports.find(name); it != sc_->ports.end()) return it->second;
+    std::uint16_t port = 0;
+    if (port_choice_ == port_choice::fixed) {
+      port = static_cast<std::uint16_t>(40000 + sc_->ports.size());
+    } else {
+      auto p = holder_.take();
+      if (!p) bad(n, fmt::format("no free port could be found for '${{port.{}}}'", name));
+      port = *p;
+    }
+    sc_->ports.emplace(name, port);
+    return port;
+  }
   std::string str(const toml::node& n, std::string_view key) const {
     if (auto s = n.value<std::string>()) return expand(n, *s);
     bad(n, fmt::format("'{}' must be a string", key));
@@ -252,6 +344,12 @@ class reader {
       for (auto& node : *arr) {
         auto* t = node.as_table();
         if (!t) bad(node, "each [[fault]] must be a table");
+        // Variables in a fault's strings (${port.NAME} in 'port' among them) are filled in
+        // before the fault is read; each node keeps its place in the file for messages.
+        // (In place: a copied table would not know its lines. The tree is parse_scenario's own,
+        // not const where it was made.)
+        for (auto&& [k, val] : const_cast<toml::table&>(*t))
+          if (auto* text = val.as_string()) *text = str(val, k.str());
         auto f = net::parse_fault(*t, file_);
         for (const char* key : {"from", "to", "host", "between"}) {
           const toml::node* n = t->get(key);
@@ -278,7 +376,9 @@ class reader {
   process_spec process(const toml::table& t) {
     process_spec p;
     p.line = static_cast<int>(t.source().begin.line);
-    only_keys(t, "a [[process]]", {"name", "host", "run", "args", "start", "stdin", "expect"});
+    only_keys(t, "a [[process]]",
+              {"name", "host", "run", "args", "exec", "argv", "env", "cwd", "ready", "start",
+               "stdin", "expect"});
     if (auto* v = t.get("name")) p.name = str(*v, "name");
     auto* host = t.get("host");
     if (!host) bad_at(t.source(), "a process needs a 'host'");
@@ -287,9 +387,31 @@ class reader {
       bad(*host, fmt::format("unknown host '{}' (hosts: {})", p.host, fmt::join(sc_->hosts, ", ")));
     auto* run = t.get("run");
     auto* args = t.get("args");
-    if (run && args) bad(*run, "give either 'run' or 'args', not both");
-    if (!run && !args) bad_at(t.source(), "a process needs a command: run = \"serve --echo :7\"");
-    if (run) {
+    auto* exec = t.get("exec");
+    auto* argv = t.get("argv");
+    int given = (run != nullptr) + (args != nullptr) + (exec != nullptr) + (argv != nullptr);
+    if (given > 1)
+      bad_at(t.source(),
+             "give one of 'run' or 'args' (a vitnet command) and 'exec' or 'argv' "
+             "(any program)");
+    if (given == 0)
+      bad_at(t.source(),
+             "a process needs a command: run = \"serve --echo :7\" (vitnet) or exec = \"...\" "
+             "(any program)");
+    if (exec || argv) {
+      p.program = true;
+      if (exec) {
+        p.command = str(*exec, "exec");
+        auto words = split_command_line(p.command);
+        if (!words) bad(*exec, "an unterminated quote in 'exec'");
+        p.argv = *words;
+      } else {
+        p.argv = strings(*argv, "argv");
+        p.command = fmt::format("{}", fmt::join(p.argv, " "));
+      }
+      if (p.argv.empty() || p.argv.front().empty())
+        bad(exec ? *exec : *argv, "the command is empty");
+    } else if (run) {
       p.command = str(*run, "run");
       auto words = split_command_line(p.command);
       if (!words) bad(*run, "an unterminated quote in 'run'");
@@ -298,9 +420,34 @@ class reader {
       p.argv = strings(*args, "args");
       p.command = fmt::format("{}", fmt::join(p.argv, " "));
     }
-    if (!p.argv.empty() && p.argv.front() == "vitnet") p.argv.erase(p.argv.begin());
-    if (p.argv.empty()) bad(run ? *run : *args, "the command is empty");
-    if (p.argv.front() == "test") bad(run ? *run : *args, "a scenario cannot run 'vitnet test'");
+    if (!p.program) {
+      if (!p.argv.empty() && p.argv.front() == "vitnet") p.argv.erase(p.argv.begin());
+      if (p.argv.empty()) bad(run ? *run : *args, "the command is empty");
+      if (p.argv.front() == "test") bad(run ? *run : *args, "a scenario cannot run 'vitnet test'");
+    }
+    if (auto* v = t.get("env")) {
+      auto* e = v->as_table();
+      if (!e) bad(*v, "'env' must be a table: env = { NAME = \"value\" }");
+      for (auto&& [k, val] : *e) {
+        std::string key(k.str());
+        if (key.empty() || key.find('=') != std::string::npos)
+          bad(val, fmt::format("'{}' is not a usable environment variable name", key));
+        p.env[key] = str(val, key);
+      }
+    }
+    if (auto* v = t.get("cwd")) {
+      p.cwd = str(*v, "cwd");
+      // Relative to the scenario file, as the files it names are.
+      if (!p.cwd.empty() && p.cwd.front() != '/') p.cwd = vars_.at("dir") + "/" + p.cwd;
+    }
+    if (auto* v = t.get("ready")) {
+      if (auto b = v->value<bool>()) {
+        if (*b) bad(*v, "'ready' is a URL (tcp://HOST:PORT or http://HOST:PORT/PATH) or false");
+        p.ready_off = true;
+      } else {
+        p.ready = ready(*v);
+      }
+    }
     if (auto* v = t.get("start")) p.start = dur(*v, "start");
     if (auto* v = t.get("stdin")) p.stdin_text = str(*v, "stdin");
     if (auto* v = t.get("expect")) {
@@ -311,6 +458,45 @@ class reader {
     return p;
   }
 
+  // ready = "tcp://HOST:PORT" | "http://HOST:PORT/PATH" | { url = ..., status = N, timeout = D }
+  ready_spec ready(const toml::node& n) {
+    ready_spec r;
+    const toml::node* url = &n;
+    if (auto* t = n.as_table()) {
+      only_keys(*t, "'ready'", {"url", "status", "timeout"});
+      url = t->get("url");
+      if (!url) bad(n, "'ready' needs a 'url'");
+      if (auto* s = t->get("status")) {
+        auto i = s->value_exact<std::int64_t>();
+        if (!i || *i < 100 || *i > 599) bad(*s, "'status' must be an HTTP status from 100 to 599");
+        r.status = static_cast<int>(*i);
+      }
+      if (auto* d = t->get("timeout")) r.timeout = dur(*d, "timeout");
+    }
+    r.text = str(*url, "ready");
+    std::string message;
+    auto u = net::try_parse_endpoint(r.text, message);
+    bool tcp = u && !u->tls && u->transport == net::transport::tcp &&
+               u->app == net::app_protocol::none && r.text.starts_with("tcp://");
+    bool http = u && !u->tls && u->is_http();
+    if (!(tcp || http) || u->host.empty() || !u->port)
+      bad(*url, fmt::format("'ready' must be tcp://HOST:PORT or http://HOST:PORT/PATH, not '{}'",
+                            r.text));
+    r.scheme = tcp ? "tcp" : "http";
+    r.port = u->port;
+    if (http) r.path = u->target;
+    if (auto a = sc_->address_of(u->host); !a.empty())
+      r.host = a;
+    else if (u->host == "localhost")
+      r.host = "127.0.0.1";
+    else if (net::ip_address::parse(u->host))
+      r.host = u->host;
+    else
+      bad(*url, fmt::format("'ready' names '{}', which is neither a host of this scenario nor an "
+                            "address",
+                            u->host));
+    return r;
+  }
   expectation expect(const toml::table& t) {
     expectation x;
     only_keys(t, "'expect'",
@@ -341,25 +527,28 @@ class reader {
  private:
   std::string file_;
   std::map<std::string, std::string> vars_;
+  port_choice port_choice_;
+  mutable port_holder holder_;
   scenario* sc_ = nullptr;
 };
 
 }  // namespace
 
 scenario parse_scenario(std::string_view text, const std::string& path,
-                        const std::map<std::string, std::string>& vars) {
+                        const std::map<std::string, std::string>& vars, port_choice ports) {
   scenario sc;
   sc.file = path;
   toml::table root = core::parse_toml(text, path);
   auto slash = path.find_last_of('/');
   sc.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
-  reader r(path, vars);
+  reader r(path, vars, ports);
   r.load(sc, root);
   return sc;
 }
 
-scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars) {
-  return parse_scenario(core::read_file(path), path, vars);
+scenario load_scenario(const std::string& path, const std::map<std::string, std::string>& vars,
+                       port_choice ports) {
+  return parse_scenario(core::read_file(path), path, vars, ports);
 }
 
 }  // namespace commands

@@ -45,6 +45,15 @@ nlohmann::ordered_json to_json(const run_result& r) {
       {"wall_s", r.wall_seconds}, {"replay", r.replay}, {"processes", procs}};
 }
 
+// A line of a process's output as a terminal may show it: valid UTF-8, and no control bytes
+// (an escape sequence in a process's output must not reach the user's terminal as one).
+std::string shown(std::string_view line) {
+  std::string s = core::valid_utf8(line);
+  for (auto& c : s)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+  return s;
+}
+
 std::string text_report(const run_result& r) {
   std::string s = fmt::format(
       "{}  {}  {} ({}, seed {})  {} processes, {} {} in {:.0f} ms\n", r.passed ? "PASS" : "FAIL",
@@ -53,7 +62,36 @@ std::string text_report(const run_result& r) {
       r.backend == "mock" ? "virtual" : "real", r.wall_seconds * 1000);
   for (const auto& f : r.failures) s += "      " + f + "\n";
   for (const auto& n : r.notes) s += "      note: " + n + "\n";
-  if (!r.passed) s += fmt::format("      replay: {}\n", r.replay);
+  if (!r.passed) {
+    // What each process printed, its last lines: often the reason is there. --json and --junit
+    // keep all of it.
+    auto tail = [&s](std::string_view what, const std::string& text) {
+      if (text.empty()) return;
+      std::vector<std::string_view> lines;
+      for (std::size_t at = 0; at < text.size();) {
+        auto nl = text.find('\n', at);
+        auto end = nl == std::string::npos ? text.size() : nl;
+        lines.push_back(std::string_view(text).substr(at, end - at));
+        at = end + 1;
+      }
+      constexpr std::size_t keep = 12;
+      s += fmt::format(
+          "        {}{}:\n", what,
+          lines.size() > keep ? fmt::format(" (last {} of {} lines)", keep, lines.size()) : "");
+      for (std::size_t i = lines.size() > keep ? lines.size() - keep : 0; i < lines.size(); ++i)
+        s += fmt::format("          | {}\n", shown(lines[i]));
+    };
+    for (const auto& p : r.processes) {
+      if (p.out.empty() && p.err.empty()) continue;
+      s += fmt::format("      {} on {} ({}):\n", p.name, p.host,
+                       p.exit      ? fmt::format("exit {}", *p.exit)
+                       : p.crashed ? "crashed"
+                                   : "still running");
+      tail("stdout", p.out);
+      tail("stderr", p.err);
+    }
+    s += fmt::format("      replay: {}\n", r.replay);
+  }
   return s;
 }
 
@@ -84,7 +122,8 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
   std::vector<vitnet::error> errors;
   for (const auto& f : o.files) {
     try {
-      scenarios.push_back(load_scenario(f, o.vars));
+      scenarios.push_back(load_scenario(
+          f, o.vars, o.backend == "loopback" ? port_choice::free : port_choice::fixed));
     } catch (const vitnet::error& e) {
       errors.push_back(e);
     }

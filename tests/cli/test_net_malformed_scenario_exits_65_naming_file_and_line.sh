@@ -9,11 +9,11 @@ cd "$src/tests/scenarios/bad" || fail "no bad scenarios in $src/tests/scenarios/
 # file|line|message
 cases=(
   "unknown_top_level_key.toml|5|unknown key 'retries' in a scenario (known: name, description, hosts, timeout, wall_timeout, seed, vars, link, process, fault)"
-  "unknown_process_key.toml|9|unknown key 'stdout' in a [[process]] (known: name, host, run, args, start, stdin, expect)"
+  "unknown_process_key.toml|9|unknown key 'stdout' in a [[process]] (known: name, host, run, args, exec, argv, env, cwd, ready, start, stdin, expect)"
   "unknown_host_in_process.toml|13|unknown host 'sever' (hosts: server, client)"
   "unknown_host_in_fault.toml|12|fault names host 'cache', which is not in 'hosts'"
   "bad_duration.toml|12|'5 sec' is not a duration ('start'; try 100ms, 2s, 1m)"
-  "missing_command.toml|9|a process needs a command: run = \"serve --echo :7\""
+  "missing_command.toml|9|a process needs a command: run = \"serve --echo :7\" (vitnet) or exec = \"...\" (any program)"
   "unknown_fault_kind.toml|11|unknown fault kind 'latncy' (known: latency, loss, bandwidth, reorder, duplicate, partition, blackhole, reset, slow_close, crash, dns_failure, refuse)"
   "undefined_variable.toml|10|unknown variable '\${prot}' (define it under [vars])"
 )

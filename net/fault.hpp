@@ -86,6 +86,15 @@ struct fault_spec {
   std::optional<std::uint64_t> after_bytes;
   std::string mode = "error";      ///< dns_failure: "error" or "timeout"
   std::string direction = "both";  ///< proxy: "up" (client to upstream), "down", or "both"
+  // Set only by the proxy's API (toxiproxy's toxics), never by a file:
+  /// reset: fires this long after the fault first meets a connection (when the connection
+  /// began, or at `at` for one already open then), instead of at `at` for all.
+  std::optional<duration> after;
+  /// reset: the connection is closed (an end of stream) instead of reset.
+  bool graceful = false;
+  /// The bytes go on in slices of slice_size (give or take slice_variation), slice_delay apart.
+  std::uint64_t slice_size = 0, slice_variation = 0;
+  duration slice_delay{0};
   // Where it was declared, for messages: "scenario.toml:12".
   std::string origin;
 

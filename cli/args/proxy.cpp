@@ -21,13 +21,22 @@ double probability_arg(const std::string& option, const std::string& text) {
   return v;
 }
 
+std::uint64_t seed_arg(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  auto v = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || text.front() == '-')
+    throw CLI::ValidationError("--seed", "'" + text + "' is not a non-negative number");
+  return v;
+}
+
 }  // namespace
 
 void define_proxy(CLI::App& sub, runner& chosen) {
   auto o = std::make_shared<commands::proxy_options>();
   struct texts {
     std::string listen, to, connect_timeout, idle, latency, jitter, bandwidth, reset_after,
-        slow_close, loss, probability, seed;
+        slow_close, loss, probability, seed, api;
     bool up = false, down = false;
   };
   auto x = std::make_shared<texts>();
@@ -35,14 +44,23 @@ void define_proxy(CLI::App& sub, runner& chosen) {
   sub.add_option("listen", x->listen,
                  "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
                  "unix:///PATH, unix://@NAME, "
-                 "HOST:PORT, :PORT")
-      ->required()
+                 "HOST:PORT, :PORT (not with --api or --config)")
       ->type_name("LISTEN");
   sub.add_option("--to", x->to,
                  "the upstream to relay to: a stream (tcp, unix) for a stream listener, udp for "
                  "udp")
-      ->required()
       ->type_name("URL");
+  sub.add_option("--api", x->api,
+                 "serve toxiproxy's HTTP API on URL (toxiproxy's default is "
+                 "http://127.0.0.1:8474; a bare :PORT listens on 127.0.0.1): its clients create "
+                 "named proxies and add toxics (latency, bandwidth, slow_close, timeout, "
+                 "reset_peer, slicer, limit_data; and loss, reset_after) that act on open "
+                 "connections too. The API has no authentication: keep it on loopback")
+      ->type_name("URL");
+  sub.add_option("--config", o->config_file,
+                 "start the named proxies of FILE, toxiproxy's JSON config (an array of "
+                 "{\"name\", \"listen\", \"upstream\", \"enabled\"}); SIGHUP re-reads it")
+      ->type_name("FILE");
   sub.add_option("--connect-timeout", x->connect_timeout,
                  "give up dialling the upstream after DURATION and close the client (default "
                  "10s)")
@@ -117,6 +135,37 @@ void define_proxy(CLI::App& sub, runner& chosen) {
       ->type_name("NAME");
 
   sub.callback([o, x, &chosen] {
+    if (!x->api.empty() || !o->config_file.empty()) {
+      // Named proxies only: their faults are toxics, set through the API.
+      if (!x->listen.empty() || !x->to.empty())
+        vitnet::fail(core::exit_code::usage,
+                     "proxy: with --api or --config the proxies are named ones (create them "
+                     "through the API or in the config file), not LISTEN --to");
+      if (!x->latency.empty() || !x->jitter.empty() || !x->bandwidth.empty() ||
+          !x->reset_after.empty() || !x->slow_close.empty() || !x->loss.empty() || o->blackhole ||
+          !o->faults_file.empty())
+        vitnet::fail(core::exit_code::usage,
+                     "proxy: with --api or --config, faults are toxics added through the API");
+      if (!x->api.empty()) {
+        std::string text = x->api;
+        if (text.find("://") == std::string::npos) text = "http://" + text;
+        o->api = net::parse_endpoint(text);
+        if (!o->api->is_http() || o->api->tls)
+          throw CLI::ValidationError("--api", "'" + x->api + "' is not an http://HOST:PORT URL");
+        if (x->api.find("://") != std::string::npos && o->api->port == 80 &&
+            x->api.find(":80") == std::string::npos)
+          o->api->port = 8474;  // http://HOST without a port: toxiproxy's
+      }
+      if (!x->connect_timeout.empty())
+        o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
+      if (!x->idle.empty()) o->idle_timeout = duration_arg("--idle-timeout", x->idle);
+      if (!x->seed.empty()) o->seed = seed_arg(x->seed);
+      o->has_listen = false;
+      chosen = [o](net::context& ctx, core::io& io) { return commands::run_proxy(ctx, *o, io); };
+      return;
+    }
+    if (x->listen.empty() || x->to.empty())
+      throw CLI::RequiredError(x->listen.empty() ? "LISTEN" : "--to");
     o->listen = net::parse_endpoint(x->listen);
     o->upstream = net::parse_endpoint(x->to);
     if (!o->upstream_tls.sni.empty()) o->upstream_tls.server_name = o->upstream_tls.sni;
@@ -157,14 +206,7 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     }
     if (!x->loss.empty()) o->loss = probability_arg("--loss", x->loss);
     if (!x->probability.empty()) o->probability = probability_arg("--probability", x->probability);
-    if (!x->seed.empty()) {
-      char* end = nullptr;
-      errno = 0;
-      auto v = std::strtoull(x->seed.c_str(), &end, 10);
-      if (*end != '\0' || errno != 0 || x->seed.front() == '-')
-        throw CLI::ValidationError("--seed", "'" + x->seed + "' is not a non-negative number");
-      o->seed = v;
-    }
+    if (!x->seed.empty()) o->seed = seed_arg(x->seed);
     o->direction = x->up == x->down ? "both" : x->up ? "up" : "down";
     if (!o->listen.is_stream() && (o->reset_after || o->slow_close))
       vitnet::fail(core::exit_code::usage, "proxy: --{} needs a stream (tcp or unix), not udp",

@@ -89,7 +89,9 @@ std::string describe(const fault_spec& f) {
       s += fmt::format(" {}", f.rate);
       break;
     case fault_kind::reset:
+      if (f.graceful) s = "close";
       if (f.after_bytes && *f.after_bytes > 0) s += fmt::format(" after {} bytes", *f.after_bytes);
+      if (f.after) s += " " + core::format_duration(*f.after) + " into each connection";
       break;
     case fault_kind::slow_close:
       s += " " + core::format_duration(f.latency);
@@ -170,6 +172,7 @@ fault_draw fault_draw::choose(const std::vector<fault_spec>& all, std::uint64_t 
     bool roll_now = !per_datagram || f.kind == fault_kind::refuse;
     if (roll_now && !wins(f.probability, r)) continue;
     d.f_.push_back(f);
+    if (f.after) d.f_.back().at = std::max(f.at, t) + *f.after;
   }
   return d;
 }
@@ -189,6 +192,11 @@ shape fault_draw::at(net::duration t, way w, rng* roll) const {
   for (const auto& f : f_) {
     if (!applies(f, w) || !f.active_at(t)) continue;
     if (roll && f.kind != fault_kind::refuse && !wins(f.probability, *roll)) continue;
+    if (f.slice_size > 0 && (s.slice_size == 0 || f.slice_size < s.slice_size)) {
+      s.slice_size = f.slice_size;
+      s.slice_variation = std::min(f.slice_variation, f.slice_size - 1);
+      s.slice_delay = f.slice_delay;
+    }
     if (!net::add_effect(s, f)) continue;  // reset, refuse: not a property of the bytes in flight
     if (f.kind == fault_kind::partition || f.kind == fault_kind::blackhole) {
       if (!f.lasts)

@@ -43,6 +43,9 @@ struct shape : net::link_effect {
   std::optional<net::duration> blackhole_until;
   /// The faults that contributed, for events ("latency", "bandwidth").
   std::vector<const net::fault_spec*> from;
+  /// A slicer (the API's): bytes go in slices of about this size, slice_delay apart.
+  std::uint64_t slice_size = 0, slice_variation = 0;
+  net::duration slice_delay{0};
 };
 
 /// A refuse fault in force at `t` that turns every connection away (probability 1, no
@@ -63,7 +66,8 @@ class fault_draw {
   /// Draws from `all` for connection number `index` (from 1) opened `t` after the proxy started.
   /// A fault is kept when it is, or will be, in force at or after `t`, its `connections` admits
   /// the index and — unless `per_datagram`, where each datagram rolls again in at() — it wins its
-  /// `probability`.
+  /// `probability`. A fault with `after` is kept with its `at` moved to when it fires on this
+  /// connection: `after` past the later of `t` and its own `at`.
   static fault_draw choose(const std::vector<net::fault_spec>& all, std::uint64_t index,
                            net::duration t, rng& r, bool per_datagram = false);
 

@@ -18,15 +18,26 @@ class front {
  public:
   explicit front(std::shared_ptr<state> st)
       : st_(std::move(st)), ctx_(st_->ctx), wake_(ctx_.make_timer()) {}
-  ~front() { st_->faults_changed = nullptr; }
+  ~front() {
+    st_->faults_changed = nullptr;
+    st_->close_listener = nullptr;
+  }
 
-  task<int> run() {
-    listener_ = co_await ctx_.listen(st_->opts.listen);
+  task<int> run(std::optional<net::listener> given) {
+    if (given)
+      listener_ = std::move(*given);
+    else
+      listener_ = co_await ctx_.listen(st_->opts.listen);
     open_ = true;
     where_ = listener_.local_endpoint();  // with the real port, to listen again on the same one
     announce(*st_, where_);
     st_->faults_changed = [this] { rearm(); };
+    st_->close_listener = [this] {
+      shut();
+      wake_->cancel();
+    };
     for (;;) {
+      if (st_->stopped) co_return 0;
       if (auto* f = refusing_all(*st_->faults, st_->elapsed())) {
         co_await refuse(*f);
         continue;
@@ -37,6 +48,7 @@ class front {
       }
       rearm();
       auto [ec, conn] = co_await listener_.accept();
+      if (st_->stopped) co_return 0;
       if (ec) {
         if (!open_) continue;  // closed for a refusal
         // Out of descriptors or a transient failure: say so, breathe, go on accepting.
@@ -120,9 +132,9 @@ class front {
 
 }  // namespace
 
-task<int> run_stream(std::shared_ptr<state> st) {
+task<int> run_stream(std::shared_ptr<state> st, std::optional<net::listener> listener) {
   front f(std::move(st));
-  co_return co_await f.run();
+  co_return co_await f.run(std::move(listener));
 }
 
 }  // namespace commands::proxy

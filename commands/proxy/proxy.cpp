@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "commands/proxy/api.hpp"
 #include "commands/proxy/state.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -72,6 +73,7 @@ net::task<void> reload_loop(std::shared_ptr<state> st) {
 }  // namespace proxy
 
 net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io& io) {
+  if (opts.api || !opts.config_file.empty()) co_return co_await proxy::run_api(ctx, opts, io);
   for (const auto* e : {&opts.listen, &opts.upstream})
     if (e->app != net::app_protocol::none)
       vitnet::fail(core::exit_code::usage,

@@ -42,6 +42,15 @@ struct proxy_options {
   net::tls_server_options listen_tls;    ///< a tls:// listener: --cert, --key, --client-ca
   net::tls_client_options upstream_tls;  ///< a tls:// upstream: --ca, --insecure, --pin, --sni
   std::optional<std::uint64_t> seed;
+
+  /// --api: toxiproxy's HTTP API on this address (http://HOST:PORT; HOST defaults to
+  /// 127.0.0.1). Named proxies are then created and given toxics through it.
+  std::optional<net::endpoint> api;
+  /// --config: named proxies to start with, in toxiproxy's JSON config format (an array of
+  /// {"name", "listen", "upstream", "enabled"}).
+  std::string config_file;
+  /// Whether LISTEN and --to were given (a proxy of its own beside the API's).
+  bool has_listen = true;
 };
 
 /// Listens on `opts.listen` and relays every connection (or UDP client) to `opts.upstream`,

@@ -4,20 +4,35 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "commands/proxy/proxy.hpp"
 #include "commands/proxy/faults.hpp"
+#include "commands/proxy/proxy.hpp"
 
 namespace commands::proxy {
 
+/// An open connection as the API sees it: its faults can change under it, and it can be ended.
+class live_session {
+ public:
+  virtual ~live_session() = default;
+  /// Draws again from the faults now in force (toxics added, changed or removed).
+  virtual void redraw() = 0;
+  /// Ends it at once (its proxy was disabled, moved or deleted).
+  virtual void end(std::string_view reason) = 0;
+};
+
 struct state {
   state(net::context& c, const proxy_options& o, core::io& i) : ctx(c), opts(o), io(i) {}
+  /// A proxy of the API owns its options (they go when its last connection does).
+  state(net::context& c, std::shared_ptr<const proxy_options> o, core::io& i)
+      : ctx(c), opts(*o), io(i), owned_opts(std::move(o)) {}
 
   net::context& ctx;
   const proxy_options& opts;
   core::io& io;
+  std::shared_ptr<const proxy_options> owned_opts;
   /// Replaced, never changed in place: a connection keeps what it drew when it began.
   std::shared_ptr<const std::vector<net::fault_spec>> faults;
   rng random;
@@ -29,11 +44,44 @@ struct state {
   /// TLS towards the clients, for a tls:// listener.
   std::unique_ptr<net::tls_server> tls;
 
+  // A proxy of the API (toxiproxy's): its faults change while connections are open, and it
+  // can be stopped.
+  /// Faults may change under open connections: every byte goes through the fault path (a plain
+  /// copy could not start obeying a latency added later), and sessions register in `live`.
+  bool dynamic = false;
+  std::set<live_session*> live;
+  bool stopped = false;
+  /// Closes the listener (set by the accept loop while it runs).
+  std::function<void()> close_listener;
+  /// A name for messages and events: the API proxy's, or empty.
+  std::string name;
+
+  /// After `faults` was replaced: the accept loop looks again (refusals), and so does every open
+  /// connection.
+  void faults_replaced() {
+    if (faults_changed) faults_changed();
+    auto sessions = live;  // a redraw may end a session, which leaves `live`
+    for (auto* s : sessions)
+      if (live.contains(s)) s->redraw();
+  }
+  /// Stops accepting and ends every open connection.
+  void stop(std::string_view reason) {
+    stopped = true;
+    if (close_listener) close_listener();
+    auto sessions = live;
+    for (auto* s : sessions)
+      if (live.contains(s)) s->end(reason);
+  }
+
   /// Time since the proxy started: the clock of a fault's `at` and `for`.
   net::duration elapsed() const { return ctx.now() - started; }
   /// One NDJSON line on stdout (only with --json).
   void event(const nlohmann::ordered_json& e) const {
-    if (io.json()) io.event(e.dump());
+    if (!io.json()) return;
+    if (name.empty()) return io.event(e.dump());
+    auto named = e;
+    named["proxy"] = name;
+    io.event(named.dump());
   }
   /// A fault that acted, as an event ({"event":"fault","id":3,"kind":"reset",...}) or a -v line.
   void fault_event(std::uint64_t id, const net::fault_spec& f, std::string_view what,
@@ -44,7 +92,7 @@ struct state {
                                {"kind", net::fault_kind_name(f.kind)},
                                {"origin", f.origin}};
       for (auto& [k, v] : extra.items()) e[k] = v;
-      io.event(e.dump());
+      event(e);
     } else {
       io.verbose(1, "proxy: connection {}: {} ({})", id, what, f.origin);
     }
@@ -55,8 +103,10 @@ struct state {
 net::task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::uint64_t id,
                                fault_draw draw);
 
-/// The stream proxy: accepts connections and starts a session for each. Runs until interrupted.
-net::task<int> run_stream(std::shared_ptr<state> st);
+/// The stream proxy: accepts connections and starts a session for each. Runs until interrupted,
+/// or until st->stop(). With `listener`, accepts on it instead of listening on opts.listen.
+net::task<int> run_stream(std::shared_ptr<state> st,
+                          std::optional<net::listener> listener = std::nullopt);
 
 /// The UDP proxy: one upstream socket per client address. Runs until interrupted.
 net::task<int> run_udp(std::shared_ptr<state> st);

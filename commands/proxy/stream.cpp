@@ -74,7 +74,7 @@ class direction {
   bool told_blackhole_ = false;
 };
 
-class session {
+class session : public live_session {
  public:
   session(std::shared_ptr<state> st, net::stream client, std::uint64_t id, fault_draw draw)
       : st_(std::move(st)),
@@ -83,7 +83,23 @@ class session {
         id_(id),
         draw_(std::move(draw)),
         counted_(draw_.faults().size(), 0),
-        opened_(ctx_.now()) {}
+        opened_(ctx_.now()),
+        began_(st_->elapsed()) {
+    if (st_->dynamic) st_->live.insert(this);
+  }
+  ~session() override { st_->live.erase(this); }
+
+  // ---- the API changed the faults, or stopped the proxy
+
+  void redraw() override {
+    if (ended_) return;
+    // Drawn as if the connection began now with the new set, except that a fault timed from
+    // when it meets the connection counts from its beginning (`began_`), as it did before.
+    draw_ = fault_draw::choose(*st_->faults, id_, began_, st_->random);
+    counted_.assign(draw_.faults().size(), 0);
+    arm_timed_resets();
+  }
+  void end(std::string_view reason) override { abort(std::string(reason)); }
 
   task<void> run() {
     open_event();
@@ -103,14 +119,9 @@ class session {
     if (st_->opts.idle_timeout)
       idle_ = std::make_unique<net::watchdog>(ctx_, *st_->opts.idle_timeout,
                                               [this] { abort("idle_timeout"); });
-    for (auto [when, f] : draw_.resets_after(t))
-      timed_resets_.push_back(std::make_unique<net::watchdog>(ctx_, when - t, [this, f = f] {
-        st_->fault_event(id_, *f, fmt::format("reset at {}", core::format_duration(f->at)),
-                         {{"at_s", core::seconds(f->at)}});
-        abort("reset", true);
-      }));
+    arm_timed_resets();
 
-    if (auto* f = draw_.blackhole_for_good(t)) {
+    if (auto* f = st_->dynamic ? nullptr : draw_.blackhole_for_good(t)) {
       co_await blackhole(*f);
     } else if (co_await dial()) {
       direction up(*this, way::up, client_, upstream_);
@@ -182,9 +193,33 @@ class session {
   }
   void reset_by_bytes(std::size_t fault, way w) {
     const auto& f = draw_.faults()[fault];
-    st_->fault_event(id_, f, fmt::format("reset after {} bytes {}", *f.after_bytes, name_of(w)),
+    st_->fault_event(id_, f,
+                     fmt::format("{} after {} bytes {}", f.graceful ? "close" : "reset",
+                                 *f.after_bytes, name_of(w)),
                      {{"direction", name_of(w)}, {"after_bytes", *f.after_bytes}});
-    abort("reset", true);
+    abort(f.graceful ? "limit_data" : "reset", !f.graceful);
+  }
+
+  // The resets (and the API's closes) due at a moment: one watchdog each, armed again whenever
+  // the faults change. One in force already fires now.
+  void arm_timed_resets() {
+    timed_resets_.clear();
+    auto t = st_->elapsed();
+    auto fire = [this](const net::fault_spec* f) {
+      st_->fault_event(
+          id_, *f,
+          fmt::format("{} at {}", f->graceful ? "close" : "reset", core::format_duration(f->at)),
+          {{"at_s", core::seconds(f->at)}});
+      abort(f->graceful ? "timeout" : "reset", !f->graceful);
+    };
+    if (st_->dynamic)
+      if (auto* f = draw_.reset_at(t)) {
+        fire(f);
+        return;
+      }
+    for (auto [when, f] : draw_.resets_after(t))
+      timed_resets_.push_back(
+          std::make_unique<net::watchdog>(ctx_, when - t, [fire, f = f] { fire(f); }));
   }
 
  private:
@@ -205,6 +240,7 @@ class session {
   }
 
   void finish(const std::string& reason) {
+    st_->live.erase(this);
     if (idle_) idle_->disarm();
     for (auto& w : timed_resets_) w->disarm();
     client_.close();
@@ -286,6 +322,7 @@ class session {
   fault_draw draw_;
   std::vector<std::uint64_t> counted_;  // bytes each reset fault has seen
   net::clock::time_point opened_;
+  net::duration began_;  // since the proxy started
   std::unique_ptr<net::watchdog> idle_;
   std::vector<std::unique_ptr<net::watchdog>> timed_resets_;
   std::unique_ptr<net::event> hold_;  ///< a blackholed connection waits here for its end
@@ -307,7 +344,8 @@ direction::direction(session& s, way w, net::stream& from, net::stream& to)
       reader_wake_(s.ctx().make_timer()) {}
 
 task<void> direction::run() {
-  if (s_.draw().touches(w_)) {
+  // Under the API every connection takes the fault path: a toxic added later must act on it.
+  if (s_.st().dynamic || s_.draw().touches(w_)) {
     co_await net::both(s_.ctx(), reader(), writer());
     co_return;
   }
@@ -460,6 +498,17 @@ task<bool> direction::deliver(std::string_view bytes) {
       next_free_ = std::max(s_.ctx().now(), next_free_) +
                    net::duration(static_cast<std::int64_t>(1e9 * static_cast<double>(len) /
                                                            static_cast<double>(sh.bandwidth)));
+    }
+    if (sh.slice_size > 0) {
+      auto size = sh.slice_size;
+      if (sh.slice_variation > 0)
+        size += std::uniform_int_distribution<std::uint64_t>(0, 2 * sh.slice_variation)(st.random) -
+                sh.slice_variation;
+      len = std::min<std::size_t>(len, std::max<std::uint64_t>(size, 1));
+      if (off > 0 && sh.slice_delay.count() > 0) {
+        co_await sleep_until(s_.ctx().now() + sh.slice_delay, *writer_wake_);
+        if (s_.ended()) co_return false;
+      }
     }
     auto budget = s_.reset_budget(w_, t);
     bool cut = budget && budget->first <= len;

@@ -117,7 +117,9 @@ task<std::variant<http_reply, http_upgraded>> http_handler::upgrade(const proto:
 http_service::http_service(net::context& ctx, const http_serve_options& o, core::io& io, bool tls,
                            std::shared_ptr<ws_service> ws)
     : ctx_(ctx), o_(o), io_(io), tls_(tls), ws_(std::move(ws)) {
-  if (o.service)
+  if (o.make_handler)
+    handler_ = o.make_handler();
+  else if (o.service)
     handler_ = make_service_handler(ctx, o);
   else if (!o.backends.empty())
     handler_ = make_proxy_handler(ctx, o, io, tls);

@@ -4,6 +4,7 @@
 // files (--dir), a mock API (--routes) or a reverse proxy (--backend), with the request log,
 // CORS, authentication and extra headers applied around whichever answers. WebSocket upgrades
 // are handed to the WebSocket side (ws_service) when serving ws://.
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -46,6 +47,8 @@ struct http_serve_options {
   int workers = 0;  ///< processes accepting connections; 0: one per core for --dir, else 1
   /// rpc serve: request bodies are messages for this service (POST only).
   std::shared_ptr<message_service> service;
+  /// Another command's own handler (proxy --api), put in front of the exchange loop.
+  std::function<std::unique_ptr<class http_handler>()> make_handler;
 };
 
 /// A body read or produced while it moves: the reverse proxy's request and response bodies.

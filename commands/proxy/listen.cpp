@@ -92,8 +92,8 @@ class front {
         st_->event(
             {{"event", "fault"}, {"kind", "refuse"}, {"origin", f.origin}, {"listening", false}});
       else
-        st_->io.verbose(1, "proxy: refusing connections: {} is closed ({})", where_.display(),
-                        f.origin);
+        st_->io.verbose(1, "{}: refusing connections: {} is closed ({})", st_->label(),
+                        where_.display(), f.origin);
     }
     // Until the refusal ends, or a reload changes the faults.
     if (f.lasts)
@@ -109,7 +109,7 @@ class front {
       open_ = true;
     }());
     if (failure) {
-      st_->io.warn("proxy: listen again: {}; trying again in 1s", *failure);
+      st_->io.warn("{}: listen again: {}; trying again in 1s", st_->label(), *failure);
       co_await ctx_.sleep(1s);
       co_return;
     }
@@ -117,7 +117,7 @@ class front {
     if (st_->io.json())
       st_->event({{"event", "fault_end"}, {"kind", "refuse"}, {"listening", true}});
     else
-      st_->io.verbose(1, "proxy: listening again on {}", where_.display());
+      st_->io.verbose(1, "{}: listening again on {}", st_->label(), where_.display());
   }
 
   std::shared_ptr<state> st_;

@@ -15,7 +15,10 @@ void announce(const state& st, const net::endpoint& local) {
   net::endpoint shown = local;
   if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
   std::string url = shown.to_string();
-  st.io.note("listening on {}", url);
+  if (st.name.empty())
+    st.io.note("listening on {}", url);
+  else
+    st.io.note("{}: listening on {} -> {}", st.label(), url, st.upstream_url);
   st.event({{"event", "listening"}, {"url", url}, {"upstream", st.upstream_url}});
   if (!st.opts.ready_file.empty()) core::write_file_atomic(st.opts.ready_file, url + "\n");
 }

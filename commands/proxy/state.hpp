@@ -73,6 +73,8 @@ struct state {
       if (live.contains(s)) s->end(reason);
   }
 
+  /// How messages name it: "proxy", or "proxy NAME" for one of the API's.
+  std::string label() const { return name.empty() ? "proxy" : "proxy " + name; }
   /// Time since the proxy started: the clock of a fault's `at` and `for`.
   net::duration elapsed() const { return ctx.now() - started; }
   /// One NDJSON line on stdout (only with --json).
@@ -94,7 +96,7 @@ struct state {
       for (auto& [k, v] : extra.items()) e[k] = v;
       event(e);
     } else {
-      io.verbose(1, "proxy: connection {}: {} ({})", id, what, f.origin);
+      io.verbose(1, "{}: connection {}: {} ({})", label(), id, what, f.origin);
     }
   }
 };

@@ -234,8 +234,8 @@ class session : public live_session {
     } else {
       std::string faults;
       for (auto& k : kinds) faults += (faults.empty() ? " with " : ", ") + k;
-      st_->io.verbose(1, "proxy: connection {} from {} to {}{}", id_, client_.peer_name(),
-                      st_->upstream_url, faults);
+      st_->io.verbose(1, "{}: connection {} from {} to {}{}", st_->label(), id_,
+                      client_.peer_name(), st_->upstream_url, faults);
     }
   }
 
@@ -258,7 +258,7 @@ class session : public live_session {
                   {"reason", reason}});
     } else {
       st_->io.verbose(
-          1, "proxy: connection {} from {} closed ({}): {} up, {} down, {}", id_,
+          1, "{}: connection {} from {} closed ({}): {} up, {} down, {}", st_->label(), id_,
           client_.peer_name(), reason, core::format_size(bytes_up_), core::format_size(bytes_down_),
           core::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(took)));
     }
@@ -283,8 +283,8 @@ class session : public live_session {
         ended_ = true;
         reason_ = "upstream: " + *failure;
         if (!st_->io.json())
-          st_->io.warn("proxy: connection {} from {}: {}; closed it", id_, client_.peer_name(),
-                       *failure);
+          st_->io.warn("{}: connection {} from {}: {}; closed it", st_->label(), id_,
+                       client_.peer_name(), *failure);
       }
       co_return false;
     }
@@ -548,7 +548,7 @@ task<void> stream_session(std::shared_ptr<state> st, net::stream client, std::ui
           co_await net::tls_accept(st->ctx, std::move(client), *st->tls, std::chrono::seconds(10));
     }());
     if (failure) {
-      if (!st->io.json()) st->io.warn("proxy: connection {}: {}", id, *failure);
+      if (!st->io.json()) st->io.warn("{}: connection {}: {}", st->label(), id, *failure);
       st->event({{"event", "close"}, {"id", id}, {"reason", "tls: " + *failure}});
       co_return;
     }

@@ -152,9 +152,11 @@ void define_proxy(CLI::App& sub, runner& chosen) {
         o->api = net::parse_endpoint(text);
         if (!o->api->is_http() || o->api->tls)
           throw CLI::ValidationError("--api", "'" + x->api + "' is not an http://HOST:PORT URL");
-        if (x->api.find("://") != std::string::npos && o->api->port == 80 &&
-            x->api.find(":80") == std::string::npos)
-          o->api->port = 8474;  // http://HOST without a port: toxiproxy's
+        // HOST without a port: toxiproxy's, 8474 (not HTTP's 80).
+        auto authority = text.substr(text.find("://") + 3);
+        authority = authority.substr(0, authority.find('/'));
+        auto colon = authority.rfind(':');
+        if (colon == std::string::npos || authority.back() == ']') o->api->port = 8474;
       }
       if (!x->connect_timeout.empty())
         o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);

@@ -30,6 +30,9 @@ test_packages=(
   # DNS peers: dig, kdig, drill and dnspython as clients; dnsmasq (the binary, without its system
   # service) and unbound as servers; ldns to cross-check the DNS codec in unit tests
   bind9-dnsutils knot-dnsutils ldnsutils python3-dnspython dnsmasq-base unbound libldns-dev
+  # CI-facing outputs: junitparser reads the JUnit of test net as publish-unit-test-result-action
+  # does
+  python3-junitparser
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),

@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps deps-test deps-bench configure build test sanitize unit demo bench install generate clean format fuzz
+.PHONY: all deps deps-test deps-bench configure build test sanitize unit demo bench install package generate clean format fuzz
 
 all: build
 
@@ -63,6 +63,14 @@ install: build
 	install -Dm644 completions/vitnet.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vitnet
 	install -Dm644 completions/_vitnet $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_vitnet
 	install -Dm644 completions/vitnet.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/vitnet.fish
+
+# A Debian package of the build (CPack's DEB generator, rules at the end of CMakeLists.txt): the
+# stripped binary, man pages and completions, Depends: computed by dpkg-shlibdeps. The .deb is
+# written into $(BUILD); its path is the last line printed.
+package: build
+	@bash scripts/deps.sh package
+	cd $(BUILD) && cpack -G DEB
+	@ls -t $(abspath $(BUILD))/vitnet_*.deb | head -n 1
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -4,8 +4,10 @@
 #   test    the real peers and tools the end-to-end and interop tests drive (`make test`)
 #   bench   the anchors the benchmarks compare against (`make bench`)
 #   fuzz    clang and libFuzzer, for `make fuzz` (the corpus replay in `make test` needs neither)
+#   package what CPack's Debian generator calls, for `make package` (test brings it too: a test
+#           builds the package)
 #
-# Usage: scripts/deps.sh [build|test|bench|fuzz]...   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|fuzz|package]...   (default: build)
 # Idempotent: when every package is present it asks dpkg once and returns. The test group also
 # (and bench) installs the node peers of tests/package-lock.json into tests/node_modules (npm ci), again only
 # when package.json or its lock changed since the last install.
@@ -30,6 +32,9 @@ test_packages=(
   # DNS peers: dig, kdig, drill and dnspython as clients; dnsmasq (the binary, without its system
   # service) and unbound as servers; ldns to cross-check the DNS codec in unit tests
   bind9-dnsutils knot-dnsutils ldnsutils python3-dnspython dnsmasq-base unbound libldns-dev
+  # CI-facing outputs: junitparser reads the JUnit of test net as publish-unit-test-result-action
+  # does; lintian checks the .deb of make package
+  python3-junitparser lintian
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
@@ -46,6 +51,10 @@ bench_packages=(
 # libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
 # clang 14 is Debian 12's default.
 fuzz_packages=(clang libclang-rt-14-dev)
+# make package: dpkg-shlibdeps (dpkg-dev) computes Depends:, and CPack finds the ELF files to give
+# it with file(1). Not in build: `make` and `make demo` package nothing, and dpkg-dev pulls in a
+# good part of perl.
+package_packages=(dpkg-dev file)
 
 (($# > 0)) || set -- build
 packages=()
@@ -53,10 +62,11 @@ node_peers=
 for group in "$@"; do
   case $group in
     build) packages+=("${build_packages[@]}") ;;
-    test) packages+=("${test_packages[@]}"); node_peers=1 ;;
+    test) packages+=("${test_packages[@]}" "${package_packages[@]}"); node_peers=1 ;;
     bench) packages+=("${bench_packages[@]}"); node_peers=1 ;;
     fuzz) packages+=("${fuzz_packages[@]}") ;;
-    *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench|fuzz]...)" >&2; exit 64 ;;
+    package) packages+=("${package_packages[@]}") ;;
+    *) echo "deps: unknown group '$group' (usage: scripts/deps.sh [build|test|bench|fuzz|package]...)" >&2; exit 64 ;;
   esac
 done
 # The node peers need node and npm. Debian's only when the commands are missing: a machine with

@@ -12,8 +12,12 @@ namespace commands {
 
 namespace {
 
+// Element content, and quoted attribute values (where tabs and line feeds must be references).
 std::string xml(std::string_view s) {
   return core::escape_markup(s, core::markup::xml);
+}
+std::string attr(std::string_view s) {
+  return core::escape_markup(s, core::markup::xml_attribute);
 }
 
 }  // namespace
@@ -41,16 +45,16 @@ std::string junit_xml(const std::vector<run_result>& results) {
     x += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
         "time=\"{:.3f}\">\n",
-        xml(file), rs.size(), f, t);
+        attr(file), rs.size(), f, t);
     for (auto* r : rs) {
       x += fmt::format("    <testcase classname=\"{}\" name=\"{} [{} seed {}]\" time=\"{:.3f}\">\n",
-                       xml(file), xml(r->name), r->backend, r->seed, r->wall_seconds);
+                       attr(file), attr(r->name), r->backend, r->seed, r->wall_seconds);
       if (!r->passed) {
         std::string body;
         for (const auto& m : r->failures) body += m + "\n";
         body += fmt::format("replay: {}\n", r->replay);
         x += fmt::format("      <failure message=\"{}\" type=\"expectation\">{}</failure>\n",
-                         xml(r->failures.empty() ? "failed" : r->failures.front()), xml(body));
+                         attr(r->failures.empty() ? "failed" : r->failures.front()), xml(body));
       }
       std::string out;
       for (const auto& n : r->notes) out += "note: " + n + "\n";

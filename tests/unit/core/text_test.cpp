@@ -66,6 +66,18 @@ TEST_CASE("markup escaping differs where HTML and XML differ") {
   CHECK(core::escape_markup("bad\xff", markup::xml) == "bad\xEF\xBF\xBD");
 }
 
+TEST_CASE("xml escaping keeps what a parser would change or refuse") {
+  using core::markup;
+  // A parser reads a literal CR as LF, and tab or LF in an attribute value as a space.
+  CHECK(core::escape_markup("a\r\n", markup::xml) == "a&#13;\n");
+  CHECK(core::escape_markup("a\tb\r\nc", markup::xml_attribute) == "a&#9;b&#13;&#10;c");
+  CHECK(core::escape_markup("a\r", markup::html) == "a\r");
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters; U+FFFD and U+10FFFF are both.
+  CHECK(core::escape_markup("x\xEF\xBF\xBEy\xEF\xBF\xBF", markup::xml) == "x\\uFFFEy\\uFFFF");
+  CHECK(core::escape_markup("\xEF\xBF\xBD\xF4\x8F\xBF\xBF", markup::xml_attribute) ==
+        "\xEF\xBF\xBD\xF4\x8F\xBF\xBF");
+}
+
 TEST_CASE("text from outside is made valid UTF-8 and cut at character boundaries") {
   CHECK(core::valid_utf8("a\xff") == "a\xEF\xBF\xBD");
   CHECK(core::valid_utf8("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");

@@ -193,12 +193,15 @@ const std::vector<command_info>& command_table() {
        "sockets, host N being 127.0.0.N+1, with faults realised by 'vitnet proxy'; a fault a "
        "backend cannot realise fails the run (exit 78) rather than passing silently. Exit 0 when "
        "every scenario passed, 1 when some failed, 65 for a malformed file (file:line: message). "
-       "See examples/quickstart.toml for the format.",
+       "--report run.html writes one page for the whole run, to open in a browser: per scenario "
+       "and seed a timeline of the hosts, processes, faults and traffic, the replay command and "
+       "each process's output. See examples/quickstart.toml for the format.",
        {{"vitnet test net examples/quickstart.toml",
          "a server, clients and a partition that heals, in virtual time"},
         {"vitnet test net --seeds 1..100 --jobs 2 tests/*.toml",
          "a sweep of seeds over every scenario"},
         {"vitnet test net --junit report.xml --trace run.trace scenario.toml", "reports for CI"},
+        {"vitnet test net --report run.html tests/*.toml", "a timeline of every run, in a browser"},
         {"vitnet test net --net loopback scenario.toml", "the same scenario on real sockets"}},
        define_test,
        {{"SCENARIO FILES", scenario_format}}},

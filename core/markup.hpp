@@ -21,4 +21,11 @@ enum class markup { html, xml, xml_attribute };
 /// Example: escape_markup("x\r\n", markup::xml) == "x&#13;\n".
 std::string escape_markup(std::string_view text, markup lang);
 
+/// Bytes nobody vouches for (what a process printed) as HTML element content or a quoted
+/// attribute value: bytes that are not valid UTF-8 become U+FFFD; control characters other than
+/// tab, line feed and carriage return become their Unicode pictures (ESC is shown as U+241B),
+/// C1 controls U+FFFD; & < > " ' are escaped. The result can end no element and no attribute.
+/// Example: escape_untrusted_html("</pre>\x1b\xff") == "&lt;/pre&gt;\u241B\uFFFD".
+std::string escape_untrusted_html(std::string_view bytes);
+
 }  // namespace core

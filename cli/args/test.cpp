@@ -71,6 +71,13 @@ void define_test(CLI::App& sub, runner& chosen) {
   net->add_flag("--tap", o->tap, "report in TAP (Test Anything Protocol) instead of text");
   net->add_option("--trace", o->trace, "write every run's event trace to PATH (mock)")
       ->type_name("PATH");
+  net->add_option("--report", o->report,
+                  "write a report of every run to PATH, in the format its extension names: .html "
+                  "(one self-contained page: a timeline of hosts, processes, faults and traffic)")
+      ->type_name("PATH")
+      ->check(CLI::Validator(
+          [](std::string& path) { return commands::report_path_problem(path).value_or(""); }, "",
+          "report"));
   net->add_option("--var", *vars, "set a scenario variable: NAME=VALUE (repeatable)")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);

@@ -40,51 +40,63 @@ void check_stream(std::vector<std::string>& f, const std::string& who, const cha
     f.push_back(fmt::format("{}: {} {} does not match /{}/", who, stream, quote(actual), *matches));
 }
 
+// What process `p` (the last incarnation of `spec`'s process, or null) did against what `spec`
+// expects of it, as failure messages.
+std::vector<std::string> judge(const scenario& sc, const process_spec& spec,
+                               const process_outcome* p, core::duration elapsed) {
+  std::vector<std::string> f;
+  const auto& x = spec.expect;
+  std::string who = fmt::format("{} ({}:{})", spec.name, sc.file, spec.line);
+  if (!p || !p->started) {
+    if (!x.empty()) f.push_back(fmt::format("{}: never started", who));
+    return f;
+  }
+  bool running = !p->exit.has_value() && !p->crashed;
+  if (p->crashed && (x.exit || x.within || x.running == true)) {
+    f.push_back(fmt::format("{}: its host crashed at {} while it ran", who,
+                            core::format_duration(p->ended_at)));
+    return f;
+  }
+  if (x.running) {
+    if (*x.running && !running)
+      f.push_back(fmt::format("{}: expected to be running at the end, but it exited {} at {}", who,
+                              *p->exit, core::format_duration(p->ended_at)));
+    if (!*x.running && running)
+      f.push_back(fmt::format("{}: expected to have exited, but it is still running", who));
+  }
+  if (x.exit) {
+    if (running)
+      f.push_back(fmt::format("{}: expected exit {}, but it was still running at {}", who, *x.exit,
+                              core::format_duration(elapsed)));
+    else if (*p->exit != *x.exit)
+      f.push_back(fmt::format("{}: expected exit {}, got {}{}", who, *x.exit, *p->exit,
+                              p->err.empty() ? "" : fmt::format(" (stderr {})", quote(p->err))));
+  }
+  if (x.within && !running && p->ended_at - p->started_at > *x.within)
+    f.push_back(fmt::format("{}: took {}, expected within {}", who,
+                            core::format_duration(p->ended_at - p->started_at),
+                            core::format_duration(*x.within)));
+  if (x.within && running)
+    f.push_back(fmt::format("{}: expected to finish within {}, but it was still running at {}", who,
+                            core::format_duration(*x.within), core::format_duration(elapsed)));
+  check_stream(f, who, "stdout", p->out, x.stdout_equals, x.stdout_contains, x.stdout_matches);
+  check_stream(f, who, "stderr", p->err, x.stderr_equals, x.stderr_contains, x.stderr_matches);
+  return f;
+}
+
 }  // namespace
 
 void check_expectations(const scenario& sc, run_result& r) {
-  auto& f = r.failures;
   for (const auto& spec : sc.processes) {
-    const process_outcome* p = nullptr;
-    for (const auto& o : r.processes)
+    process_outcome* p = nullptr;
+    for (auto& o : r.processes)
       if (o.name == spec.name) p = &o;  // the last incarnation counts
-    const auto& x = spec.expect;
-    std::string who = fmt::format("{} ({}:{})", spec.name, sc.file, spec.line);
-    if (!p || !p->started) {
-      if (!x.empty()) f.push_back(fmt::format("{}: never started", who));
-      continue;
+    auto failures = judge(sc, spec, p, r.elapsed);
+    r.failures.insert(r.failures.end(), failures.begin(), failures.end());
+    if (p) {
+      p->judged = !spec.expect.empty();
+      p->failures = std::move(failures);
     }
-    bool running = !p->exit.has_value() && !p->crashed;
-    if (p->crashed && (x.exit || x.within || x.running == true)) {
-      f.push_back(fmt::format("{}: its host crashed at {} while it ran", who,
-                              core::format_duration(p->ended_at)));
-      continue;
-    }
-    if (x.running) {
-      if (*x.running && !running)
-        f.push_back(fmt::format("{}: expected to be running at the end, but it exited {} at {}",
-                                who, *p->exit, core::format_duration(p->ended_at)));
-      if (!*x.running && running)
-        f.push_back(fmt::format("{}: expected to have exited, but it is still running", who));
-    }
-    if (x.exit) {
-      if (running)
-        f.push_back(fmt::format("{}: expected exit {}, but it was still running at {}", who,
-                                *x.exit, core::format_duration(r.elapsed)));
-      else if (*p->exit != *x.exit)
-        f.push_back(fmt::format("{}: expected exit {}, got {}{}", who, *x.exit, *p->exit,
-                                p->err.empty() ? "" : fmt::format(" (stderr {})", quote(p->err))));
-    }
-    if (x.within && !running && p->ended_at - p->started_at > *x.within)
-      f.push_back(fmt::format("{}: took {}, expected within {}", who,
-                              core::format_duration(p->ended_at - p->started_at),
-                              core::format_duration(*x.within)));
-    if (x.within && running)
-      f.push_back(fmt::format("{}: expected to finish within {}, but it was still running at {}",
-                              who, core::format_duration(*x.within),
-                              core::format_duration(r.elapsed)));
-    check_stream(f, who, "stdout", p->out, x.stdout_equals, x.stdout_contains, x.stdout_matches);
-    check_stream(f, who, "stderr", p->err, x.stderr_equals, x.stderr_contains, x.stderr_matches);
   }
   r.passed = r.failures.empty();
 }

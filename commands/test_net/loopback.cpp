@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "commands/test_net/proxy_events.hpp"
 #include "commands/test_net/run.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -212,6 +213,12 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
   // guarded host; the other hosts' connections to that address and port are redirected to the
   // proxy (VITNET_REDIRECT), and the proxy connects on from the client's own address.
   std::vector<std::unique_ptr<core::child>> proxies;
+  std::vector<std::string> guarded;  // per proxy: the host it stands in front of
+  proxy_events seen(sc);             // what the proxies saw, for the report
+  auto watch_proxies = [&] {
+    for (std::size_t k = 0; k < proxies.size(); ++k)
+      seen.read(k, guarded[k], proxies[k]->out, elapsed());
+  };
   std::string names;  // VITNET_HOSTS: every host's name and address
   for (const auto& h : sc.hosts) names += (names.empty() ? "" : ",") + h + "=" + sc.address_of(h);
   std::map<std::string, std::string> redirects;  // host -> VITNET_REDIRECT
@@ -230,8 +237,9 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
                "--faults",      file.string(),
                "--seed",        std::to_string(seed),
                "--keep-source", "--ready-file",
-               ready.string()};
+               ready.string(),  "--json"};
     proxies.push_back(std::make_unique<core::child>(cs));
+    guarded.push_back(target);
     for (int i = 0; i < 250 && !std::filesystem::exists(ready) && proxies.back()->running(); ++i) {
       core::child::pump({proxies.back().get()}, std::chrono::milliseconds(20));
     }
@@ -378,6 +386,7 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     for (auto& p : proxies) all.push_back(p.get());
     auto wait = std::chrono::milliseconds(gate != no_gate ? 10 : 20);
     core::child::pump(all, wait);
+    watch_proxies();
     for (auto& p : procs) {
       auto& o = r.processes[p.index];
       if (!o.exit && p.c->status()) {
@@ -413,7 +422,9 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
     for (auto& p : proxies) all.push_back(p.get()), any = any || p->running();
     if (!any || clock_type::now() > stop_deadline) break;
     core::child::pump(all, std::chrono::milliseconds(20));
+    watch_proxies();
   }
+  r.events = seen.take();
   for (auto& p : procs) {
     auto& o = r.processes[p.index];
     o.out = p.c->out;

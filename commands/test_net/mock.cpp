@@ -15,8 +15,11 @@ namespace {
 
 class mock_run {
  public:
-  mock_run(const scenario& sc, std::uint64_t seed, const command_parser& parse)
+  mock_run(const scenario& sc, std::uint64_t seed, const command_parser& parse,
+           std::size_t keep_events)
       : sc_(sc), parse_(parse), w_(seed) {
+    w_.record_events = keep_events > 0;
+    w_.event_limit = keep_events;
     result_.file = sc.file;
     result_.name = sc.name;
     result_.backend = "mock";
@@ -51,6 +54,8 @@ class mock_run {
     w_.trace(
         fmt::format("end {}", outcome == net::sim::world::outcome::idle ? "idle" : "time limit"));
     result_.trace = w_.trace_lines();
+    result_.events = w_.events();
+    result_.events_not_kept = w_.events_not_kept();
     check_expectations(sc_, result_);
     if (outcome == net::sim::world::outcome::wall_limit) result_.passed = false;
     // Coroutines still suspended go now, while the contexts they refer to exist.
@@ -189,8 +194,9 @@ std::optional<std::string> mock_cannot(const scenario& sc) {
   return std::nullopt;
 }
 
-run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_parser& parse) {
-  mock_run r(sc, seed, parse);
+run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_parser& parse,
+                       std::size_t keep_events) {
+  mock_run r(sc, seed, parse, keep_events);
   return r.run();
 }
 

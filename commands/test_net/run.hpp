@@ -9,6 +9,7 @@
 #include "commands/test_net/scenario.hpp"
 #include "core/io.hpp"
 #include "net/context.hpp"
+#include "net/wire_event.hpp"
 
 namespace commands {
 
@@ -29,6 +30,8 @@ struct process_outcome {
   std::optional<int> exit;
   std::string out, err;
   core::duration started_at{0}, ended_at{0};
+  bool judged = false;                ///< the scenario expects something of this incarnation
+  std::vector<std::string> failures;  ///< what it did not do as expected (also in run_result's)
 };
 
 struct run_result {
@@ -41,11 +44,18 @@ struct run_result {
   core::duration elapsed{0};  ///< virtual time on the mock network, real time on loopback
   double wall_seconds = 0;
   std::vector<std::string> trace;
-  std::string replay;  ///< the command line that runs this again
+  /// What happened on the network, in the order it happened (for the HTML report): on the mock
+  /// network everything the text trace tells and the bytes that crossed; on loopback what the
+  /// fault proxies saw. Kept only when asked for, and only so many.
+  std::vector<net::wire_event> events;
+  std::uint64_t events_not_kept = 0;  ///< past the limit of events kept
+  std::string replay;                 ///< the command line that runs this again
 };
 
-/// Runs a scenario on the mock network with `seed`.
-run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_parser& parse);
+/// Runs a scenario on the mock network with `seed`; the result holds the first `keep_events`
+/// things that happened on the network as events (and counts the others).
+run_result run_on_mock(const scenario& sc, std::uint64_t seed, const command_parser& parse,
+                       std::size_t keep_events = 0);
 
 /// Runs a scenario on real loopback sockets: each process is `vitnet_binary` in a child process.
 /// Throws vitnet::error (78) when the scenario asks for what loopback cannot do.

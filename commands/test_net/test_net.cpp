@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <cctype>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -116,6 +117,20 @@ std::string tap_report(const run_result& r, std::size_t n) {
 
 }  // namespace
 
+std::optional<std::string> report_path_problem(const std::string& path) {
+  auto dot = path.rfind('.');
+  auto slash = path.rfind('/');
+  std::string ext = dot == std::string::npos || (slash != std::string::npos && dot < slash)
+                        ? std::string()
+                        : path.substr(dot);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".html" || ext == ".htm") return std::nullopt;
+  return fmt::format(
+      "'{}': the report's format follows its extension, and .html is the only one known (JUnit "
+      "XML is --junit PATH)",
+      path);
+}
+
 net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::io& io) {
   // Read every file first, and report every malformed one, not just the first.
   std::vector<scenario> scenarios;
@@ -159,9 +174,18 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
       try {
         results[i] = o.backend == "loopback"
                          ? run_on_loopback(*items[i].sc, items[i].seed, o.vitnet_binary)
-                         : run_on_mock(*items[i].sc, items[i].seed, o.parse);
-        // A sweep of many seeds keeps no traces nobody asked for.
-        if (o.trace.empty()) results[i].trace = {};
+                         : run_on_mock(*items[i].sc, items[i].seed, o.parse,
+                                       o.report.empty() ? 0 : report_max_events);
+        // A sweep of many seeds keeps no traces nobody asked for, and network events only for
+        // the timelines the report draws.
+        auto& r = results[i];
+        if (o.trace.empty()) r.trace = {};
+        if (o.report.empty() || (r.passed && i >= report_full_runs)) {
+          r.events = {};
+        } else if (r.events.size() > report_max_events) {
+          r.events_not_kept += r.events.size() - report_max_events;
+          r.events.resize(report_max_events);
+        }
       } catch (...) {
         std::lock_guard lk(failure_mutex);
         if (!failure) failure = std::current_exception();
@@ -207,6 +231,11 @@ net::task<int> run_test_net(net::context& ctx, const test_net_options& o, core::
     io.out(fmt::format("{} passed, {} failed\n", passed, failed));
   }
   if (!o.junit.empty()) core::write_file_atomic(o.junit, junit_xml(results));
+  if (!o.report.empty()) {
+    std::vector<const scenario*> ran;
+    for (const auto& item : items) ran.push_back(item.sc);
+    core::write_file_atomic(o.report, html_report(results, ran));
+  }
   if (!o.trace.empty()) {
     std::string t;
     for (const auto& r : results) {

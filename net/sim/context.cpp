@@ -232,6 +232,11 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     l->backlog.push_back(server);
     l->wake.notify();
     w_.trace(fmt::format("connect {} unix {}", h_.name, where.display()));
+    w_.record({.what = wire_event::kind::connect,
+               .from = h_.name,
+               .to = h_.name,
+               .conn = c->id,
+               .detail = where.display()});
     co_return result{std::error_code{}, make_stream(client)};
   }
 
@@ -252,6 +257,13 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
   // A connection that never opened closes without a word (no FIN to send).
   auto never_opened = [&client] { client->closed = client->send_closed = true; };
   w_.trace(fmt::format("connect {}:{} -> {}", h_.name, local_port, remote.to_string()));
+  w_.record({.what = wire_event::kind::connect,
+             .from = h_.name,
+             .to = target ? target->name : std::string(),
+             .from_port = local_port,
+             .to_port = remote.port,
+             .conn = c->id,
+             .detail = remote.to_string()});
 
   auto hs = std::make_shared<handshake>(w_.io());
   auto reply = [this, hs, c, target](std::error_code ec) {
@@ -271,12 +283,14 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     if (hs->accepted) return reply({});
     if (w_.hooks.refuse && w_.hooks.refuse(*target, remote.port)) {
       w_.trace(fmt::format("refused {} (fault)", c->name(0)));
+      w_.record(c->event(0, wire_event::kind::refused, "by a fault"));
       return reply(asio::error::connection_refused);
     }
     auto it = target->tcp.find(remote.port);
     if (it == target->tcp.end() || !listens_for(*it->second, h_, *target)) {
       w_.trace(fmt::format("refused {} -> {}:{} (nothing listening)", c->name(0), target->name,
                            remote.port));
+      w_.record(c->event(0, wire_event::kind::refused, "nothing listening"));
       return reply(asio::error::connection_refused);
     }
     auto* l = it->second;
@@ -290,6 +304,7 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
     l->backlog.push_back(server);
     l->wake.notify();
     w_.trace(fmt::format("accept {} <- {}", c->name(1), c->name(0)));
+    w_.record(c->event(0, wire_event::kind::accept, ""));
     reply({});
   };
 
@@ -298,10 +313,12 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
   for (;;) {
     if (target) {
       auto r = w_.transit(h_, *target, 40, false, sim::flow{local_port, remote.port});
-      if (r.dropped)
+      if (r.dropped) {
         w_.trace(fmt::format("syn {} dropped", c->name(0)));
-      else
+        w_.record(c->event(0, wire_event::kind::lost, "connection request (SYN)"));
+      } else {
         w_.at(r.arrival, syn_arrives);
+      }
     }
     auto retry_at = std::min(w_.now() + rto, deadline);
     auto id = w_.at(retry_at, [hs] { hs->wake.notify(); });
@@ -314,6 +331,7 @@ task<std::pair<std::error_code, stream>> sim_context::connect_once(const endpoin
       if (hs->accepted) c->do_reset("connect abandoned");
       if (killed_) co_return result{asio::error::operation_aborted, stream{}};
       w_.trace(fmt::format("connect {} timed out", c->name(0)));
+      w_.record(c->event(0, wire_event::kind::timed_out, ""));
       co_return result{std::make_error_code(std::errc::timed_out), stream{}};
     }
     rto *= 2;
@@ -352,6 +370,10 @@ task<listener> sim_context::listen(const endpoint& where, listen_options opts) {
   }
   track(l.get());
   w_.trace(fmt::format("listen {} {}", h_.name, l->local.to_string()));
+  w_.record({.what = wire_event::kind::listen,
+             .from = h_.name,
+             .from_port = l->local.port,
+             .detail = l->local.to_string()});
   auto local = l->local;
   co_return listener(std::make_unique<listener::impl>(std::move(l), local));
 }
@@ -375,6 +397,7 @@ task<datagram_socket> sim_context::bind_datagram(const endpoint& local) {
   h_.udp[port] = d.get();
   track(d.get());
   w_.trace(fmt::format("bind {} udp:{}", h_.name, port));
+  w_.record({.what = wire_event::kind::bind, .from = h_.name, .from_port = port});
   auto ep = d->local;
   co_return datagram_socket(std::make_unique<datagram_socket::impl>(std::move(d), ep));
 }

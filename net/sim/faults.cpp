@@ -122,6 +122,7 @@ void fault_injector::crash(fault_state& fs) {
   ++fs.fired;
   h->up = false;
   w_.trace(fmt::format("crash {}", h->name));
+  w_.record({.what = wire_event::kind::crash, .from = h->name, .detail = fs.spec->origin});
   if (events_.crashed) events_.crashed(h->name);
 }
 
@@ -130,6 +131,7 @@ void fault_injector::restart(fault_state& fs) {
   if (h->up) return;
   h->up = true;
   w_.trace(fmt::format("restart {}", h->name));
+  w_.record({.what = wire_event::kind::restart, .from = h->name, .detail = fs.spec->origin});
   if (events_.restarted) events_.restarted(h->name);
 }
 

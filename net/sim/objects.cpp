@@ -78,6 +78,13 @@ void pump(const std::shared_ptr<connection>& c, int side) {
       c->w.trace(fmt::format("segment {} -> {} dropped ({} bytes{}), resent in {}", c->name(side),
                              c->name(1 - side), seg.data.size(), seg.fin ? ", fin" : "",
                              core::format_duration(rto)));
+      if (c->w.record_events) {
+        auto e = c->event(side, wire_event::kind::lost,
+                          fmt::format("segment{}, resent in {}", seg.fin ? " (fin)" : "",
+                                      core::format_duration(rto)));
+        e.bytes = seg.data.size();
+        c->w.record(std::move(e));
+      }
       d.rto = std::min(d.rto * 2, max_rto);
       c->w.at(c->w.now() + rto, [c, side] {
         c->dir[side].retry_pending = false;
@@ -88,6 +95,16 @@ void pump(const std::shared_ptr<connection>& c, int side) {
     d.rto = min_rto;
     auto arrival = std::max(r.arrival, d.last_arrival);
     d.last_arrival = arrival;
+    if (c->w.record_events) {
+      // The bytes, or the end of the stream, or a reset travelling behind the data.
+      auto kind = seg.rst   ? wire_event::kind::reset
+                  : seg.fin ? wire_event::kind::fin
+                            : wire_event::kind::data;
+      auto e = c->event(side, kind, seg.rst ? "sent: " + seg.why : std::string());
+      e.bytes = seg.data.size();
+      e.arrives = c->w.since_start(arrival);
+      c->w.record(std::move(e));
+    }
     auto moved = std::make_shared<segment>(std::move(seg));
     d.outbox.pop_front();
     c->w.at(arrival, [c, side, moved] { arrive(*c, side, *moved); });
@@ -107,10 +124,21 @@ std::string connection::name(int side) const {
   return fmt::format("{}:{}", hosts[side]->name, addrs[side].port);
 }
 
+wire_event connection::event(int side, wire_event::kind what, std::string detail) const {
+  return {.what = what,
+          .from = hosts[side]->name,
+          .to = hosts[1 - side]->name,
+          .from_port = addrs[side].port,
+          .to_port = addrs[1 - side].port,
+          .conn = id,
+          .detail = std::move(detail)};
+}
+
 void connection::do_reset(std::string_view why) {
   if (reset) return;
   reset = true;
   w.trace(fmt::format("reset {} <-> {} ({})", name(0), name(1), why));
+  w.record(event(0, wire_event::kind::reset, std::string(why)));
   for (auto* e : ends)
     if (e) e->rd.notify(), e->wr.notify();
   dir[0].outbox.clear();
@@ -137,6 +165,7 @@ void end::die() {
   if (conn && !closed) {
     conn->dead[side] = true;
     w.trace(fmt::format("silent {} (host down)", conn->name(side)));
+    w.record(conn->event(side, wire_event::kind::closed, "silent: its host went down"));
   }
   closed = true;
   rd.notify();
@@ -360,12 +389,25 @@ task<std::error_code> send_to(datagram_state& d, std::span<const char> data,
   if (!target) {
     w.trace(
         fmt::format("datagram {}:{} -> {} lost (no such host)", d.h->name, d.port, to.to_string()));
+    w.record({.what = wire_event::kind::lost,
+              .from = d.h->name,
+              .from_port = d.port,
+              .to_port = to.port,
+              .bytes = data.size(),
+              .detail = "datagram to " + to.to_string() + " (no such host)"});
     co_return std::error_code{};
   }
   auto r = w.transit(*d.h, *target, data.size() + 28, true, flow{d.port, to.port});
   if (r.dropped) {
     w.trace(fmt::format("datagram {}:{} -> {}:{} dropped ({} bytes)", d.h->name, d.port,
                         target->name, to.port, data.size()));
+    w.record({.what = wire_event::kind::lost,
+              .from = d.h->name,
+              .to = target->name,
+              .from_port = d.port,
+              .to_port = to.port,
+              .bytes = data.size(),
+              .detail = "datagram"});
     co_return std::error_code{};
   }
   auto payload = std::make_shared<std::string>(data.data(), data.size());
@@ -393,11 +435,23 @@ task<std::error_code> send_to(datagram_state& d, std::span<const char> data,
     sock->wake.notify();
   };
   w.at(r.arrival, deliver);
+  wire_event sent{.what = wire_event::kind::datagram,
+                  .arrives = w.since_start(r.arrival),
+                  .from = d.h->name,
+                  .to = target->name,
+                  .from_port = d.port,
+                  .to_port = to.port,
+                  .bytes = data.size()};
   if (r.duplicated) {
     w.trace(fmt::format("datagram {}:{} -> {}:{} duplicated", d.h->name, d.port, target->name,
                         to.port));
     w.at(r.arrival, deliver);
+    if (w.record_events) {
+      w.record(sent);
+      sent.detail = "a duplicate, made by a fault";
+    }
   }
+  if (w.record_events) w.record(std::move(sent));
   co_return std::error_code{};
 }
 

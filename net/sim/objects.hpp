@@ -66,6 +66,8 @@ struct connection : std::enable_shared_from_this<connection> {
   std::uint64_t bytes_crossed = 0;
 
   std::string name(int side) const;
+  /// An event of this connection, sent by side `side` towards the other.
+  wire_event event(int side, wire_event::kind what, std::string detail) const;
   /// Resets the connection: both ends see "connection reset by peer".
   void do_reset(std::string_view why);
 };

@@ -129,6 +129,16 @@ void world::trace(std::string_view event) {
       fmt::format("{:.6f} {}", std::chrono::duration<double>(elapsed()).count(), event));
 }
 
+void world::record(wire_event e) {
+  if (!record_events) return;
+  if (events_.size() >= event_limit) {
+    ++events_not_kept_;
+    return;
+  }
+  e.at = elapsed();
+  events_.push_back(std::move(e));
+}
+
 world::transit_result world::transit(const host& from, const host& to, std::size_t bytes,
                                      bool datagram, const flow& f, bool fin) {
   transit_result r;

@@ -18,6 +18,7 @@
 #include "net/context.hpp"
 #include "net/fault.hpp"
 #include "net/ip.hpp"
+#include "net/wire_event.hpp"
 
 namespace net::sim {
 
@@ -111,6 +112,18 @@ class world {
   void trace(std::string_view event);
   const std::vector<std::string>& trace_lines() const { return trace_; }
 
+  /// Whether record() keeps events (off by default: a long run sends many segments).
+  bool record_events = false;
+  /// At most this many events are kept; those after are only counted.
+  std::size_t event_limit = 5000;
+  /// Keeps `e` (when record_events is on), stamped with the current virtual time. The text trace
+  /// is untouched: this is its structured companion, for reports that draw what happened.
+  void record(wire_event e);
+  /// Virtual time `t` as time since the world began (when something sent now arrives).
+  duration since_start(clock::time_point t) const { return t - start_; }
+  const std::vector<wire_event>& events() const { return events_; }
+  std::uint64_t events_not_kept() const { return events_not_kept_; }
+
   struct transit_result {
     bool dropped = false;  ///< blocked or lost
     bool duplicated = false;
@@ -138,6 +151,8 @@ class world {
   std::map<std::pair<const host*, const host*>, clock::time_point> link_free_at_;
   std::mt19937_64 rng_;
   std::vector<std::string> trace_;
+  std::vector<wire_event> events_;
+  std::uint64_t events_not_kept_ = 0;
   std::map<std::uint64_t, std::function<void()>> shutdown_hooks_;
   std::uint64_t next_hook_ = 1;
 };

@@ -78,6 +78,21 @@ TEST_CASE("xml escaping keeps what a parser would change or refuse") {
         "\xEF\xBF\xBD\xF4\x8F\xBF\xBF");
 }
 
+TEST_CASE("untrusted bytes become HTML text that can end no element and no attribute") {
+  CHECK(core::escape_untrusted_html("</pre><img src=x onerror='a()'>") ==
+        "&lt;/pre&gt;&lt;img src=x onerror=&#39;a()&#39;&gt;");
+  CHECK(core::escape_untrusted_html("\"&amp;") == "&quot;&amp;amp;");
+  // Not UTF-8: U+FFFD; a C0 control: its picture (U+241B for ESC, U+2400 for NUL, U+2421 for
+  // DEL); a C1 control (U+0085): U+FFFD; tab, line feed and carriage return stay.
+  CHECK(core::escape_untrusted_html(std::string("\xff\x1b[0m\x00\x7f", 7)) ==
+        "\xEF\xBF\xBD\xE2\x90\x9B[0m\xE2\x90\x80\xE2\x90\xA1");
+  CHECK(core::escape_untrusted_html("a\xC2\x85"
+                                    "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(core::escape_untrusted_html("\t\r\n\xC3\xA9") == "\t\r\n\xC3\xA9");
+}
+
 TEST_CASE("text from outside is made valid UTF-8 and cut at character boundaries") {
   CHECK(core::valid_utf8("a\xff") == "a\xEF\xBF\xBD");
   CHECK(core::valid_utf8("\xC3\xA9t\xC3\xA9") == "\xC3\xA9t\xC3\xA9");

@@ -216,3 +216,73 @@ TEST_CASE("a killed process's sockets close, so what waits on them returns") {
   CHECK(accept_returned);
   CHECK(f.b->tcp.empty());
 }
+
+namespace {
+// "ping" to an echo across 10 ms of latency, the world keeping its events or not: the text
+// trace and the events.
+std::pair<std::vector<std::string>, std::vector<net::wire_event>> ping_run(bool keep_events) {
+  fixture f;
+  f.w.record_events = keep_events;
+  f.w.default_link.latency = 10ms;
+  f.spawn(echo_once(*f.cb));
+  f.spawn([](fixture& f) -> net::task<void> {
+    net::socket_address to{f.b->address, 7};
+    auto where = tcp("b", 7);
+    auto [ec, s] = co_await f.ca->connect_once(where, &to, 5s);
+    REQUIRE(!ec);
+    co_await s.write_all(std::string_view("ping"));
+    char buf[16];
+    co_await s.read_some(buf);
+  }(f));
+  f.w.run(1h, 10s);
+  return {f.w.trace_lines(), f.w.events()};
+}
+}  // namespace
+
+TEST_CASE("the world keeps what crossed its links as events, and its text trace stays the same") {
+  auto [plain, none] = ping_run(false);
+  auto [trace, events] = ping_run(true);
+  CHECK(plain == trace);
+  CHECK(none.empty());
+  using kind = net::wire_event::kind;
+  auto first = [&](kind k, const std::string& from) -> const net::wire_event& {
+    for (const auto& e : events)
+      if (e.what == k && e.from == from) return e;
+    FAIL("no such event");
+    return events.front();
+  };
+  REQUIRE(events.size() >= 6);
+  CHECK(events.front().what == kind::listen);
+  CHECK(events.front().from == "b");
+  const auto& connect = first(kind::connect, "a");
+  const auto& accept = first(kind::accept, "a");  // the client's side is `from`
+  CHECK(connect.to == "b");
+  CHECK(connect.to_port == 7);
+  CHECK(accept.conn == connect.conn);
+  CHECK(accept.at - connect.at == 10ms);  // the SYN's way
+  // The client's bytes leave once the SYN-ACK is back, and take 10 ms; the echo's come back.
+  const auto& ping = first(kind::data, "a");
+  CHECK(ping.bytes == 4);
+  CHECK(ping.at == 20ms);
+  CHECK(ping.arrives == 30ms);
+  const auto& pong = first(kind::data, "b");
+  CHECK(pong.to == "a");
+  CHECK(pong.arrives == 40ms);
+  CHECK(first(kind::fin, "a").conn == connect.conn);
+}
+
+TEST_CASE("the world keeps at most its limit of events and counts the others") {
+  fixture f;
+  f.w.record_events = true;
+  f.w.event_limit = 2;
+  f.spawn(echo_once(*f.cb));
+  f.spawn([](fixture& f) -> net::task<void> {
+    net::socket_address to{f.b->address, 7};
+    auto where = tcp("b", 7);
+    auto [ec, s] = co_await f.ca->connect_once(where, &to, 5s);
+    co_await s.write_all(std::string_view("ping"));
+  }(f));
+  f.w.run(1h, 10s);
+  CHECK(f.w.events().size() == 2);
+  CHECK(f.w.events_not_kept() >= 3);
+}

@@ -221,7 +221,7 @@ std::string run_section(const scenario& sc, const run_result& r, std::size_t n) 
   if (r.backend == "loopback")
     notes.push_back(
         "on loopback only the connections through the fault proxies are seen, timed when the "
-        "runner read the proxies' output (every 20 ms)");
+        "runner read the proxies' output (within 20 ms)");
   if (r.events_not_kept)
     notes.push_back(fmt::format("{} network events after the first {} were not kept",
                                 r.events_not_kept, r.events.size()));

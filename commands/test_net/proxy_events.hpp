@@ -2,7 +2,7 @@
 // On loopback, the fault proxies are the only witnesses of the connections between hosts: each
 // prints an NDJSON line when a connection opens, when a fault acts on it and when it closes. This
 // turns those lines into the run's events, timed when the runner saw them (within its polling
-// interval, 20 ms).
+// interval: 10 to 20 ms).
 #include <cstddef>
 #include <map>
 #include <string>

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # --report FILE.html, looked at by a real browser: headless Chromium loads the report of a mock run
 # (a partition, a client failing because of it, a server replying with markup) and of a loopback
-# run (a latency fault, so a proxy sees the connection). The page must load with no script error,
+# run (a latency fault, so a proxy sees the connection, and a program that is not vitnet). The page must load with no script error,
 # no console error and no request but its own file; its DOM must hold one lane per host, a bar per
 # process, the fault's shaded interval, the failing mark and the connections' arrows; the hostile
 # reply must be text, not elements. Screenshots are kept under the build directory's artifacts/.
 source "$(dirname "$0")/../lib/lib.sh"
-need chromium
+need chromium python3
 need_node_module ws
 
 artifacts=$(dirname "$VITNET")/artifacts
@@ -72,27 +72,31 @@ wall_timeout = "15s"
 [[process]]
 name = "echo"
 host = "server"
-run = "serve -k --echo tcp://:17150"
+run = "serve -k --echo tcp://:${port.echo}"
 expect = { running = true }
 
 [[process]]
 name = "client"
 host = "client"
-start = "700ms"
-run = "connect --retry 5 --retry-delay 100ms tcp://server:17150"
+run = "connect --retry 5 --retry-delay 100ms tcp://server:${port.echo}"
 stdin = "over loopback\n"
 expect = { exit = 0, stdout = "over loopback\n" }
+
+[[process]]
+name = "program"
+host = "client"
+argv = ["python3", "-c", "print('a program, not vitnet')"]
+expect = { exit = 0, stdout = "a program, not vitnet\n" }
 
 [[fault]]
 kind = "latency"
 to = "server"
-port = 17150
+port = "${port.echo}"
 latency = "200ms"
 TOML
 
 expect_exit 1 "$VITNET" test net --report "$T/mock.html" "$T/mock.toml" --var "hostile=$T/hostile.txt"
 expect_contains "$OUT" "1 failed"
-loopback_scenario_lock
 EXPECT_TIMEOUT=30 expect_exit 0 "$VITNET" test net --net loopback --report "$T/loopback.html" "$T/loopback.toml"
 
 # check_page NAME EXPRESSION — loads $T/NAME.html in a fresh Chromium, keeps the screenshot, and
@@ -188,8 +192,9 @@ assert v["replay"].startswith("vitnet test net ") and "--net mock --seed 1" in v
 v = loop["value"]
 assert v["status"] == "pass", v["status"]
 assert v["lanes"] == ["server", "client"], v["lanes"]
-assert sorted(n for n, _, _ in v["procs"]) == ["client", "echo"], v["procs"]
-assert dict(v["marks"])["client"].split() == ["mark", "pass"], v["marks"]
+assert sorted(n for n, _, _ in v["procs"]) == ["client", "echo", "program"], v["procs"]
+marks = dict(v["marks"])
+assert marks["client"].split() == ["mark", "pass"] and marks["program"].split() == ["mark", "pass"], marks
 [(kind, shades)] = v["faults"]
 assert kind == "latency" and [s[0] for s in shades] == ["server"], v["faults"]
 # The proxy of the latency fault saw the client's connection.

@@ -135,6 +135,11 @@ void define_proxy(CLI::App& sub, runner& chosen) {
       ->type_name("NAME");
 
   sub.callback([o, x, &chosen] {
+    // What every proxy takes, a named one of the API's as much as LISTEN --to.
+    if (!x->connect_timeout.empty())
+      o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
+    if (!x->idle.empty()) o->idle_timeout = duration_arg("--idle-timeout", x->idle);
+    if (!x->seed.empty()) o->seed = seed_arg(x->seed);
     if (!x->api.empty() || !o->config_file.empty()) {
       // Named proxies only: their faults are toxics, set through the API.
       if (!x->listen.empty() || !x->to.empty())
@@ -158,11 +163,6 @@ void define_proxy(CLI::App& sub, runner& chosen) {
         auto colon = authority.rfind(':');
         if (colon == std::string::npos || authority.back() == ']') o->api->port = 8474;
       }
-      if (!x->connect_timeout.empty())
-        o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
-      if (!x->idle.empty()) o->idle_timeout = duration_arg("--idle-timeout", x->idle);
-      if (!x->seed.empty()) o->seed = seed_arg(x->seed);
-      o->has_listen = false;
       chosen = [o](net::context& ctx, core::io& io) { return commands::run_proxy(ctx, *o, io); };
       return;
     }
@@ -186,9 +186,6 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     if (!o->upstream.is_unix() && o->upstream.port == 0)
       vitnet::fail(core::exit_code::usage, "proxy: --to {}: port 0 cannot be dialled",
                    o->upstream.to_string());
-    if (!x->connect_timeout.empty())
-      o->connect_timeout = duration_arg("--connect-timeout", x->connect_timeout);
-    if (!x->idle.empty()) o->idle_timeout = duration_arg("--idle-timeout", x->idle);
     if (!x->latency.empty()) o->latency = duration_arg("--latency", x->latency);
     if (!x->jitter.empty()) o->jitter = duration_arg("--jitter", x->jitter);
     if (!x->slow_close.empty()) o->slow_close = duration_arg("--slow-close", x->slow_close);
@@ -208,7 +205,6 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     }
     if (!x->loss.empty()) o->loss = probability_arg("--loss", x->loss);
     if (!x->probability.empty()) o->probability = probability_arg("--probability", x->probability);
-    if (!x->seed.empty()) o->seed = seed_arg(x->seed);
     o->direction = x->up == x->down ? "both" : x->up ? "up" : "down";
     if (!o->listen.is_stream() && (o->reset_after || o->slow_close))
       vitnet::fail(core::exit_code::usage, "proxy: --{} needs a stream (tcp or unix), not udp",

@@ -49,8 +49,6 @@ struct proxy_options {
   /// --config: named proxies to start with, in toxiproxy's JSON config format (an array of
   /// {"name", "listen", "upstream", "enabled"}).
   std::string config_file;
-  /// Whether LISTEN and --to were given (a proxy of its own beside the API's).
-  bool has_listen = true;
 };
 
 /// Listens on `opts.listen` and relays every connection (or UDP client) to `opts.upstream`,

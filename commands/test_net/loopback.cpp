@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/process.hpp"
+#include "net/real/loopback_env.hpp"
 
 namespace commands {
 
@@ -276,22 +277,15 @@ run_result run_on_loopback(const scenario& sc, std::uint64_t seed, const std::st
                                  x.stdout_matches || x.stderr_matches || x.running == false);
   };
 
-  // ${dial.HOST:PORT} for a process on `from`: the fault proxy in front of that port when one
-  // stands between them, the host itself otherwise.
+  // ${dial.HOST:PORT} for a process on `from`: where its VITNET_REDIRECT sends a vitnet process
+  // (read by the parser the real backend uses, so a program and a vitnet command on one host
+  // always take the same proxy), else the host itself.
   auto dial_from = [&](const std::string& from) {
-    return [&sc, &redirects, from](const std::string& host, std::uint16_t port) {
-      std::string direct = fmt::format("{}:{}", sc.address_of(host), port);
-      auto it = redirects.find(from);
-      if (it == redirects.end()) return direct;
-      for (std::size_t at = 0; at < it->second.size();) {
-        auto comma = it->second.find(',', at);
-        auto item = it->second.substr(at, comma == std::string::npos ? comma : comma - at);
-        auto eq = item.find('=');
-        if (eq != std::string::npos && item.substr(0, eq) == direct) return item.substr(eq + 1);
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-      }
-      return direct;
+    return [&sc, to = net::parse_redirects(redirects[from])](const std::string& host,
+                                                             std::uint16_t port) {
+      net::socket_address direct{*net::ip_address::parse(sc.address_of(host)), port};
+      auto it = to.find(direct);
+      return (it == to.end() ? direct : it->second).to_string();
     };
   };
 

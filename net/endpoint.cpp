@@ -30,6 +30,7 @@ std::string_view endpoint::scheme() const {
     case app_protocol::none:
       break;
   }
+  if (quic) return "quic";
   return tls ? "tls" : transport_name(transport);
 }
 
@@ -137,13 +138,16 @@ std::optional<endpoint> try_parse_endpoint(std::string_view url, std::string& me
       ep.transport = transport::unix_stream;
     else if (scheme == "tls")
       ep.tls = true;
+    else if (scheme == "quic")
+      ep.transport = transport::udp, ep.quic = true;
     else if (scheme == "http" || scheme == "https")
       ep.app = app_protocol::http, ep.tls = scheme == "https";
     else if (scheme == "ws" || scheme == "wss")
       ep.app = app_protocol::ws, ep.tls = scheme == "wss";
     else {
       message = fmt::format(
-          "unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls, http, https, ws, wss)",
+          "unknown scheme '{}' in '{}' (supported: tcp, udp, unix, tls, quic, http, https, ws, "
+          "wss)",
           scheme, url);
       return std::nullopt;
     }

@@ -21,6 +21,7 @@ struct endpoint {
   std::string path;        ///< unix sockets: filesystem path, or the name of an abstract socket
   bool abstract = false;   ///< unix://@name
   bool tls = false;        ///< tls://, https://, wss://: TCP with TLS on top
+  bool quic = false;       ///< quic://: QUIC (TLS 1.3 inside) over udp; transport is udp
   /// http:// and https:// are http; ws:// and wss:// are ws (always over tcp).
   net::app_protocol app = net::app_protocol::none;
   /// http and ws: the request target, path and query as written ("/a/b?x=1"); "/" when the URL
@@ -28,10 +29,11 @@ struct endpoint {
   std::string target;
 
   bool is_unix() const { return transport == net::transport::unix_stream; }
+  /// tcp, unix and tls (not quic://, which callers that take it test for first).
   bool is_stream() const { return transport != net::transport::udp; }
   bool is_http() const { return app == net::app_protocol::http; }
   bool is_ws() const { return app == net::app_protocol::ws; }
-  /// The URL scheme: "tcp", "udp", "unix", "tls", "http", "https", "ws" or "wss".
+  /// The URL scheme: "tcp", "udp", "unix", "tls", "quic", "http", "https", "ws" or "wss".
   std::string_view scheme() const;
   /// The port a scheme has when its URL names none: 80 http, 443 https, 80 ws, 443 wss; 0 for
   /// the others, whose URLs always carry a port.

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "net/nothrow.hpp"
+#include "net/quic/engine.hpp"
 #include "net/socket_impls.hpp"
 #include "net/stream_impl.hpp"
 
@@ -31,6 +32,8 @@ void close_acceptor(A& a) {
   std::error_code ec;
   if constexpr (std::is_same_v<A, std::unique_ptr<sim::listener_state>>)
     a->close();
+  else if constexpr (std::is_same_v<A, std::shared_ptr<quic_listener_state>>)
+    quic_listener_close(*a);
   else
     a.close(ec);
 }
@@ -99,7 +102,9 @@ listener::impl::~impl() {
 
 listener::listener() = default;
 listener::listener(std::unique_ptr<impl> i) : impl_(std::move(i)) {
-  if (!std::holds_alternative<std::unique_ptr<sim::listener_state>>(impl_->a)) spare_descriptor();
+  if (std::holds_alternative<asio::ip::tcp::acceptor>(impl_->a) ||
+      std::holds_alternative<asio::local::stream_protocol::acceptor>(impl_->a))
+    spare_descriptor();
 }
 listener::listener(listener&&) noexcept = default;
 listener& listener::operator=(listener&&) noexcept = default;
@@ -114,6 +119,8 @@ void listener::close() {
 }
 
 task<accept_result> listener::accept() {
+  if (auto* q = std::get_if<std::shared_ptr<quic_listener_state>>(&impl_->a))
+    co_return co_await quic_listener_accept(**q);
   if (auto* l = std::get_if<std::unique_ptr<sim::listener_state>>(&impl_->a)) {
     auto [ec, e] = co_await sim::accept(**l);
     if (ec) co_return accept_result{ec, {}};

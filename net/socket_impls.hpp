@@ -13,9 +13,10 @@
 
 namespace net {
 
+struct quic_listener_state;
 struct listener::impl {
   std::variant<asio::ip::tcp::acceptor, asio::local::stream_protocol::acceptor,
-               std::unique_ptr<sim::listener_state>>
+               std::unique_ptr<sim::listener_state>, std::shared_ptr<quic_listener_state>>
       a;
   endpoint local;
   std::string unlink_path;  ///< a Unix socket file to remove on close (set by own_socket_file)

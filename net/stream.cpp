@@ -12,6 +12,7 @@
 
 #include "core/exit_code.hpp"
 #include "net/nothrow.hpp"
+#include "net/quic/engine.hpp"
 #include "net/stream_impl.hpp"
 #include "net/tls/impl.hpp"
 
@@ -122,6 +123,7 @@ task<io_result> stream::read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_read(b->fd, buf);
   if (auto* e = impl_->sim_end()) co_return co_await sim::read_some(*e, buf);
   if (auto* t = impl_->tls()) co_return co_await tls_read_some(*t, buf);
+  if (auto* q = impl_->quic()) co_return co_await quic_read_some(*q, buf);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -136,6 +138,7 @@ io_result stream::try_read_some(std::span<char> buf) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) return fd_read(b->fd, buf);
   if (auto* e = impl_->sim_end()) return sim::try_read_some(*e, buf);
   if (auto* t = impl_->tls()) return tls_try_read_some(*t, buf);
+  if (auto* q = impl_->quic()) return quic_try_read_some(*q, buf);
   return std::visit(
       [&](auto& s) -> io_result {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>) {
@@ -150,7 +153,7 @@ io_result stream::try_read_some(std::span<char> buf) {
 }
 
 io_result stream::try_write_some(std::span<const char> data) {
-  if (impl_->sim_end() || impl_->tls())
+  if (impl_->sim_end() || impl_->tls() || impl_->quic())
     return {std::make_error_code(std::errc::operation_would_block), 0};
   return std::visit(
       [&](auto& s) -> io_result {
@@ -169,6 +172,7 @@ task<std::error_code> stream::wait_readable() {
   if (std::holds_alternative<blocking_fd>(impl_->s)) co_return std::error_code{};
   if (auto* e = impl_->sim_end()) co_return co_await sim::wait_readable(*e);
   if (auto* t = impl_->tls()) co_return co_await tls_wait_readable(*t);
+  if (auto* q = impl_->quic()) co_return co_await quic_wait_readable(*q);
   co_return co_await std::visit(
       [&](auto& s) -> task<std::error_code> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -183,6 +187,7 @@ task<io_result> stream::write_all(std::span<const char> data) {
   if (auto* b = std::get_if<blocking_fd>(&impl_->s)) co_return fd_write(b->fd, data);
   if (auto* e = impl_->sim_end()) co_return co_await sim::write_all(*e, data);
   if (auto* t = impl_->tls()) co_return co_await tls_write_all(*t, data);
+  if (auto* q = impl_->quic()) co_return co_await quic_write_all(*q, data);
   co_return co_await std::visit(
       [&](auto& s) -> task<io_result> {
         if constexpr (!is_asio_object<std::decay_t<decltype(s)>>)
@@ -206,6 +211,8 @@ std::error_code stream::shutdown_send() {
           ec = sim::shutdown_send(*s);
         } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
           ec = tls_shutdown_send(s);
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<quic_stream_ref>>) {
+          ec = quic_shutdown_send(*s);
         } else if constexpr (std::is_same_v<S, asio::posix::stream_descriptor>) {
           s.close(ec);
         } else {
@@ -225,6 +232,8 @@ void stream::cancel() {
           sim::cancel(*s);
         } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
           s->inner.cancel();
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<quic_stream_ref>>) {
+          quic_cancel(*s);
         } else if constexpr (is_asio_object<S>) {
           std::error_code ec;
           s.cancel(ec);
@@ -245,6 +254,8 @@ void stream::close() {
           sim::close(*s);
         } else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>) {
           tls_close(*s);
+        } else if constexpr (std::is_same_v<S, std::shared_ptr<quic_stream_ref>>) {
+          quic_close(*s);
         } else {
           std::error_code ec;
           s.close(ec);
@@ -255,12 +266,14 @@ void stream::close() {
 
 std::string stream::failure_detail() const {
   if (auto* t = impl_->tls()) return t->failure;
+  if (auto* q = impl_->quic()) return quic_failure(*q);
   return {};
 }
 
 void stream::abort() {
   if (!impl_) return;
   if (auto* t = impl_->tls()) return t->inner.abort();
+  if (auto* q = impl_->quic()) return quic_abort(*q);
   if (auto* e = impl_->sim_end()) {
     if (e->conn && !e->closed) e->conn->do_reset("aborted");
     sim::close(*e);
@@ -294,6 +307,8 @@ bool stream::is_open() const {
           return !s->closed;
         else if constexpr (std::is_same_v<S, std::shared_ptr<tls_layer>>)
           return s->inner.is_open();
+        else if constexpr (std::is_same_v<S, std::shared_ptr<quic_stream_ref>>)
+          return quic_is_open(*s);
         else
           return s.is_open();
       },

@@ -12,10 +12,12 @@ namespace net {
 
 /// Whether a stream alternative is one of asio's I/O objects.
 struct tls_layer;
+struct quic_stream_ref;
 template <typename T>
 constexpr bool is_asio_object =
     !std::is_same_v<T, struct blocking_fd> && !std::is_same_v<T, std::shared_ptr<sim::end>> &&
-    !std::is_same_v<T, std::shared_ptr<tls_layer>>;
+    !std::is_same_v<T, std::shared_ptr<tls_layer>> &&
+    !std::is_same_v<T, std::shared_ptr<quic_stream_ref>>;
 
 /// A file descriptor that cannot be polled (a regular file, /dev/null): read and written directly.
 struct blocking_fd {
@@ -26,7 +28,8 @@ struct blocking_fd {
 struct stream::impl {
   using variant = std::variant<asio::ip::tcp::socket, asio::local::stream_protocol::socket,
                                asio::posix::stream_descriptor, blocking_fd,
-                               std::shared_ptr<sim::end>, std::shared_ptr<struct tls_layer>>;
+                               std::shared_ptr<sim::end>, std::shared_ptr<struct tls_layer>,
+                               std::shared_ptr<quic_stream_ref>>;
   template <typename S>
   impl(S&& s, std::string name) : s(std::forward<S>(s)), peer_name(std::move(name)) {}
 
@@ -42,6 +45,10 @@ struct stream::impl {
   bool is_tcp() const { return s.index() == 0; }
   tls_layer* tls() {
     auto* p = std::get_if<std::shared_ptr<tls_layer>>(&s);
+    return p ? p->get() : nullptr;
+  }
+  quic_stream_ref* quic() {
+    auto* p = std::get_if<std::shared_ptr<quic_stream_ref>>(&s);
     return p ? p->get() : nullptr;
   }
   sim::end* sim_end() {

@@ -17,6 +17,8 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config make
   libcli11-dev libasio-dev libssl-dev libfmt-dev libcurl4-openssl-dev doctest-dev nlohmann-json3-dev
   libtomlplusplus-dev libmsgpack-cxx-dev libnghttp2-dev
+  # QUIC and HTTP/3 (net/quic, proto/http3): ngtcp2 with its GnuTLS crypto backend, nghttp3
+  libngtcp2-dev libngtcp2-crypto-gnutls-dev libnghttp3-dev libgnutls28-dev
 )
 test_packages=(
   # peers and tools: connect/serve interop, TLS, the HTTP test server, setpriv, script, faketime
@@ -35,6 +37,8 @@ test_packages=(
   # CI-facing outputs: junitparser reads the JUnit of test net as publish-unit-test-result-action
   # does; lintian checks the .deb of make package
   python3-junitparser lintian
+  # QUIC peers: ngtcp2's GnuTLS example client and server (HTTP/3); kdig +quic (knot-dnsutils) for DoQ
+  ngtcp2-client ngtcp2-server
 )
 bench_packages=(
   # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),

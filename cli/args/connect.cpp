@@ -22,6 +22,7 @@ struct scoped_options {
   std::vector<CLI::Option*> tls;          // tls, https (and http, whose redirects may lead there)
   std::vector<CLI::Option*> tls_stream;   // tls only: curl has no such settings
   std::vector<CLI::Option*> ws_only;      // ws, wss: the message stream
+  std::vector<CLI::Option*> quic_only;    // quic: resumption, 0-RTT, migration, key update
 };
 
 void reject_given(const std::vector<CLI::Option*>& options, const std::string& why) {
@@ -52,17 +53,19 @@ void body_argument(commands::http_options& h, const std::string& arg) {
 struct connect_args {
   commands::connect_options o;
   std::string url, send, timeout, idle, retry_delay, bench, data, json_body, connect_timeout,
-      download, ws_ping, ws_max, ws_linger;
+      download, ws_ping, ws_max, ws_linger, after;
   bool follow = false;  // -L: what vitnet does anyway, accepted for curl users
   CLI::Option *send_opt = nullptr, *data_opt = nullptr, *json_body_opt = nullptr;
   scoped_options scoped;
 };
 
 void add_common_options(CLI::App& sub, connect_args& a) {
-  sub.add_option("url", a.url,
-                 "what to dial: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, unix:///PATH, "
-                 "unix://@NAME, HOST:PORT; the URL to request: http://HOST[:PORT][/PATH][?QUERY], "
-                 "https://...; or the WebSocket to open: ws://HOST[:PORT][/PATH], wss://...")
+  sub.add_option(
+         "url", a.url,
+         "what to dial: tcp://HOST:PORT, tls://HOST:PORT, quic://HOST:PORT, udp://HOST:PORT, "
+         "unix:///PATH, "
+         "unix://@NAME, HOST:PORT; the URL to request: http://HOST[:PORT][/PATH][?QUERY], "
+         "https://...; or the WebSocket to open: ws://HOST[:PORT][/PATH], wss://...")
       ->required()
       ->type_name("URL");
   sub.add_option("--timeout", a.timeout,
@@ -197,6 +200,33 @@ void add_ws_options(CLI::App& sub, connect_args& a) {
                    ->type_name("SIZE"));
 }
 
+// quic:// only.
+void add_quic_options(CLI::App& sub, connect_args& a) {
+  auto& q = a.scoped.quic_only;
+  q.push_back(sub.add_option("--qlog-dir", a.o.qlog_dir,
+                             "quic: write a qlog of the connection (JSON-SEQ, as ngtcp2 records "
+                             "it; qvis opens it) into DIR")
+                  ->envname("QLOGDIR")
+                  ->type_name("DIR"));
+  q.push_back(sub.add_option("--session-file", a.o.session_file,
+                             "quic: resume the TLS session kept in FILE, and keep the new one "
+                             "there (written 0600)")
+                  ->type_name("FILE"));
+  q.push_back(sub.add_flag("--0rtt", a.o.early,
+                           "quic: send the first bytes (of --send or stdin) as 0-RTT early data "
+                           "on a resumed session (needs --session-file); says whether the server "
+                           "took them"));
+  q.push_back(sub.add_flag("--migrate", a.o.migrate,
+                           "quic: move the connection to a new local port (validated path)"));
+  q.push_back(sub.add_flag("--rebind", a.o.rebind,
+                           "quic: go on from a new local port unannounced, as behind a NAT"));
+  q.push_back(sub.add_flag("--key-update", a.o.key_update, "quic: update the keys once"));
+  q.push_back(sub.add_option("--after", a.after,
+                             "quic: when --migrate, --rebind and --key-update act: DURATION after "
+                             "the handshake is confirmed (default 100ms)")
+                  ->type_name("DURATION"));
+}
+
 // tls:// and https://.
 void add_tls_options(CLI::App& sub, connect_args& a) {
   auto& t = a.scoped.tls;
@@ -295,9 +325,14 @@ void check_http(connect_args& a) {
 
 void check_stream(connect_args& a) {
   reject_given(a.scoped.http_only, "needs an http:// or https:// URL");
-  if (!a.o.where.tls) {
-    reject_given(a.scoped.tls, "TLS options need a tls:// or https:// URL");
-    reject_given(a.scoped.tls_stream, "TLS options need a tls:// URL");
+  if (!a.o.where.tls && !a.o.where.quic) {
+    reject_given(a.scoped.tls, "TLS options need a tls://, quic:// or https:// URL");
+    reject_given(a.scoped.tls_stream, "TLS options need a tls:// or quic:// URL");
+  }
+  if (a.o.where.quic) {
+    if (a.o.early && a.o.session_file.empty())
+      throw CLI::ValidationError("--0rtt", "needs --session-file (0-RTT resumes a session)");
+    if (!a.after.empty()) a.o.after = duration_arg("--after", a.after);
   }
   if (a.send_opt->count()) a.o.send = core::data_argument(a.send);
   if (!a.timeout.empty()) a.o.timeout = duration_arg("--timeout", a.timeout);
@@ -314,12 +349,14 @@ void define_connect(CLI::App& sub, runner& chosen) {
   add_http_options(sub, *a);
   add_ws_options(sub, *a);
   add_tls_options(sub, *a);
+  add_quic_options(sub, *a);
   sub.callback([a, &chosen] {
     auto& o = a->o;
     o.where = net::parse_endpoint(a->url);
     if (o.retry < 0) throw CLI::ValidationError("--retry", "must not be negative");
     if (!a->retry_delay.empty()) o.retry_delay = duration_arg("--retry-delay", a->retry_delay);
     if (!o.where.is_ws()) reject_given(a->scoped.ws_only, "needs a ws:// or wss:// URL");
+    if (!o.where.quic) reject_given(a->scoped.quic_only, "needs a quic:// URL");
     if (o.where.is_ws())
       check_ws(*a);
     else if (o.where.is_http())

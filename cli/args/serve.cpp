@@ -131,10 +131,11 @@ void define_serve(CLI::App& sub, runner& chosen) {
   auto idle = std::make_shared<std::string>();
   auto flags = std::make_shared<std::array<bool, 3>>();  // echo, broadcast, sink
 
-  sub.add_option("url", *url,
-                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
-                 "unix:///PATH, unix://@NAME, HOST:PORT, :PORT, http(s)://HOST:PORT, "
-                 "ws(s)://HOST:PORT, dns://HOST:PORT (UDP and TCP)")
+  sub.add_option(
+         "url", *url,
+         "where to listen: tcp://HOST:PORT, tls://HOST:PORT, quic://HOST:PORT, udp://HOST:PORT, "
+         "unix:///PATH, unix://@NAME, HOST:PORT, :PORT, http(s)://HOST:PORT, "
+         "ws(s)://HOST:PORT, dns://HOST:PORT (UDP and TCP)")
       ->required()
       ->type_name("URL");
   sub.add_flag("-k,--keep-open", o->keep_open,
@@ -190,6 +191,10 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "tls: accept protocol P (repeatable, in order of preference)")
       ->type_name("P")
       ->allow_extra_args(false);
+  sub.add_option("--qlog-dir", o->qlog_dir,
+                 "quic: write a qlog per connection (JSON-SEQ, as ngtcp2 records it) into DIR")
+      ->envname("QLOGDIR")
+      ->type_name("DIR");
   sub.add_option("--tls-min", o->tls.min_version,
                  "tls: the lowest version to accept: 1.2 (default) or 1.3")
       ->check(CLI::IsMember({"1.2", "1.3"}))
@@ -362,10 +367,11 @@ void define_serve(CLI::App& sub, runner& chosen) {
       throw CLI::ValidationError("--allow/--deny",
                                  "peers of a unix socket have no address to match");
     if (o->once && o->where.is_stream()) o->keep_open = false;
-    if (!o->where.tls && (!o->tls.cert_file.empty() || !o->tls.key_file.empty() ||
-                          !o->tls.client_ca_file.empty() || !o->tls.alpn.empty()))
+    if (!o->where.tls && !o->where.quic &&
+        (!o->tls.cert_file.empty() || !o->tls.key_file.empty() || !o->tls.client_ca_file.empty() ||
+         !o->tls.alpn.empty()))
       throw CLI::ValidationError("--cert/--key/--client-ca/--alpn",
-                                 "TLS options need a tls://, https:// or wss:// URL");
+                                 "TLS options need a tls://, quic://, https:// or wss:// URL");
     if (h->no_listing) o->http.listing = false;
     configure_http_impl(*o, *h, idle->empty());
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_serve(ctx, *o, io); };

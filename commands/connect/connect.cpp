@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
+#include "net/quic/quic.hpp"
 
 namespace commands {
 
@@ -21,9 +22,10 @@ using net::task;
 class client {
  public:
   client(net::context& ctx, const connect_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
+  ~client() { *alive_ = false; }
 
   task<int> run() {
-    if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    if (o_.where.transport == net::transport::udp && !o_.where.quic) co_return co_await run_udp();
     if (o_.where.port == 0 && !o_.where.is_unix())
       vitnet::fail(exit_code::usage, "connect: {}: port 0 cannot be dialled", o_.where.display());
     net::dial_options d{o_.timeout, o_.retry, o_.retry_delay,
@@ -32,7 +34,12 @@ class client {
                                    core::format_duration(wait));
                         }};
     auto started = ctx_.now();
-    auto conn = co_await net::dial(ctx_, o_.where, d);
+    net::stream conn;
+    if (o_.where.quic) {
+      conn = co_await quic_open();
+    } else {
+      conn = co_await net::dial(ctx_, o_.where, d);
+    }
     if (o_.where.tls) {
       auto opts = net::for_endpoint(o_.tls, o_.where);
       if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
@@ -82,6 +89,80 @@ class client {
     return c;
   }
 
+  // quic://: the handshake (resuming a session, with early data, when asked), then the stream.
+  task<net::stream> quic_open() {
+    net::quic_client_options q;
+    q.tls = net::for_endpoint(o_.tls, o_.where);
+    if (q.tls.insecure) io_.warn("tls: certificate verification is off (--insecure)");
+    q.qlog_dir = o_.qlog_dir;
+    q.session_file = o_.session_file;
+    if (o_.idle_timeout) q.idle_timeout = *o_.idle_timeout;
+    if (o_.early) {
+      q.early_data = true;
+      if (o_.send) {
+        q.early_payload = *o_.send;
+        send_done_ = true;
+      } else if (!o_.recv_only) {
+        // What stdin has first goes out as early data; the rest follows on the stream.
+        std::string buf(16 * 1024, '\0');
+        auto r = co_await ctx_.standard_input().read_some(buf);
+        buf.resize(r.n);
+        q.early_payload = std::move(buf);
+      }
+    }
+    net::quic_info info;
+    auto conn = co_await net::quic_connect(ctx_, o_.where, q, o_.timeout, &info);
+    io_.verbose(1, "quic: {} {}, alpn {}{}{}", info.tls_version, info.cipher, info.alpn,
+                info.peer_subject.empty() ? "" : ", peer " + info.peer_subject,
+                info.resumed ? ", resumed" : "");
+    if (o_.early) {
+      auto n = q.early_payload.size();
+      if (!info.early_data_accepted)
+        io_.note("quic: no 0-RTT: {}; {} bytes sent after the handshake",
+                 info.resumed ? "the session allows no early data"
+                              : "no session to resume yet (this connection keeps one)",
+                 n);
+      else if (*info.early_data_accepted)
+        io_.note("quic: 0-RTT accepted: the server took {} bytes of early data", n);
+      else
+        io_.note("quic: 0-RTT rejected by the server; {} bytes sent again after the handshake", n);
+      if (io_.json())
+        io_.event(nlohmann::ordered_json{{"event", "early_data"},
+                                         {"offered", n},
+                                         {"resumed", info.resumed},
+                                         {"accepted", info.early_data_accepted.value_or(false)}}
+                      .dump(),
+                  true);
+    }
+    if (o_.migrate || o_.rebind || o_.key_update)
+      ctx_.start(quic_events(net::quic_session::of(conn), alive_));
+    co_return conn;
+  }
+
+  task<void> quic_events(net::quic_session s, std::shared_ptr<bool> alive) {
+    co_await ctx_.sleep(o_.after);
+    if (!*alive) co_return;
+    auto failed = co_await net::failure_of([&]() -> task<void> {
+      if (o_.key_update) {
+        s.update_key();
+        io_.note("quic: key update started");
+      }
+      if (o_.migrate) {
+        auto from = s.info().local;
+        co_await s.migrate();
+        if (!*alive) co_return;
+        io_.note("quic: migrated from {} to {} (path validated)", from, s.info().local);
+      }
+      if (o_.rebind) {
+        auto from = s.info().local;
+        co_await s.rebind();
+        if (!*alive) co_return;
+        io_.note("quic: rebound from {} to {}", from, s.info().local);
+      }
+    }());
+    if (failed && *alive) io_.warn("{}", *failed);
+  }
+
   task<int> relay(net::stream& conn, conn_stats& st) {
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
@@ -97,7 +178,9 @@ class client {
 
     auto upload = [&]() -> task<void> {
       if (o_.recv_only) co_return;
-      if (o_.send) {
+      if (send_done_) {
+        // --send went out as 0-RTT data already.
+      } else if (o_.send) {
         std::string data = *o_.send;
         char before = 0;
         if (o_.crlf) data = core::with_crlf(data, before);
@@ -314,6 +397,8 @@ class client {
   const connect_options& o_;
   core::io& io_;
   bool closed_by_us_ = false;  // errors after our own close are not the peer's doing
+  bool send_done_ = false;     // --send went out as QUIC early data
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for quic_events
 };
 
 }  // namespace

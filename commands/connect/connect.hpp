@@ -32,6 +32,11 @@ struct connect_options {
   std::optional<core::duration> bench;
   http_options http;  ///< for http:// and https:// URLs (timeouts, retries and TLS included)
   ws_connect_options ws;  ///< for ws:// and wss:// URLs
+  // quic:// (TLS options in `tls`)
+  std::string qlog_dir, session_file;
+  bool early = false;  ///< --0rtt
+  bool migrate = false, rebind = false, key_update = false;
+  core::duration after = std::chrono::milliseconds(100);
 };
 
 net::task<int> run_connect(net::context& ctx, const connect_options& opts, core::io& io);

@@ -13,6 +13,7 @@
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
+#include "net/quic/quic.hpp"
 
 namespace commands {
 
@@ -227,7 +228,7 @@ class server : public std::enable_shared_from_this<server> {
   server(net::context& ctx, const serve_options& o, core::io& io) : ctx_(ctx), o_(o), io_(io) {}
 
   task<int> run() {
-    if (o_.where.transport == net::transport::udp) co_return co_await run_udp();
+    if (o_.where.transport == net::transport::udp && !o_.where.quic) co_return co_await run_udp();
     if (o_.where.tls) tls_ = make_tls();
     if (o_.where.app != net::app_protocol::none) {
       std::shared_ptr<ws_service> ws;
@@ -251,7 +252,12 @@ class server : public std::enable_shared_from_this<server> {
     }
     net::listen_options lo;
     lo.reuse_port = workers > 1;
-    auto l = co_await ctx_.listen(o_.where, lo);
+    net::listener l;
+    if (o_.where.quic) {
+      l = co_await quic_listener();
+    } else {
+      l = co_await ctx_.listen(o_.where, lo);
+    }
     announce(l.local_endpoint());
     if (workers > 1 && tls_) tls_->share_sessions_with_workers();
     if (workers > 1 && ctx_.fork_workers(workers - 1) > 0) {
@@ -342,6 +348,24 @@ class server : public std::enable_shared_from_this<server> {
       return false;
     }
     return true;
+  }
+
+  // quic://: a QUIC server whose connections each carry one stream, served as a TCP connection
+  // is (its TLS is inside QUIC: no tls_accept).
+  task<net::listener> quic_listener() {
+    net::quic_server_options q;
+    q.tls = o_.tls;
+    q.qlog_dir = o_.qlog_dir;
+    if (o_.idle_timeout) q.idle_timeout = *o_.idle_timeout;
+    if (o_.max_conns) q.max_connections = o_.max_conns;
+    auto server = co_await net::quic_server::listen(ctx_, o_.where, q);
+    if (server.ephemeral())
+      io_.note(
+          "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
+          "sha256:{}",
+          server.fingerprint(), server.fingerprint());
+    server.on_handshake_failure([this](const std::string& why) { io_.warn("quic: {}", why); });
+    co_return net::quic_stream_listener(ctx_, server);
   }
 
   std::unique_ptr<net::tls_server> make_tls() {

@@ -31,7 +31,8 @@ struct serve_options {
   std::vector<net::cidr> allow, deny;
   std::optional<core::duration> idle_timeout;
   std::string ready_file;
-  net::tls_server_options tls;  ///< for tls://, https:// and wss:// URLs
+  net::tls_server_options tls;  ///< for tls://, quic://, https:// and wss:// URLs
+  std::string qlog_dir;         ///< quic://: a qlog per connection
   http_serve_options http;      ///< for http:// and https:// (and ws:// for plain requests)
   ws_options ws;                ///< for ws:// and wss://
   /// A message service (rpc serve) answering every connection instead of a mode; for http(s)

@@ -162,6 +162,11 @@ void add_http_options(CLI::App& sub, connect_args& a) {
                               "http: give up resolving and connecting after DURATION (default "
                               "10s)")
                    ->type_name("DURATION"));
+  ho.push_back(sub.add_flag("--http3", a.o.http.http3,
+                            "https: HTTP/3 over QUIC, falling back to HTTP/1.1 over TCP when "
+                            "QUIC does not answer"));
+  ho.push_back(
+      sub.add_flag("--http3-only", a.o.http.http3_only, "https: HTTP/3 over QUIC, or fail"));
   ho.push_back(sub.add_flag("-i,--include", a.o.http.include,
                             "http: print the response headers (of each redirect too) before the "
                             "body"));

@@ -8,6 +8,7 @@
 #include "commands/connect/http/report.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "net/http3/client.hpp"
 
 // gcc 12 warns, wrongly, that a coroutine frame here is freed with a mismatched operator delete
 // (asio's frame allocation seen through inlining; which frame depends on inlining choices).
@@ -118,7 +119,7 @@ class client {
         if (follows(r)) return hc::fate::headers_only;
         return hc::fate::keep;
       };
-      auto r = co_await hc::exchange(session_, o_, io_, out_, rq, decide, deadline);
+      auto r = co_await one_exchange(rq, decide, deadline);
       if (r.output_closed || !follows(r) || (!last_attempt && transient_status(r.status)))
         co_return r;
       if (r.location.empty())
@@ -149,6 +150,28 @@ class client {
         });
       rq.where = *next;
     }
+  }
+
+  // HTTP/3 for https when asked (--http3 goes on over TCP when QUIC cannot be reached, as
+  // curl's does; --http3-only does not), else libcurl.
+  task<hc::response> one_exchange(const hc::request& rq,
+                                  std::function<hc::fate(const hc::response&)> decide,
+                                  std::optional<net::clock::time_point> deadline) {
+    if ((o_.http3 || o_.http3_only) && rq.where.tls) {
+      if (o_.http3_only || h3_works_)
+        co_return co_await net::http3::exchange(ctx_, o_, io_, out_, rq, decide, deadline);
+      std::optional<hc::response> got;
+      auto failed = co_await net::failure_of([&]() -> task<void> {
+        got = co_await net::http3::exchange(ctx_, o_, io_, out_, rq, decide, deadline);
+      }());
+      if (got) {
+        h3_works_ = true;
+        co_return std::move(*got);
+      }
+      if (out_.stdout_used) vitnet::fail(exit_code::protocol, "{}", *failed);
+      io_.warn("{}; trying HTTP/1.1 over TCP", *failed);
+    }
+    co_return co_await hc::exchange(session_, o_, io_, out_, rq, decide, deadline);
   }
 
   // Whether `r` is a redirect this command follows. Its headers are enough to tell, so this
@@ -182,6 +205,7 @@ class client {
   hc::sink out_;
   std::string body_;
   std::vector<http::redirect_hop> hops_;
+  bool h3_works_ = false;  // once HTTP/3 answered, redirects and retries keep to it
 };
 
 }  // namespace

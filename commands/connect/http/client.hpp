@@ -27,6 +27,8 @@ struct http_options : net::http_client::options {
   core::duration retry_delay = std::chrono::seconds(1);  ///< doubled after each, up to 30 s
   bool fail = false;                                     ///< exit 1 on a 4xx or 5xx status
   std::optional<std::string> download;                   ///< the body goes to this file
+  bool http3 = false;       ///< --http3: HTTP/3 over QUIC for https, TCP when QUIC fails
+  bool http3_only = false;  ///< --http3-only: HTTP/3 or nothing
 };
 
 /// Makes the request `o` describes to `url` (an http or https endpoint) and prints the answer:

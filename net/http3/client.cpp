@@ -12,6 +12,7 @@
 #include "core/units.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
+#include "net/http3/link.hpp"
 #include "net/quic/quic.hpp"
 
 namespace net::http3 {
@@ -20,8 +21,6 @@ namespace {
 
 using core::exit_code;
 namespace hc = http_client;
-
-constexpr std::uint64_t h3_no_error = 0x100;
 
 std::string lower(std::string_view s) {
   std::string o(s);
@@ -33,17 +32,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
  public:
   h3_exchange(context& ctx, const hc::options& o, core::io& io, hc::sink& out,
               const hc::request& rq, std::function<hc::fate(const hc::response&)> decide)
-      : ctx_(ctx),
-        o_(o),
-        io_(io),
-        out_(out),
-        rq_(rq),
-        decide_(std::move(decide)),
-        wake_(ctx),
-        changed_(ctx) {}
-  ~h3_exchange() {
-    if (h3_) nghttp3_conn_del(h3_);
-  }
+      : ctx_(ctx), o_(o), io_(io), out_(out), rq_(rq), decide_(std::move(decide)), changed_(ctx) {}
 
   task<hc::response> run(std::optional<clock::time_point> deadline) {
     auto self = shared_from_this();
@@ -62,9 +51,11 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
     r_.time.tls = r_.time.connect;
     io_.verbose(1, "quic: {} {}, alpn h3 with {}", sess_.info().tls_version, sess_.info().cipher,
                 sess_.info().remote);
+    link_ = std::make_shared<link>(ctx_, sess_);
     setup();
-    ctx_.start(accept_loop(self));
-    ctx_.start(write_loop(self));
+    link_->after_read = [this]() { return deliver(); };
+    link_->on_failure = [this] { fail_with(exit_code::protocol, link_->failure); };
+    co_await open_streams();
     // The whole exchange within the deadline; no byte either way for the idle timeout.
     std::optional<watchdog> limit;
     if (deadline)
@@ -77,6 +68,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
                             o_.idle_option));
     });
     idle_ = &idle;
+    link_->on_activity = [&idle] { idle.touch(); };
     while (!ended_ && !failure_) {
       bool woken = co_await changed_.wait();
       if (!woken) break;
@@ -84,11 +76,15 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
         fail_with(exit_code::protocol, "the connection ended: " + sess_.end_reason());
     }
     idle_ = nullptr;
+    link_->on_activity = nullptr;
     idle.disarm();
     if (limit) limit->disarm();
     done_ = true;
+    link_->done = true;
+    link_->wake.notify();
+    link_->after_read = nullptr;
+    link_->on_failure = nullptr;
     sess_.close(h3_no_error);
-    wake_.notify();
     if (failure_) throw *failure_;
     r_.time.total = since_start();
     co_return std::move(r_);
@@ -100,7 +96,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
   void fail_with(exit_code c, std::string why) {
     if (failure_ || ended_) return;
     failure_ = vitnet::error(c, fmt::format("{}: {}: {}", o_.who, r_.url, why));
-    sess_.abort(h3_no_error + 2, {});  // H3_INTERNAL_ERROR... the exchange is abandoned
+    sess_.abort(h3_internal_error, {});  // the exchange is abandoned
     changed_.notify();
   }
 
@@ -134,11 +130,9 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
           fmt::format("the server reset the request (HTTP/3 error {:#x})", code));
       return 0;
     };
-    nghttp3_settings settings;
-    nghttp3_settings_default(&settings);
-    settings.qpack_max_dtable_capacity = 4096;
-    settings.qpack_blocked_streams = 100;
-    nghttp3_conn_client_new(&h3_, &cb, &settings, nghttp3_mem_default(), this);
+    auto st = settings();
+    nghttp3_conn_client_new(&link_->h3, &cb, &st, nghttp3_mem_default(), this);
+    h3_ = link_->h3;
   }
 
   void on_header(std::string_view name, std::string_view value) {
@@ -188,17 +182,11 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
   }
 
   task<void> open_streams() {
-    auto ctrl = co_await sess_.open_stream(false);
-    auto enc = co_await sess_.open_stream(false);
-    auto dec = co_await sess_.open_stream(false);
-    nghttp3_conn_bind_control_stream(h3_, quic_session::stream_id(ctrl));
-    nghttp3_conn_bind_qpack_streams(h3_, quic_session::stream_id(enc),
-                                    quic_session::stream_id(dec));
-    for (auto* s : {&ctrl, &enc, &dec})
-      streams_.emplace(quic_session::stream_id(*s), std::move(*s));
+    co_await link_->start();
     auto req = co_await sess_.open_stream(true);
     request_id_ = quic_session::stream_id(req);
-    streams_.emplace(request_id_, std::move(req));
+    link_->streams.emplace(request_id_, std::move(req));
+    link_->read(request_id_);
 
     std::string authority =
         rq_.where.port == 443 ? rq_.where.host : join_host_port(rq_.where.host, rq_.where.port);
@@ -239,85 +227,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
     int rv = nghttp3_conn_submit_request(h3_, request_id_, nva.data(), nva.size(),
                                          rq_.send_body ? &dr : nullptr, nullptr);
     if (rv != 0) fail_with(exit_code::protocol, fmt::format("http3: {}", nghttp3_strerror(rv)));
-    wake_.notify();
-  }
-
-  // Everything nghttp3 has to send, to its streams.
-  static task<void> write_loop(std::shared_ptr<h3_exchange> self) {
-    co_await self->open_streams();
-    self->ctx_.start(read_loop(self, self->request_id_));
-    while (!self->done_ && !self->failure_) {
-      for (;;) {
-        std::int64_t sid = -1;
-        int fin = 0;
-        nghttp3_vec vec[16];
-        auto n = nghttp3_conn_writev_stream(self->h3_, &sid, &fin, vec, 16);
-        if (n < 0) {
-          self->fail_with(exit_code::protocol,
-                          fmt::format("http3: {}", nghttp3_strerror(static_cast<int>(n))));
-          co_return;
-        }
-        if (sid < 0) break;
-        std::size_t total = 0;
-        auto it = self->streams_.find(sid);
-        for (nghttp3_ssize i = 0; i < n; ++i) {
-          total += vec[i].len;
-          if (it == self->streams_.end()) continue;
-          std::span<const char> data(reinterpret_cast<const char*>(vec[i].base), vec[i].len);
-          auto w = co_await it->second.write_all(data);
-          if (w.ec) {
-            self->fail_with(exit_code::protocol, "the connection ended while sending");
-            co_return;
-          }
-        }
-        nghttp3_conn_add_write_offset(self->h3_, sid, total);
-        // The QUIC stream keeps its own copy until acknowledged: nghttp3 may let go now.
-        nghttp3_conn_add_ack_offset(self->h3_, sid, total);
-        if (fin && it != self->streams_.end()) it->second.shutdown_send();
-        if (self->idle_) self->idle_->touch();
-      }
-      co_await self->wake_.wait();
-    }
-  }
-
-  static task<void> accept_loop(std::shared_ptr<h3_exchange> self) {
-    for (;;) {
-      auto s = co_await self->sess_.accept_stream();
-      if (!s || self->done_) break;
-      auto id = quic_session::stream_id(*s);
-      self->streams_.emplace(id, std::move(*s));
-      self->ctx_.start(read_loop(self, id));
-    }
-  }
-
-  static task<void> read_loop(std::shared_ptr<h3_exchange> self, std::int64_t id) {
-    std::vector<char> buf(64 * 1024);
-    while (!self->done_ && !self->failure_) {
-      auto it = self->streams_.find(id);
-      if (it == self->streams_.end()) break;
-      auto r = co_await it->second.read_some(buf);
-      if (self->done_ || self->failure_) break;
-      bool fin = false;
-      if (r.ec) {
-        if (!is_eof(r.ec)) {
-          if (id == self->request_id_)
-            self->fail_with(exit_code::protocol, "the request stream failed");
-          break;
-        }
-        fin = true;
-      }
-      if (self->idle_) self->idle_->touch();
-      auto n = nghttp3_conn_read_stream(self->h3_, id, reinterpret_cast<std::uint8_t*>(buf.data()),
-                                        r.n, fin);
-      if (n < 0) {
-        self->fail_with(exit_code::protocol,
-                        fmt::format("http3: {}", nghttp3_strerror(static_cast<int>(n))));
-        break;
-      }
-      co_await self->deliver();
-      self->wake_.notify();
-      if (fin) break;
-    }
+    link_->wake.notify();
   }
 
   // The head (for -i) and body bytes nghttp3 handed over, to where they go.
@@ -373,10 +283,10 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
   hc::sink& out_;
   const hc::request& rq_;
   std::function<hc::fate(const hc::response&)> decide_;
-  event wake_, changed_;
+  event changed_;
   quic_session sess_;
+  std::shared_ptr<link> link_;
   nghttp3_conn* h3_ = nullptr;
-  std::map<std::int64_t, stream> streams_;
   std::int64_t request_id_ = -1;
   clock::time_point start_{};
   hc::response r_;

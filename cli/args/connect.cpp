@@ -210,8 +210,7 @@ void add_quic_options(CLI::App& sub, connect_args& a) {
   auto& q = a.scoped.quic_only;
   q.push_back(sub.add_option("--qlog-dir", a.o.qlog_dir,
                              "quic: write a qlog of the connection (JSON-SEQ, as ngtcp2 records "
-                             "it; qvis opens it) into DIR")
-                  ->envname("QLOGDIR")
+                             "it; qvis opens it) into DIR (default: $QLOGDIR)")
                   ->type_name("DIR"));
   q.push_back(sub.add_option("--session-file", a.o.session_file,
                              "quic: resume the TLS session kept in FILE, and keep the new one "

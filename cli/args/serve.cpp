@@ -192,8 +192,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
       ->type_name("P")
       ->allow_extra_args(false);
   sub.add_option("--qlog-dir", o->qlog_dir,
-                 "quic: write a qlog per connection (JSON-SEQ, as ngtcp2 records it) into DIR")
-      ->envname("QLOGDIR")
+                 "quic, https --http3: write a qlog per connection (JSON-SEQ, as ngtcp2 records "
+                 "it) into DIR (default: $QLOGDIR)")
       ->type_name("DIR");
   sub.add_option("--tls-min", o->tls.min_version,
                  "tls: the lowest version to accept: 1.2 (default) or 1.3")
@@ -267,6 +267,9 @@ void define_serve(CLI::App& sub, runner& chosen) {
   sub.add_option("--backend-timeout", h->backend_timeout,
                  "http: give up on a backend's response after DURATION (default 30s): 504")
       ->type_name("DURATION");
+  sub.add_flag("--http3", o->http.http3,
+               "https: also answer HTTP/3 (QUIC) on the same port number over UDP, advertised "
+               "with Alt-Svc");
   sub.add_flag("--cors", o->http.cors,
                "http: allow cross-origin requests (answer preflights, Access-Control-* headers)");
   sub.add_option("--basic-auth", o->http.basic_auth,
@@ -372,6 +375,8 @@ void define_serve(CLI::App& sub, runner& chosen) {
          !o->tls.alpn.empty()))
       throw CLI::ValidationError("--cert/--key/--client-ca/--alpn",
                                  "TLS options need a tls://, quic://, https:// or wss:// URL");
+    if (o->http.http3 && !(o->where.is_http() && o->where.tls))
+      throw CLI::ValidationError("--http3", "needs an https:// URL");
     if (h->no_listing) o->http.listing = false;
     configure_http_impl(*o, *h, idle->empty());
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_serve(ctx, *o, io); };

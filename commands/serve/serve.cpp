@@ -14,6 +14,7 @@
 #include "net/deadline.hpp"
 #include "net/event.hpp"
 #include "net/quic/quic.hpp"
+#include "net/x509/x509.hpp"
 
 namespace commands {
 
@@ -259,11 +260,16 @@ class server : public std::enable_shared_from_this<server> {
       l = co_await ctx_.listen(o_.where, lo);
     }
     announce(l.local_endpoint());
+    if (http_ && o_.http.http3 && o_.where.tls) co_await start_http3(l.local_endpoint());
     if (workers > 1 && tls_) tls_->share_sessions_with_workers();
     if (workers > 1 && ctx_.fork_workers(workers - 1) > 0) {
       auto own = l.local_endpoint();
       l.close();
       l = co_await ctx_.listen(own, lo);
+      // HTTP/3 stays with the first process: a QUIC connection's packets must all reach the
+      // process that holds it, and the kernel would spread them over every process reading
+      // the port. The copies let go of the socket they inherited.
+      if (h3_server_) h3_server_->abandon();
     }
     for (;;) {
       auto [ec, conn] = co_await l.accept();
@@ -368,6 +374,47 @@ class server : public std::enable_shared_from_this<server> {
     co_return net::quic_stream_listener(ctx_, server);
   }
 
+  // https:// --http3: the same service over HTTP/3, on the TCP port's number over UDP, with the
+  // same certificate; responses over TCP advertise it (Alt-Svc).
+  task<void> start_http3(const net::endpoint& tcp) {
+    net::quic_server_options q;
+    q.tls = o_.tls;
+    q.tls.alpn = {"h3"};
+    q.tls.names = tls_names_;
+    q.cert_pem = ephemeral_.cert_pem;
+    q.key_pem = ephemeral_.key_pem;
+    q.qlog_dir = o_.qlog_dir;
+    q.idle_timeout = o_.http.keepalive_timeout;
+    net::endpoint udp = tcp;
+    udp.transport = net::transport::udp;
+    udp.tls = false;
+    udp.app = net::app_protocol::none;
+    udp.target.clear();
+    auto server = co_await net::quic_server::listen(ctx_, udp, q);
+    h3_server_ = server;
+    server.on_handshake_failure([this](const std::string& why) { io_.warn("http3: {}", why); });
+    http_->set_alt_svc(fmt::format("h3=\":{}\"; ma=86400", server.local_endpoint().port));
+    io_.note("http3: also listening on udp port {}", server.local_endpoint().port);
+    ctx_.start(accept_http3(shared_from_this(), server));
+  }
+
+  static task<void> accept_http3(std::shared_ptr<server> self, net::quic_server qs) {
+    for (;;) {
+      auto c = co_await qs.accept();
+      if (!c) break;
+      conn_stats st{++self->next_id_, c->info().remote, self->ctx_.now()};
+      st.alpn = "h3";
+      self->ctx_.start(
+          [](std::shared_ptr<server> self, net::quic_session c, conn_stats st) -> task<void> {
+            ++self->active_;
+            report_open(self->io_, st, self->events_on_stderr());
+            auto why = co_await self->http_->serve_h3(c, st);
+            report_close(self->io_, self->ctx_, st, why, self->events_on_stderr());
+            --self->active_;
+          }(self, *c, st));
+    }
+  }
+
   std::unique_ptr<net::tls_server> make_tls() {
     auto opts = o_.tls;
     if (opts.names.empty()) {
@@ -385,6 +432,14 @@ class server : public std::enable_shared_from_this<server> {
       // HTTPS and WSS speak HTTP/1.1: say so to clients that ask (curl, browsers, h2load).
       opts.alpn = {"http/1.1"};
       opts.alpn_optional = true;
+    }
+    tls_names_ = opts.names;
+    if (o_.http.http3 && opts.cert_file.empty()) {
+      // One ephemeral certificate for both listeners: a client that moves to HTTP/3 (Alt-Svc)
+      // meets the certificate it already trusts.
+      ephemeral_ = net::x509::self_signed_server(opts.names);
+      opts.ephemeral_cert_pem = ephemeral_.cert_pem;
+      opts.ephemeral_key_pem = ephemeral_.key_pem;
     }
     auto s = std::make_unique<net::tls_server>(opts);
     if (s->ephemeral())
@@ -697,6 +752,9 @@ class server : public std::enable_shared_from_this<server> {
   const serve_options o_;
   core::io& io_;
   std::unique_ptr<net::tls_server> tls_;
+  std::vector<std::string> tls_names_;
+  std::optional<net::quic_server> h3_server_;
+  net::x509::issued ephemeral_;  ///< --http3 without --cert: shared with the QUIC listener
   std::unique_ptr<http_service> http_;
   // At most this many connections at once (0: no cap): --max-conns, else what the descriptor
   // limit allows with some kept in reserve, so that a server at its cap still has descriptors to

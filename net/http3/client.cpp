@@ -81,7 +81,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
     if (limit) limit->disarm();
     done_ = true;
     link_->done = true;
-    link_->wake.notify();
+    link_->poke();
     link_->after_read = nullptr;
     link_->on_failure = nullptr;
     sess_.close(h3_no_error);
@@ -227,7 +227,7 @@ class h3_exchange : public std::enable_shared_from_this<h3_exchange> {
     int rv = nghttp3_conn_submit_request(h3_, request_id_, nva.data(), nva.size(),
                                          rq_.send_body ? &dr : nullptr, nullptr);
     if (rv != 0) fail_with(exit_code::protocol, fmt::format("http3: {}", nghttp3_strerror(rv)));
-    link_->wake.notify();
+    link_->poke();
   }
 
   // The head (for -i) and body bytes nghttp3 handed over, to where they go.

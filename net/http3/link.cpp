@@ -22,7 +22,7 @@ void link::fail(std::string why) {
   if (done || !failure.empty()) return;
   failure = std::move(why);
   done = true;
-  wake.notify();
+  poke();
   if (on_failure) on_failure();
 }
 
@@ -48,6 +48,7 @@ void link::read(std::int64_t id) {
 
 task<void> link::write_loop(std::shared_ptr<link> self) {
   while (!self->done) {
+    self->dirty = false;
     for (;;) {
       std::int64_t sid = -1;
       int fin = 0;
@@ -78,7 +79,13 @@ task<void> link::write_loop(std::shared_ptr<link> self) {
       }
       if (self->on_activity) self->on_activity();
     }
+    // Anything poked while the loop was busy is written before waiting again.
+    if (self->dirty) {
+      self->dirty = false;
+      continue;
+    }
     co_await self->wake.wait();
+    self->dirty = false;
   }
 }
 
@@ -107,7 +114,7 @@ task<void> link::read_loop(std::shared_ptr<link> self, std::int64_t id) {
         // The peer reset the stream, or the connection ended: nghttp3 forgets the stream.
         nghttp3_conn_close_stream(self->h3, id, h3_no_error);
         self->streams.erase(id);
-        self->wake.notify();
+        self->poke();
         break;
       }
       fin = true;
@@ -120,7 +127,7 @@ task<void> link::read_loop(std::shared_ptr<link> self, std::int64_t id) {
       break;
     }
     if (self->after_read) co_await self->after_read();
-    self->wake.notify();
+    self->poke();
     if (fin) {
       self->finished(id, true);
       break;

@@ -31,7 +31,14 @@ class link : public std::enable_shared_from_this<link> {
   quic_session sess;
   nghttp3_conn* h3 = nullptr;  ///< made by the user (client_new or server_new), freed here
   std::map<std::int64_t, stream> streams;
-  event wake;  ///< something for the writer (a request or response submitted, a body resumed)
+  event wake;  ///< see poke()
+  bool dirty = false;
+  /// Something for the writer (a request or response submitted, a body resumed): it runs again
+  /// even when it was busy writing as this was said.
+  void poke() {
+    dirty = true;
+    wake.notify();
+  }
   bool done = false;
   std::string failure;  ///< a fatal HTTP/3 or QUIC error; the link stops
   /// Runs after nghttp3 read bytes of a stream (the client delivers the body from there).

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/exit_code.hpp"
 #include "core/text.hpp"
@@ -32,8 +33,12 @@ std::string hex(const std::uint8_t* p, std::size_t n) {
 
 /// Opens `dir/<id>.sqlog` for a connection's qlog (the directory is made if missing). A qlog
 /// that cannot be written is a warning on the connection, not a failure.
-FILE* quic_open_qlog(const std::string& dir, const ngtcp2_cid& id, bool server,
+FILE* quic_open_qlog(const std::string& given, const ngtcp2_cid& id, bool server,
                      std::string& warning) {
+  // --qlog-dir, else $QLOGDIR (the variable ngtcp2's tools and others read).
+  std::string dir = given;
+  if (dir.empty())
+    if (const char* env = std::getenv("QLOGDIR")) dir = env;
   if (dir.empty()) return nullptr;
   ::mkdir(dir.c_str(), 0755);
   auto path =

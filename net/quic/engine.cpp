@@ -338,7 +338,10 @@ int on_stateless_reset(ngtcp2_conn*, const ngtcp2_pkt_stateless_reset*, void* ud
 
 void qlog_write(void* ud, std::uint32_t, const void* data, std::size_t len) {
   auto* c = self_of(ud);
-  if (c->qlog) std::fwrite(data, 1, len, c->qlog);
+  if (!c->qlog) return;
+  std::fwrite(data, 1, len, c->qlog);
+  // Flushed record by record: a server ended by a signal still leaves complete qlogs.
+  std::fflush(c->qlog);
 }
 
 }  // namespace
@@ -548,7 +551,8 @@ task<std::error_code> quic_connection::send_packet(const ngtcp2_path& path,
     std::memcpy(&l.ss, path.local.addr, path.local.addrlen);
     if (l.to().port == old_sock->local_endpoint().port) s = old_sock.get();
   }
-  co_return co_await s->send(data);
+  auto ec = co_await s->send(data);
+  co_return ec;
 }
 
 namespace {

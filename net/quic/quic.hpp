@@ -140,6 +140,9 @@ class quic_server {
   bool ephemeral() const;
   /// Stops accepting; connections already accepted go on.
   void close();
+  /// In a copy of the process made after listening (serve's workers): closes this copy's
+  /// descriptor of the socket and forgets every connection, leaving the port to the original.
+  void abandon();
   /// Reports a handshake that failed ("127.0.0.1:5555: tls: certificate required").
   void on_handshake_failure(std::function<void(const std::string&)> f);
 

@@ -134,7 +134,9 @@ void quic_server_state::handle(std::span<const std::uint8_t> pkt, const socket_a
     by_cid.erase(it);
   }
   ngtcp2_pkt_hd hd;
-  if (ngtcp2_accept(&hd, pkt.data(), pkt.size()) != 0) return;
+  if (ngtcp2_accept(&hd, pkt.data(), pkt.size()) != 0) {
+    return;
+  }
   if (closed || live >= o.max_connections) return;  // full: the client retries, or gives up
 
   auto c = std::make_shared<quic_connection>(ctx, true);
@@ -266,6 +268,13 @@ void quic_server::close() {
   s_->closed = true;
   s_->accept_ev.notify();
   // Connections already accepted keep the socket (they share it); new ones are not made.
+}
+void quic_server::abandon() {
+  if (!s_) return;
+  s_->closed = true;
+  s_->by_cid.clear();
+  s_->sock->close();
+  s_->accept_ev.notify();
 }
 void quic_server::on_handshake_failure(std::function<void(const std::string&)> f) {
   s_->on_failure = std::move(f);

@@ -354,7 +354,14 @@ tls_server::tls_server(const tls_server_options& o) {
   if (o.cert_file.empty()) {
     std::vector<std::string> names =
         o.names.empty() ? std::vector<std::string>{"localhost", "127.0.0.1", "::1"} : o.names;
-    auto issued = x509::self_signed_server(names);
+    x509::issued issued;
+    if (!o.ephemeral_cert_pem.empty()) {
+      issued.cert_pem = o.ephemeral_cert_pem;
+      issued.key_pem = o.ephemeral_key_pem;
+      issued.sha256 = x509::fingerprint_sha256(issued.cert_pem);
+    } else {
+      issued = x509::self_signed_server(names);
+    }
     ephemeral_ = true;
     fingerprint_ = issued.sha256;
     BIO* cb = BIO_new_mem_buf(issued.cert_pem.data(), static_cast<int>(issued.cert_pem.size()));

@@ -38,6 +38,9 @@ struct tls_server_options {
   /// (ECDHE with AES-GCM or ChaCha20-Poly1305). TLS 1.3 suites are all AEAD and not affected.
   std::string ciphers;
   std::vector<std::string> names;  ///< names for the ephemeral certificate
+  /// An ephemeral certificate made by the caller (PEM), used instead of making one: serve
+  /// https:// --http3 shows the same certificate over TCP and over QUIC.
+  std::string ephemeral_cert_pem, ephemeral_key_pem;
 };
 
 /// What a handshake settled.

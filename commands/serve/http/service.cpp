@@ -154,6 +154,7 @@ void http_service::decorate(const proto::request& req, proto::response& resp) co
     resp.headers.set("Access-Control-Expose-Headers", "*");
   }
   for (auto& [name, value] : o_.headers) resp.headers.set(name, value);
+  if (!alt_svc_.empty() && !resp.headers.contains("Alt-Svc")) resp.headers.set("Alt-Svc", alt_svc_);
 }
 
 void http_service::log(const proto::request& req, const conn_stats& st, int status,
@@ -173,8 +174,9 @@ void http_service::log(const proto::request& req, const conn_stats& st, int stat
   std::string line = req.target;
   for (auto& c : line)
     if (static_cast<unsigned char>(c) < 0x20 || c == '"') c = '?';
-  io_.out(fmt::format("{} - - [{:%d/%b/%Y:%H:%M:%S} +0000] \"{} {} HTTP/1.{}\" {} {} {:.3f}\n",
-                      host, t, req.method, line, req.version_minor, status, bytes, ms));
+  std::string version = st.alpn == "h3" ? "3" : fmt::format("1.{}", req.version_minor);
+  io_.out(fmt::format("{} - - [{:%d/%b/%Y:%H:%M:%S} +0000] \"{} {} HTTP/{}\" {} {} {:.3f}\n", host,
+                      t, req.method, line, version, status, bytes, ms));
 }
 
 task<std::string> http_service::serve(net::stream& conn, conn_stats& st) {

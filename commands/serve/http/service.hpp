@@ -16,6 +16,7 @@
 #include "core/io.hpp"
 #include "core/units.hpp"
 #include "net/context.hpp"
+#include "net/quic/quic.hpp"
 #include "proto/http1/parser.hpp"
 
 namespace commands {
@@ -49,6 +50,7 @@ struct http_serve_options {
   std::shared_ptr<message_service> service;
   /// Another command's own handler (proxy --api), put in front of the exchange loop.
   std::function<std::unique_ptr<class http_handler>()> make_handler;
+  bool http3 = false;  ///< https: also HTTP/3 on the same port number over UDP (--http3)
 };
 
 /// A body read or produced while it moves: the reverse proxy's request and response bodies.
@@ -124,6 +126,10 @@ class http_service {
   net::task<std::string> serve(net::stream& conn, conn_stats& st);
   /// The same for a connection whose TLS handshake chose HTTP/2 (http/h2.cpp).
   net::task<std::string> serve_h2(net::stream& conn, conn_stats& st);
+  /// The same for an HTTP/3 connection (http/h3.cpp), until it closes.
+  net::task<std::string> serve_h3(net::quic_session conn, conn_stats st);
+  /// Alt-Svc for every response (HTTP/3 on a UDP port): `h3=":443"; ma=86400`.
+  void set_alt_svc(std::string v) { alt_svc_ = std::move(v); }
   /// Answers a connection the server has no room for with 503 and Retry-After, then closes it.
   void turn_away(net::stream conn);
 
@@ -168,6 +174,7 @@ class http_service {
   std::shared_ptr<ws_service> ws_;
   std::string date_;
   std::int64_t date_second_ = -1;
+  std::string alt_svc_;
 };
 
 /// Handlers, each in its own file.

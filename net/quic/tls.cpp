@@ -16,7 +16,7 @@
 
 namespace net {
 
-extern context* quic_calendar_context;
+extern thread_local context* quic_calendar_context;
 
 namespace {
 
@@ -151,7 +151,7 @@ int ticket_hook(gnutls_session_t s, unsigned, unsigned, unsigned, const gnutls_d
   try {
     core::write_file_atomic(c->session_file, write_session_record(rec), 0600);
   } catch (const vitnet::error& e) {
-    c->session_warning = e.what();
+    c->warnings.emplace_back(e.what());
   }
   return 0;
 }
@@ -295,8 +295,8 @@ void quic_client_session(quic_connection& c, const quic_credentials& cr,
                          static_cast<unsigned>(rec->tls.size())};
         if (gnutls_session_set_data(c.tls, d.data, d.size) == 0) *resumed = std::move(rec);
       } else if (!rec) {
-        c.session_warning = fmt::format(
-            "--session-file {}: not a vitnet QUIC session; starting a new one", o.session_file);
+        c.warnings.push_back(fmt::format(
+            "--session-file {}: not a vitnet QUIC session; starting a new one", o.session_file));
       }
     }
   }

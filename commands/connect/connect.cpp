@@ -112,6 +112,7 @@ class client {
     }
     net::quic_info info;
     auto conn = co_await net::quic_connect(ctx_, o_.where, q, o_.timeout, &info);
+    for (auto& w : info.warnings) io_.warn("quic: {}", w);
     io_.verbose(1, "quic: {} {}, alpn {}{}{}", info.tls_version, info.cipher, info.alpn,
                 info.peer_subject.empty() ? "" : ", peer " + info.peer_subject,
                 info.resumed ? ", resumed" : "");
@@ -227,6 +228,12 @@ class client {
     bool send_failed = up.write_ec && !peer_done && !is_closed_by_us(up.write_ec);
     bool receive_failed =
         down.read_ec && !net::is_eof(down.read_ec) && !is_closed_by_us(down.read_ec);
+    if ((send_failed || receive_failed) && o_.where.quic && !conn.failure_detail().empty()) {
+      // How the QUIC connection ended: its idle timeout is a timeout (75), not a TLS failure.
+      bool timed_out = up.write_ec == std::errc::timed_out || down.read_ec == std::errc::timed_out;
+      vitnet::fail(timed_out ? exit_code::timeout : exit_code::protocol, "quic: {}: {}",
+                   conn.peer_name(), conn.failure_detail());
+    }
     if ((send_failed || receive_failed) && !conn.failure_detail().empty()) {
       // What TLS said beats "protocol error".
       std::string detail = conn.failure_detail();

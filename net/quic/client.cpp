@@ -116,7 +116,7 @@ task<std::shared_ptr<quic_connection>> dial(context& ctx, const endpoint& where,
   std::optional<quic_session_record> resumed;
   quic_client_session(*c, *creds, o, server_name, &resumed);
   ngtcp2_conn_set_tls_native_handle(c->conn, c->tls);
-  if (!qlog_warning.empty()) c->session_warning = qlog_warning;
+  if (!qlog_warning.empty()) c->warnings.push_back(qlog_warning);
 
   if (first && o.early_data && resumed && !resumed->params.empty() &&
       quic_compat::set_0rtt_params(c->conn, resumed->params)) {
@@ -154,6 +154,7 @@ task<std::shared_ptr<quic_connection>> dial(context& ctx, const endpoint& where,
     throw vitnet::error(code, fmt::format("quic: {}: {}{}", c->peer_name, prefix, why));
   }
   if (c->info.early_data_accepted == false) reopen_early_streams(*c);
+  c->info.warnings = c->warnings;
   co_return c;
 }
 

@@ -430,8 +430,18 @@ void quic_params(ngtcp2_transport_params& p, duration idle) {
 
 // ---- packets in
 
-// Set while ngtcp2 works on a packet: certificate checks read the calendar through it.
-context* quic_calendar_context = nullptr;
+// Set while ngtcp2 (and GnuTLS under it) works for a connection: certificate checks and session
+// ticket ages read the calendar through it. Per thread: `test net --jobs` runs worlds at once.
+thread_local context* quic_calendar_context = nullptr;
+
+namespace {
+struct calendar_scope {
+  explicit calendar_scope(context& c) { quic_calendar_context = &c; }
+  ~calendar_scope() { quic_calendar_context = nullptr; }
+  calendar_scope(const calendar_scope&) = delete;
+  calendar_scope& operator=(const calendar_scope&) = delete;
+};
+}  // namespace
 
 void quic_connection::on_packet(std::span<const std::uint8_t> pkt, const quic_addr& local_addr,
                                 const quic_addr& from) {
@@ -439,9 +449,11 @@ void quic_connection::on_packet(std::span<const std::uint8_t> pkt, const quic_ad
   quic_addr l = local_addr, r = from;
   ngtcp2_path path{l.addr(), r.addr(), nullptr};
   ngtcp2_pkt_info pi{};
-  quic_calendar_context = &ctx;
-  int rv = ngtcp2_conn_read_pkt(conn, &path, &pi, pkt.data(), pkt.size(), ts());
-  quic_calendar_context = nullptr;
+  int rv = 0;
+  {
+    calendar_scope cal(ctx);
+    rv = ngtcp2_conn_read_pkt(conn, &path, &pi, pkt.data(), pkt.size(), ts());
+  }
   if (rv == 0) {
     wake();
     return;
@@ -636,8 +648,13 @@ task<void> quic_connection::flush() {
         if (fin) flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
       }
       ngtcp2_ssize ndatalen = -1;
-      nwrite = ngtcp2_conn_writev_stream(conn, &ps.path, &pi, buf.data(), max, &ndatalen, flags,
-                                         sid, vec, nvec, t);
+      {
+        // A client's first write starts the TLS handshake: the age of the ticket it resumes
+        // is reckoned by the same calendar that stamped the ticket (the mock network's).
+        calendar_scope cal(ctx);
+        nwrite = ngtcp2_conn_writev_stream(conn, &ps.path, &pi, buf.data(), max, &ndatalen, flags,
+                                           sid, vec, nvec, t);
+      }
       if (st && ndatalen >= 0) {
         std::size_t vlen = 0;
         for (std::size_t i = 0; i < nvec; ++i) vlen += vec[i].len;

@@ -77,8 +77,9 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
   std::string verify_name;  ///< host or IP the certificate must name (client)
   std::string pin;
   bool ca_given = false;
-  std::string verify_failure;   ///< why the peer's certificate was refused
-  std::string session_warning;  ///< a session file that could not be read or written
+  std::string verify_failure;  ///< why the peer's certificate was refused
+  /// A session file or qlog that could not be read or written: said, but not a failure.
+  std::vector<std::string> warnings;
   std::shared_ptr<struct quic_credentials> creds;  ///< outlives the TLS session using it
 
   // Where packets go: a client owns its sockets; a server's connections share the server's.

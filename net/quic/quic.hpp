@@ -56,6 +56,9 @@ struct quic_info {
   /// Client with early data: whether the server took it (nullopt when none was offered).
   std::optional<bool> early_data_accepted;
   std::string local, remote;  ///< addresses of the path in use
+  /// Client: a session file or qlog that could not be read or written (for the caller to say;
+  /// the connection went on without it).
+  std::vector<std::string> warnings;
 };
 
 /// Counters of a connection, for --bench and verbose reports.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/quic/engine.hpp"
+#include "net/quic/session_file.hpp"
 
 namespace net {
 
@@ -35,17 +36,6 @@ std::shared_ptr<quic_credentials> quic_client_credentials(const quic_client_opti
 /// `names`: what an ephemeral certificate is made for.
 std::shared_ptr<quic_credentials> quic_server_credentials(const quic_server_options& o,
                                                           const std::vector<std::string>& names);
-
-/// What a session file holds: the ticket GnuTLS gave, and for 0-RTT the server's parameters.
-struct quic_session_record {
-  std::string server;  ///< the name the session was made with: not offered to another server
-  std::string alpn;
-  std::string tls;     ///< gnutls_session_get_data2
-  std::string params;  ///< quic_compat::encode_0rtt_params
-};
-std::string write_session_record(const quic_session_record& r);
-/// Nullopt when `text` is not one (damaged, foreign, too big): a session file is only a hint.
-std::optional<quic_session_record> parse_session_record(std::string_view text);
 
 /// Sets up a client connection's TLS session; `resumed` gets the session record it offers.
 void quic_client_session(quic_connection& c, const quic_credentials& cr,

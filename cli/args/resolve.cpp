@@ -18,7 +18,8 @@ void define_resolve(CLI::App& sub, runner& chosen) {
       ->type_name("NAME|TYPE|@SERVER");
   sub.add_option("-s,--server", o->server,
                  "ask this server: HOST[:PORT] or udp://, tcp://, tls:// (DNS over TLS, 853), "
-                 "https://HOST/dns-query (DNS over HTTPS); default: --resolver, else the system")
+                 "quic:// (DNS over QUIC, 853), https://HOST/dns-query (DNS over HTTPS); "
+                 "default: --resolver, else the system")
       ->type_name("URL");
   sub.add_option("-f,--file", o->file, "also look up each line of FILE: NAME [TYPE...] (- stdin)")
       ->type_name("FILE");

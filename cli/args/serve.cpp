@@ -204,17 +204,19 @@ void define_serve(CLI::App& sub, runner& chosen) {
                  "AES-GCM or ChaCha20-Poly1305 only)")
       ->type_name("LIST");
 
-  // DNS (dns://, and tls:// or https:// with --records or --upstream)
+  // DNS (dns://, and tls://, quic:// or https:// with --records or --upstream)
   auto d = std::make_shared<commands::dns::dns_serve_options>();
   auto fault_texts = std::make_shared<std::vector<std::string>>();
   auto upstream_timeout = std::make_shared<std::string>();
-  sub.add_option("--records", d->records_file,
-                 "dns: answer from FILE: a zone file, a hosts file or TOML (.toml); reloaded on "
-                 "SIGHUP. With tls:// (DNS over TLS) or https:// (DNS over HTTPS) too")
+  sub.add_option(
+         "--records", d->records_file,
+         "dns: answer from FILE: a zone file, a hosts file or TOML (.toml); reloaded on "
+         "SIGHUP. With tls:// (DNS over TLS), quic:// (DNS over QUIC) or https:// (DNS over "
+         "HTTPS) too")
       ->type_name("FILE");
   sub.add_option("--upstream", d->upstream,
                  "dns: ask this server for names the records do not hold (udp://, tcp://, "
-                 "tls://, https://); without it they get NXDOMAIN")
+                 "tls://, quic://, https://); without it they get NXDOMAIN")
       ->type_name("URL");
   sub.add_option("--upstream-timeout", *upstream_timeout,
                  "dns: wait this long for the upstream (default 2s), then SERVFAIL")
@@ -332,11 +334,11 @@ void define_serve(CLI::App& sub, runner& chosen) {
       }
     if (!idle->empty()) o->idle_timeout = duration_arg("--idle-timeout", *idle);
     if (dns) {
-      if (!dns_url && !o->where.tls)
+      if (!dns_url && !o->where.tls && !o->where.quic)
         throw CLI::ValidationError("--records/--upstream/--fault",
-                                   "DNS options need a dns://, tls:// or https:// URL");
+                                   "DNS options need a dns://, tls://, quic:// or https:// URL");
       if (o->where.is_ws())
-        throw CLI::ValidationError("url", "DNS is served on dns://, tls:// or https://");
+        throw CLI::ValidationError("url", "DNS is served on dns://, tls://, quic:// or https://");
       for (auto& t : *fault_texts) {
         std::string err;
         auto f = commands::dns::parse_fault(t, err);

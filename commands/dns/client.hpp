@@ -1,6 +1,7 @@
 #pragma once
 // Asking one DNS server one question: over UDP (TCP when the answer comes truncated), TCP, TLS
-// (DNS over TLS, RFC 7858) or HTTPS (DNS over HTTPS, RFC 8484), through the context, so it runs
+// (DNS over TLS, RFC 7858), HTTPS (DNS over HTTPS, RFC 8484) or QUIC (DNS over QUIC, RFC 9250),
+// through the context, so it runs
 // on the mock network too. Used by `resolve`, by `serve dns --upstream` and by the global
 // --resolver that every command resolves names through.
 #include <memory>
@@ -15,22 +16,23 @@
 
 namespace commands::dns {
 
-enum class transport { udp, tcp, tls, https };
+enum class transport { udp, tcp, tls, https, quic };
 std::string_view transport_name(transport t);
 
 /// A server to ask, as users name it.
 struct server {
   transport via = transport::udp;
-  /// udp, tcp, tls: host and port; https: the URL's endpoint, with its path in `target`.
+  /// udp, tcp, tls, quic: host and port; https: the URL's endpoint, with its path in `target`.
   net::endpoint where;
-  net::tls_client_options tls;  ///< tls and https
+  net::tls_client_options tls;  ///< tls, https and quic
   bool https_get = false;       ///< DoH with GET ?dns= instead of POST
   /// "127.0.0.1:53", "https://dns.example/dns-query": what diagnostics and reports name.
   std::string display() const;
 };
 
 /// Parses a server: "127.0.0.1", "127.0.0.1:5353", "[::1]:53", "localhost", "udp://H:P",
-/// "tcp://H:P", "tls://H[:853]", "https://H[:P]/PATH" ("/dns-query" when no path), and
+/// "tcp://H:P", "tls://H[:853]", "quic://H[:853]", "https://H[:P]/PATH" ("/dns-query" when no
+/// path), and
 /// "dns://H:P" as udp. Throws vitnet::error 64 naming the text.
 server parse_server(std::string_view text);
 
@@ -68,6 +70,8 @@ class client : public std::enable_shared_from_this<client> {
   net::task<std::string> over_stream(const std::string& wire, const proto::dns::message& q,
                                      const exchange_options& o, bool tls);
   net::task<std::string> over_https(const std::string& wire, const exchange_options& o);
+  net::task<std::string> over_quic(const std::string& wire, const proto::dns::message& q,
+                                   const exchange_options& o);
   net::task<net::socket_address> server_address(net::duration deadline);
 
   net::context& ctx_;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "commands/dns/client.hpp"
+#include "commands/dns/doq.hpp"
 #include "commands/dns/records.hpp"
 #include "core/base64.hpp"
 #include "core/error.hpp"
@@ -13,6 +14,7 @@
 #include "core/units.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
+#include "proto/dns/doq.hpp"
 
 namespace commands::dns {
 
@@ -127,7 +129,24 @@ class dns_server final : public message_service, public std::enable_shared_from_
 
   net::task<void> serve_ws(ws_session&, std::string, conn_stats&) override { co_return; }
 
+  // ---- DNS over QUIC: a query per stream (commands/dns/doq.cpp)
+
+  std::string_view quic_alpn() const override { return quic_ ? pd::doq::alpn : ""; }
+
+  net::task<std::string> serve_quic(net::quic_session& s, conn_stats& st) override {
+    auto self = shared_from_this();
+    doq_answerer answer = [self, peer = st.peer](std::string q) {
+      return [](std::shared_ptr<dns_server> self, std::string q,
+                std::string peer) -> net::task<std::optional<std::string>> {
+        auto out = co_await self->answer(std::move(q), std::move(peer), "quic", 65535);
+        co_return out.reply;
+      }(self, std::move(q), peer);
+    };
+    co_return co_await serve_doq(ctx_, s, std::move(answer), doq_limits{}, st);
+  }
+
   void set_tls(bool tls) { tls_ = tls; }
+  void set_quic(bool quic) { quic_ = quic; }
   /// serve's --allow and --deny, which its own listeners apply to TCP; UDP is read here.
   void set_access(std::vector<net::cidr> allow, std::vector<net::cidr> deny) {
     allow_ = std::move(allow);
@@ -473,7 +492,7 @@ class dns_server final : public message_service, public std::enable_shared_from_
   std::shared_ptr<client> upstream_;
   std::size_t pending_ = 0;
   std::uint64_t served_ = 0;
-  bool tls_ = false;
+  bool tls_ = false, quic_ = false;
   std::vector<net::cidr> allow_, deny_;
 };
 
@@ -496,6 +515,11 @@ net::task<int> run_dns_serve(net::context& ctx, serve_options so, dns_serve_opti
     so.http.service = s;
     so.http.log = false;  // the query log says it all
     so.scheme = so.where.tls ? "https" : "http";
+    co_return co_await run_serve(ctx, so, io);
+  }
+  if (so.where.quic) {
+    s->set_quic(true);
+    so.scheme = "quic";
     co_return co_await run_serve(ctx, so, io);
   }
   if (so.where.tls) {

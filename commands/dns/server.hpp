@@ -1,8 +1,8 @@
 #pragma once
 // vitnet serve dns://HOST:PORT: a DNS server for tests, answering from a records file, with
 // faults injected on request, a query log, and names it does not hold sent upstream or refused
-// with NXDOMAIN. UDP and TCP on the same port; over TLS (tls://, DNS over TLS) and HTTPS
-// (https://, DNS over HTTPS) through serve's own listeners.
+// with NXDOMAIN. UDP and TCP on the same port; over TLS (tls://, DNS over TLS), HTTPS
+// (https://, DNS over HTTPS) and QUIC (quic://, DNS over QUIC) through serve's own listeners.
 #include <string>
 #include <vector>
 
@@ -25,9 +25,9 @@ struct dns_serve_options {
 };
 
 /// Serves DNS on `so.where`: a udp endpoint means UDP and TCP on one port (dns://); a tcp one
-/// with TLS is DNS over TLS; an http(s) one answers DNS over HTTPS. Reloads the records on
-/// SIGHUP, keeping the previous ones when the file is bad. Throws vitnet::error: 66 a missing
-/// records file, 65 a bad one (FILE:LINE), 64 a bad upstream.
+/// with TLS is DNS over TLS; an http(s) one answers DNS over HTTPS; a quic one DNS over QUIC.
+/// Reloads the records on SIGHUP, keeping the previous ones when the file is bad. Throws
+/// vitnet::error: 66 a missing records file, 65 a bad one (FILE:LINE), 64 a bad upstream.
 net::task<int> run_dns_serve(net::context& ctx, serve_options so, dns_serve_options o,
                              core::io& io);
 

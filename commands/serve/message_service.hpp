@@ -8,6 +8,10 @@
 #include "net/context.hpp"
 #include "net/deadline.hpp"
 
+namespace net {
+class quic_session;
+}
+
 namespace commands {
 
 class ws_session;
@@ -31,6 +35,12 @@ class message_service {
                                                                 const conn_stats& st);
   /// Serves an open WebSocket session: each text or binary message is a message.
   virtual net::task<void> serve_ws(ws_session& s, std::string buffered, conn_stats& st) = 0;
+  /// The ALPN of a service that takes whole QUIC connections (DNS over QUIC: "doq"); empty for
+  /// one that quic:// serves as a byte stream, through serve_stream.
+  virtual std::string_view quic_alpn() const { return {}; }
+  /// Serves a QUIC connection, its streams the service's to accept, until it ends; returns why
+  /// it ended. Called only when quic_alpn() names a protocol.
+  virtual net::task<std::string> serve_quic(net::quic_session&, conn_stats&) { co_return "eof"; }
 };
 
 }  // namespace commands

@@ -230,6 +230,8 @@ class server : public std::enable_shared_from_this<server> {
 
   task<int> run() {
     if (o_.where.transport == net::transport::udp && !o_.where.quic) co_return co_await run_udp();
+    if (o_.where.quic && o_.service && !o_.service->quic_alpn().empty())
+      co_return co_await run_quic_service();
     if (o_.where.tls) tls_ = make_tls();
     if (o_.where.app != net::app_protocol::none) {
       std::shared_ptr<ws_service> ws;
@@ -359,11 +361,18 @@ class server : public std::enable_shared_from_this<server> {
   // quic://: a QUIC server whose connections each carry one stream, served as a TCP connection
   // is (its TLS is inside QUIC: no tls_accept).
   task<net::listener> quic_listener() {
+    auto server = co_await listen_quic();
+    co_return net::quic_stream_listener(ctx_, server);
+  }
+
+  task<net::quic_server> listen_quic() {
     net::quic_server_options q;
     q.tls = o_.tls;
     q.qlog_dir = o_.qlog_dir;
     if (o_.idle_timeout) q.idle_timeout = *o_.idle_timeout;
     if (o_.max_conns) q.max_connections = o_.max_conns;
+    if (q.tls.alpn.empty() && o_.service && !o_.service->quic_alpn().empty())
+      q.tls.alpn = {std::string(o_.service->quic_alpn())};
     auto server = co_await net::quic_server::listen(ctx_, o_.where, q);
     if (server.ephemeral())
       io_.note(
@@ -371,7 +380,36 @@ class server : public std::enable_shared_from_this<server> {
           "sha256:{}",
           server.fingerprint(), server.fingerprint());
     server.on_handshake_failure([this](const std::string& why) { io_.warn("quic: {}", why); });
-    co_return net::quic_stream_listener(ctx_, server);
+    co_return server;
+  }
+
+  // quic:// for a service that takes whole connections (DNS over QUIC): each is handed over
+  // once its handshake is done and --allow/--deny let its address in.
+  task<int> run_quic_service() {
+    auto qs = co_await listen_quic();
+    announce(qs.local_endpoint());
+    for (;;) {
+      auto session = co_await qs.accept();
+      if (!session) break;
+      auto peer = session->info().remote;
+      auto hp = net::split_host_port(peer);
+      auto ip = hp ? net::ip_address::parse(hp->host) : std::nullopt;
+      if (const char* why = ip ? refusal(*ip) : nullptr) {
+        report_reject(io_, peer, why, false);
+        session->close(0, why);
+        continue;
+      }
+      ctx_.start([](std::shared_ptr<server> self, net::quic_session s) -> task<void> {
+        ++self->active_;
+        conn_stats st{++self->next_id_, s.info().remote, self->ctx_.now()};
+        st.alpn = s.info().alpn;
+        report_open(self->io_, st, false);
+        auto why = co_await self->o_.service->serve_quic(s, st);
+        report_close(self->io_, self->ctx_, st, why, false);
+        --self->active_;
+      }(shared_from_this(), std::move(*session)));
+    }
+    co_return 0;
   }
 
   // https:// --http3: the same service over HTTP/3, on the TCP port's number over UDP, with the

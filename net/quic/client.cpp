@@ -177,9 +177,17 @@ task<stream> quic_connect(context& ctx, const endpoint& where, const quic_client
     first = c->open_local(true);
     if (!first)
       vitnet::fail(exit_code::protocol, "quic: {}: the server allows no stream", c->peer_name);
-    // An empty STREAM frame: the server learns of the stream before the client says anything
-    // (a server that speaks first needs it).
-    first->announce = true;
+    if (!o.early_payload.empty()) {
+      // Early data was asked for but could not be sent early (no session, or none allowing
+      // it): the bytes go now, first on the stream.
+      auto* p = reinterpret_cast<const std::uint8_t*>(o.early_payload.data());
+      first->sq.emplace_back(p, p + o.early_payload.size());
+      first->buffered = first->unsent = o.early_payload.size();
+    } else {
+      // An empty STREAM frame: the server learns of the stream before the client says anything
+      // (a server that speaks first needs it).
+      first->announce = true;
+    }
     c->wake();
   }
   if (info) *info = c->info;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <asio/error.hpp>
+#include <atomic>
 #include <cstring>
 
 #include "core/exit_code.hpp"
@@ -35,6 +36,14 @@ std::error_code reset_error() {
 }
 
 }  // namespace
+
+namespace {
+std::atomic<std::size_t> lingering{0};
+}
+
+std::size_t quic_lingering() {
+  return lingering.load();
+}
 
 // ---- addresses
 
@@ -105,6 +114,10 @@ void quic_connection::wake() {
 void quic_connection::finish(std::string reason, int exit) {
   if (finished) return;
   finished = true;
+  if (lingers_) {
+    lingers_ = false;
+    --lingering;
+  }
   if (end_reason.empty()) end_reason = std::move(reason);
   if (!end_exit) end_exit = exit;
   handshake_ev.notify();
@@ -121,6 +134,10 @@ void quic_connection::finish(std::string reason, int exit) {
 void quic_connection::begin_close(std::uint64_t code, std::string reason) {
   if (closing || finished) return;
   closing = true;
+  if (!lingers_) {
+    lingers_ = true;
+    ++lingering;
+  }
   close_code = code;
   close_reason = std::move(reason);
   // What was written goes out first, within a bound: a peer that stopped acknowledging must not
@@ -891,9 +908,12 @@ void quic_close(quic_stream_ref& r) {
   s.held = false;
   if (!c.finished) {
     quic_shutdown_send(r);
+    // Nobody reads on: tell the peer to stop sending (STOP_SENDING, code 0) — but only once what
+    // we wrote is out and acknowledged: a peer answers STOP_SENDING with RESET_STREAM, and
+    // ngtcp2 then forgets the stream, unsent bytes included. Until then what arrives is
+    // dropped here, its credit given back.
     if (!s.fin_received && !s.reset_code && !s.read_shut && !s.closed &&
-        ngtcp2_is_bidi_stream(s.id)) {
-      // Nobody reads on: tell the peer to stop sending (STOP_SENDING, code 0).
+        ngtcp2_is_bidi_stream(s.id) && s.buffered == 0) {
       s.read_shut = true;
       ngtcp2_conn_shutdown_stream_read(c.conn, s.id, 0);
     }

@@ -138,6 +138,7 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
 
   bool crypto_close_ = false;  ///< the close carries a TLS alert (close_code is 0x100 + alert)
   int liberr_ = 0;             ///< the close carries this ngtcp2 error
+  bool lingers_ = false;       ///< counted in quic_lingering()
 
  private:
   bool dirty_ = false;

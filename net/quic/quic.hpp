@@ -157,6 +157,11 @@ class quic_server {
 /// connection (a client that opens none within the handshake timeout is dropped).
 listener quic_stream_listener(context& ctx, quic_server server);
 
+/// QUIC connections of this process closing gracefully (delivering what was written before their
+/// CONNECTION_CLOSE). A process whose work is done waits for them, bounded, before it exits:
+/// TCP leaves that to the kernel, QUIC has only the process.
+std::size_t quic_lingering();
+
 /// True when `data` is a QUIC Version Negotiation packet (what scan's QUIC probe waits for).
 bool is_version_negotiation(std::span<const char> data);
 /// A probe: a long-header packet of a version nobody speaks, padded to 1200 bytes, which a QUIC

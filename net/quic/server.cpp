@@ -46,7 +46,8 @@ class quic_server_state : public std::enable_shared_from_this<quic_server_state>
   event accept_ev;
   std::size_t live = 0;
   std::array<std::uint8_t, 32> reset_secret{};
-  bool closed = false;
+  bool closed = false;     ///< no new connections
+  bool abandoned = false;  ///< the socket is closed: nothing more is read
   std::function<void(const std::string&)> on_failure;
 
   task<void> read_loop();
@@ -84,15 +85,16 @@ task<std::error_code> quic_server_send(quic_server_state& s, std::span<const cha
 task<void> quic_server_state::read_loop() {
   auto self = shared_from_this();
   std::vector<char> buf(65536);
-  while (!closed) {
+  // Reads on after close() while accepted connections live: their packets come here too.
+  while (!abandoned) {
     auto r = co_await sock->receive_from(buf);
-    if (closed) break;
+    if (abandoned) break;
     if (r.ec) {
       if (is_cancelled(r.ec)) break;
       continue;  // an ICMP error for an earlier send, or a datagram too big: the next one
     }
     handle({reinterpret_cast<const std::uint8_t*>(buf.data()), r.n}, r.from);
-    for (int i = 0; i < 64 && !closed; ++i) {
+    for (int i = 0; i < 64 && !abandoned; ++i) {
       auto more = sock->try_receive_from(buf);
       if (more.ec) break;
       handle({reinterpret_cast<const std::uint8_t*>(buf.data()), more.n}, more.from);
@@ -205,6 +207,11 @@ task<void> quic_server_state::watch(std::shared_ptr<quic_connection> c) {
     if (!woken) break;
   }
   --live;
+  if (closed && live == 0 && !abandoned) {
+    // Closed, and the last connection is gone: the socket goes too.
+    abandoned = true;
+    sock->close();
+  }
   std::vector<ngtcp2_cid> ids(ngtcp2_conn_get_num_scid(c->conn));
   ids.resize(ngtcp2_conn_get_scid(c->conn, ids.data()));
   for (auto& id : ids) {
@@ -266,12 +273,17 @@ bool quic_server::ephemeral() const {
 void quic_server::close() {
   if (!s_ || s_->closed) return;
   s_->closed = true;
+  if (s_->live == 0) {
+    s_->abandoned = true;
+    s_->sock->close();
+  }
   s_->accept_ev.notify();
   // Connections already accepted keep the socket (they share it); new ones are not made.
 }
 void quic_server::abandon() {
   if (!s_) return;
   s_->closed = true;
+  s_->abandoned = true;
   s_->by_cid.clear();
   s_->sock->close();
   s_->accept_ev.notify();

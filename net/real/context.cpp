@@ -27,6 +27,7 @@
 #include "net/deadline.hpp"
 #include "net/nothrow.hpp"
 #include "net/probe.hpp"
+#include "net/quic/quic.hpp"
 #include "net/real/loopback_env.hpp"
 #include "net/real/state.hpp"
 #include "net/socket_impls.hpp"
@@ -121,11 +122,21 @@ int real_context::run(std::function<task<int>(context&)> main) {
   });
   std::exception_ptr failure;
   int status = 0;
+  // QUIC connections still delivering what was written are given up to 3 s to finish (a TCP
+  // connection's kernel does that after the process is gone).
+  asio::steady_timer linger(io);
+  auto linger_until = clock::now() + std::chrono::seconds(3);
+  std::function<void()> wait_lingering = [&] {
+    if (quic_lingering() == 0 || clock::now() >= linger_until) return io.stop();
+    linger.expires_after(std::chrono::milliseconds(5));
+    linger.async_wait([&](std::error_code) { wait_lingering(); });
+  };
   asio::co_spawn(io, main(*this), [&](std::exception_ptr e, int rc) {
     failure = e;
     status = rc;
     signals.cancel();
-    io.stop();
+    linger_until = clock::now() + std::chrono::seconds(3);
+    wait_lingering();
   });
   io.run();
   // The process ends now. Coroutines still pending (connections, timers) are left as they are,

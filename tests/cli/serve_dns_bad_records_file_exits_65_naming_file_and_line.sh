@@ -12,7 +12,7 @@ expect_contains "$ERR" "$T/missing.zone"
 expect_exit 64 "$VITNET" serve dns://127.0.0.1:0 --fault 'x.test=explode'
 expect_contains "$ERR" "unknown action 'explode'"
 expect_exit 64 "$VITNET" serve tcp://127.0.0.1:0 --records "$T/bad.zone"
-expect_contains "$ERR" "DNS options need a dns://, tls:// or https:// URL"
+expect_contains "$ERR" "DNS options need a dns://, tls://, quic:// or https:// URL"
 printf '[[record]]\nname = "a.test."\ntype = "A"\n' >"$T/bad.toml"
 expect_exit 65 "$VITNET" serve dns://127.0.0.1:0 --records "$T/bad.toml"
 expect_contains "$ERR" "give name, type and data"

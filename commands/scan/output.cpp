@@ -50,11 +50,16 @@ struct counts {
   }
   std::uint64_t of(port_state s) const {
     switch (s) {
-      case port_state::open: return open;
-      case port_state::closed: return closed;
-      case port_state::filtered: return filtered;
-      case port_state::open_filtered: return open_filtered;
-      default: return 0;
+      case port_state::open:
+        return open;
+      case port_state::closed:
+        return closed;
+      case port_state::filtered:
+        return filtered;
+      case port_state::open_filtered:
+        return open_filtered;
+      default:
+        return 0;
     }
   }
 };
@@ -77,7 +82,8 @@ std::string tls_text(const port_result& pr) {
   if (pr.tls_version.empty()) return "-";
   if (pr.tls_subject.empty()) return pr.tls_version;
   auto date = pr.tls_not_after.substr(0, 10);
-  if (pr.tls_days_left < 0) return fmt::format("{} {}, expired {}", pr.tls_version, pr.tls_subject, date);
+  if (pr.tls_days_left < 0)
+    return fmt::format("{} {}, expired {}", pr.tls_version, pr.tls_subject, date);
   return fmt::format("{} {}, until {} ({} days)", pr.tls_version, pr.tls_subject, date,
                      pr.tls_days_left);
 }
@@ -133,7 +139,7 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
           out += head + '\n';
           header = true;
         }
-        auto svc = service_name(r.ports[p]);
+        std::string_view svc = pr.service.empty() ? service_name(r.ports[p]) : pr.service;
         auto port = fmt::format("{}/{}", r.ports[p], proto);
         std::string line =
             fmt::format("{:<12}{:<15}{:<16}", port, state_name(pr.state), svc.empty() ? "-" : svc);
@@ -153,7 +159,7 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
         if (!shown(pr) || pr.state == hidden) continue;
         if (!ports.empty()) ports += ", ";
         ports += fmt::format("{}/{}/{}/{}/{}", r.ports[p], state_name(pr.state), proto,
-                             service_name(r.ports[p]), pr.banner);
+                             pr.service.empty() ? service_name(r.ports[p]) : pr.service, pr.banner);
       }
       if (o.only_open && ports.empty()) continue;
       out += fmt::format("Host: {} ({})\tPorts: {}", ip, host.name, ports);
@@ -165,11 +171,12 @@ void print_scan(const scan_outcome& r, const scan_options& o, core::io& io) {
         const auto& pr = r.results[h * np + p];
         if (!shown(pr)) continue;
         bool answered = pr.state == port_state::open || pr.state == port_state::closed;
-        auto svc = service_name(r.ports[p]);
+        std::string_view svc = pr.service.empty() ? service_name(r.ports[p]) : pr.service;
         if (o.format == scan_format::csv) {
-          out += fmt::format("{},{},{},{},{},{},{},{}", csv_field(host.name.empty() ? ip : host.name),
-                             ip, r.ports[p], proto, state_name(pr.state), csv_field(svc),
-                             answered ? fmt::format("{}", ms(pr.rtt)) : "", csv_field(pr.banner));
+          out +=
+              fmt::format("{},{},{},{},{},{},{},{}", csv_field(host.name.empty() ? ip : host.name),
+                          ip, r.ports[p], proto, state_name(pr.state), csv_field(svc),
+                          answered ? fmt::format("{}", ms(pr.rtt)) : "", csv_field(pr.banner));
           if (o.tls)
             out += fmt::format(",{},{},{}", pr.tls_version, csv_field(pr.tls_subject),
                                pr.tls_not_after);

@@ -111,6 +111,9 @@ struct port_result {
   port_state state = port_state::unscanned;
   net::duration rtt{0};  ///< connect round trip (open, closed)
   std::string banner;    ///< --banners: the first line the service said, made printable
+  /// What answered, when the probe tells (UDP: "quic" for a QUIC server's Version Negotiation);
+  /// empty: the port's usual service is shown.
+  std::string service;
   /// --tls: what the handshake found; tls_version empty when the port does not speak TLS.
   std::string tls_version, tls_subject, tls_issuer, tls_not_after;
   std::int64_t tls_days_left = 0;

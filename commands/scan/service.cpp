@@ -87,9 +87,9 @@ net::task<void> look_at(net::context& ctx, const scan_options& o, const scan_hos
       out.tls_subject = c.subject;
       out.tls_issuer = c.issuer;
       out.tls_not_after = c.not_after;
-      auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                     ctx.calendar_now().time_since_epoch())
-                     .count();
+      auto now =
+          std::chrono::duration_cast<std::chrono::seconds>(ctx.calendar_now().time_since_epoch())
+              .count();
       out.tls_days_left = (c.not_after_unix - now) / 86400;
     } catch (const vitnet::error&) {
     }

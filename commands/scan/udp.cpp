@@ -1,6 +1,8 @@
 // --udp: a datagram to each port. An ICMP port unreachable means closed, any answer means open,
 // silence means open|filtered (a UDP service need not answer what it does not understand, and a
-// firewall may drop either way). Well-known services get a probe they answer; others an empty
+// firewall may drop either way). Well-known services get a probe they answer; others a QUIC
+// packet of a version nobody speaks, which a QUIC server answers with Version Negotiation
+// (RFC 9000 6) and so shows itself as "quic"; anything else ignores it as it would an empty
 // datagram.
 #include <cerrno>
 
@@ -9,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/exit_code.hpp"
 #include "net/deadline.hpp"
+#include "net/quic/quic.hpp"
 
 namespace commands {
 
@@ -59,7 +62,8 @@ struct udp_scan {
     if (slot > now) co_await ctx.sleep(slot - now);
   }
 
-  net::task<port_state> probe_once(const net::socket_address& to, const std::string& payload) {
+  net::task<port_state> probe_once(const net::socket_address& to, const std::string& payload,
+                                   std::string* service) {
     net::datagram_socket sock;
     try {
       sock = co_await ctx.connect_datagram(to);
@@ -67,14 +71,17 @@ struct udp_scan {
       co_return port_state::filtered;
     }
     auto sent = co_await sock.send(std::span<const char>(payload.data(), payload.size()));
-    if (sent) co_return core::errno_of(sent) == ECONNREFUSED ? port_state::closed
-                                                              : port_state::filtered;
+    if (sent)
+      co_return core::errno_of(sent) == ECONNREFUSED ? port_state::closed : port_state::filtered;
     char buf[1500];
     net::watchdog wd(ctx, o.timeout, [&sock] { sock.cancel(); });
     auto got = co_await sock.receive_from(std::span<char>(buf, sizeof buf));
     bool timed_out = wd.fired();
     wd.disarm();
-    if (!got.ec) co_return port_state::open;
+    if (!got.ec) {
+      if (net::is_version_negotiation(std::span<const char>(buf, got.n))) *service = "quic";
+      co_return port_state::open;
+    }
     if (timed_out) co_return port_state::open_filtered;
     int e = core::errno_of(got.ec);
     if (e == ECONNREFUSED) co_return port_state::closed;
@@ -87,14 +94,17 @@ struct udp_scan {
       auto port = r.ports[*i % r.ports.size()];
       net::socket_address to{h.ip, port};
       auto payload = udp_payload(port);
+      if (payload.empty()) payload = net::version_probe(ctx);
+      std::string service;
       auto t0 = ctx.now();
       port_state s = port_state::open_filtered;
       for (int attempt = 0; attempt <= o.retries && s == port_state::open_filtered; ++attempt) {
         co_await pace();
-        s = co_await probe_once(to, payload);
+        s = co_await probe_once(to, payload, &service);
         ++r.probes_sent;
       }
       r.results[*i].state = s;
+      r.results[*i].service = service;
       if (s == port_state::open || s == port_state::closed) r.results[*i].rtt = ctx.now() - t0;
       progress.done.fetch_add(1, std::memory_order_relaxed);
       if (s == port_state::open) progress.open.fetch_add(1, std::memory_order_relaxed);

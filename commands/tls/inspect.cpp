@@ -7,6 +7,7 @@
 #include "commands/tls/tls.hpp"
 #include "core/error.hpp"
 #include "net/endpoint.hpp"
+#include "net/quic/quic.hpp"
 #include "net/tls/tls.hpp"
 
 namespace commands {
@@ -144,13 +145,14 @@ std::optional<net::endpoint> endpoint_of(const std::string& target) {
   struct stat st {};
   if (::stat(target.c_str(), &st) == 0) return std::nullopt;
   bool url = target.starts_with("tls://") || target.starts_with("tcp://") ||
-             target.starts_with("https://") || target.starts_with("wss://");
+             target.starts_with("https://") || target.starts_with("wss://") ||
+             target.starts_with("quic://");
   auto hp = net::split_host_port(target);
   if (!url && (!hp || hp->host.empty() || !net::parse_port(hp->port))) return std::nullopt;
   std::string message;
   auto e = net::try_parse_endpoint(target, message);
   if (!e) return std::nullopt;
-  if (!e->is_stream() || e->is_unix() || e->port == 0)
+  if ((!e->is_stream() && !e->quic) || e->is_unix() || e->port == 0)
     vitnet::fail(exit_code::usage, "inspect: {}: give a file, or HOST:PORT of a TLS server",
                  target);
   return e;
@@ -161,7 +163,6 @@ net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
   constexpr auto timeout = std::chrono::seconds(10);
   net::dial_options d;
   d.timeout = timeout;
-  auto tcp = co_await net::dial(ctx, where, d);
   // Verification is done below, by vitnet's own verifier, so that a chain that fails is still
   // shown with the reason.
   net::tls_client_options c;
@@ -169,8 +170,26 @@ net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
   c.insecure = true;
   c.alpn = o.alpn;
   net::tls_info info;
-  auto tls = co_await net::tls_connect(ctx, std::move(tcp), c, timeout, &info);
-  tls.close();
+  std::string quic_version;
+  if (where.quic) {
+    // QUIC: TLS 1.3 inside the QUIC handshake (ALPN h3 unless --alpn says otherwise: a QUIC
+    // server refuses a handshake without an ALPN it speaks).
+    net::quic_client_options q;
+    q.tls = c;
+    if (q.tls.alpn.empty()) q.tls.alpn = {"h3"};
+    net::quic_info qi;
+    auto s = co_await net::quic_dial(ctx, where, q, timeout, &qi);
+    s.close();
+    info.version = qi.tls_version;
+    info.cipher = qi.cipher;
+    info.alpn = qi.alpn;
+    info.peer_chain_pem = qi.peer_chain_pem;
+    quic_version = "QUICv1";
+  } else {
+    auto tcp = co_await net::dial(ctx, where, d);
+    auto tls = co_await net::tls_connect(ctx, std::move(tcp), c, timeout, &info);
+    tls.close();
+  }
 
   std::string chain;
   for (const auto& pem : info.peer_chain_pem) chain += pem;
@@ -191,6 +210,7 @@ net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
     json j{{"endpoint", peer},
            {"kind", "endpoint"},
            {"version", info.version},
+           {"quic", quic_version.empty() ? json(nullptr) : json(quic_version)},
            {"cipher", info.cipher},
            {"alpn", info.alpn.empty() ? json(nullptr) : json(info.alpn)},
            {"verified", v.valid},
@@ -200,7 +220,8 @@ net::task<int> inspect_endpoint(net::context& ctx, const tls_inspect_options& o,
     io.out(j.dump(2) + "\n");
     co_return 0;
   }
-  std::string s = fmt::format("{}: tls endpoint\n", peer);
+  std::string s = fmt::format("{}: {} endpoint\n", peer, quic_version.empty() ? "tls" : "quic");
+  if (!quic_version.empty()) line(s, "transport", quic_version);
   line(s, "version", info.version);
   line(s, "cipher", info.cipher);
   line(s, "alpn", info.alpn.empty() ? std::string("(none)") : info.alpn);

@@ -52,7 +52,7 @@ QUIC_URL="$(wait_ready_file "$BENCH_TMP/quic.ready" "$SPAWNED_PID")"
 spawn "$V" serve -k --sink -q tls://127.0.0.1:0 --cert "$CERT" --key "$KEY" \
     --ready-file "$BENCH_TMP/tls.ready" 2>"$BENCH_TMP/tls.err"
 TLS_URL="$(wait_ready_file "$BENCH_TMP/tls.ready" "$SPAWNED_PID")"
-spawn "$V" serve -q --http3 --workers 1 "https://127.0.0.1:0" --dir "$BENCH_TMP/htdocs" \
+spawn "$V" serve -q --http3 --workers 1 --follow-symlinks "https://127.0.0.1:0" --dir "$BENCH_TMP/htdocs" \
     --cert "$CERT" --key "$KEY" --ready-file "$BENCH_TMP/h3.ready" 2>"$BENCH_TMP/h3.err"
 H3_URL="$(wait_ready_file "$BENCH_TMP/h3.ready" "$SPAWNED_PID")"
 NG_PORT="$(udp_port)"

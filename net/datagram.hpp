@@ -36,6 +36,17 @@ class datagram_socket {
   std::error_code try_send_to(std::span<const char> data, const socket_address& to);
   /// Sends to the connected peer.
   task<std::error_code> send(std::span<const char> data);
+  /// Sends datagrams of `segment` bytes each (the last may be shorter), packed one after another
+  /// in `data`, to `to` (the connected peer when null), without waiting: one system call with
+  /// UDP segmentation offload (UDP_SEGMENT) where the kernel has it, else one per datagram.
+  /// Returns the bytes of whole datagrams sent; ec is is_would_block when the socket took no
+  /// more (always at once on the mock network, where send_to must be awaited instead).
+  struct segments_result {
+    std::error_code ec;
+    std::size_t n = 0;
+  };
+  segments_result try_send_segments(std::span<const char> data, std::size_t segment,
+                                    const socket_address* to);
   const endpoint& local_endpoint() const;
   void cancel();
   void close();

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <map>
 
 #include "net/nothrow.hpp"
@@ -218,6 +220,76 @@ std::error_code datagram_socket::try_send_to(std::span<const char> data, const s
   if (!s.non_blocking()) s.non_blocking(true, ec);
   if (!ec) s.send_to(asio::buffer(data.data(), data.size()), peer_endpoint(*impl_, to), 0, ec);
   return ec;
+}
+
+datagram_socket::segments_result datagram_socket::try_send_segments(std::span<const char> data,
+                                                                    std::size_t segment,
+                                                                    const socket_address* to) {
+  segments_result r;
+  if (impl_->sim() || segment == 0) {
+    r.ec = std::make_error_code(std::errc::operation_would_block);
+    return r;
+  }
+  auto& s = *impl_->udp();
+  if (!s.non_blocking()) s.non_blocking(true, r.ec);
+  if (r.ec) return r;
+  asio::ip::udp::endpoint peer;
+  if (to) peer = peer_endpoint(*impl_, *to);
+  // UDP_SEGMENT (Linux 4.18): the kernel cuts the buffer into datagrams. A kernel or socket
+  // that refuses it once is not asked again.
+  static bool gso = true;
+  std::size_t count = (data.size() + segment - 1) / segment;
+  if (gso && count > 1 && count <= 64) {
+    iovec iov{const_cast<char*>(data.data()), data.size()};
+    msghdr m{};
+    if (to) {
+      m.msg_name = peer.data();
+      m.msg_namelen = static_cast<socklen_t>(peer.size());
+    }
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+    auto seg16 = static_cast<std::uint16_t>(segment);
+    std::memcpy(CMSG_DATA(c), &seg16, sizeof seg16);
+    for (;;) {
+      ssize_t n = ::sendmsg(s.native_handle(), &m, 0);
+      if (n >= 0) {
+        r.n = data.size();
+        return r;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        r.ec = std::make_error_code(std::errc::operation_would_block);
+        return r;
+      }
+      if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP) {
+        gso = false;  // and on below, one datagram at a time
+        break;
+      }
+      r.ec = std::error_code(errno, std::system_category());
+      return r;
+    }
+  }
+  for (std::size_t off = 0; off < data.size(); off += segment) {
+    auto piece = asio::buffer(data.data() + off, std::min(segment, data.size() - off));
+    std::error_code ec;
+    if (to)
+      s.send_to(piece, peer, 0, ec);
+    else
+      s.send(piece, 0, ec);
+    if (ec) {
+      r.ec = ec;
+      return r;
+    }
+    r.n = off + asio::buffer_size(piece);
+  }
+  return r;
 }
 
 task<std::error_code> datagram_socket::send(std::span<const char> data) {

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <asio/error.hpp>
 #include <atomic>
+#include <cstdarg>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/exit_code.hpp"
@@ -420,6 +422,16 @@ ngtcp2_callbacks quic_callbacks(bool server) {
   return cb;
 }
 
+namespace {
+void debug_log(void*, const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  std::vfprintf(stderr, format, ap);
+  va_end(ap);
+  std::fputc('\n', stderr);
+}
+}  // namespace
+
 void quic_settings(quic_connection& c, ngtcp2_settings& s, duration handshake_timeout,
                    const ngtcp2_cid& odcid, bool qlog) {
   ngtcp2_settings_default(&s);
@@ -431,6 +443,8 @@ void quic_settings(quic_connection& c, ngtcp2_settings& s, duration handshake_ti
   s.max_window = 24 << 20;
   s.max_stream_window = 16 << 20;
   if (qlog) quic_compat::set_qlog(s, qlog_write, odcid);
+  // VITNET_QUIC_DEBUG=1: ngtcp2's own log of every packet and frame on stderr (for developers).
+  if (std::getenv("VITNET_QUIC_DEBUG")) s.log_printf = debug_log;
 }
 
 void quic_params(ngtcp2_transport_params& p, duration idle) {
@@ -584,6 +598,40 @@ task<std::error_code> quic_connection::send_packet(const ngtcp2_path& path,
   co_return ec;
 }
 
+bool quic_connection::refused(const std::error_code& ec) {
+  if (!ec || finished || server || handshake_done) return false;
+  if (ec != std::errc::connection_refused && ec != asio::error::connection_refused) return false;
+  finish(fmt::format("connection refused (no QUIC server on {})", peer_name),
+         core::to_int(exit_code::unavailable));
+  return true;
+}
+
+task<std::error_code> quic_connection::send_batch(const quic_addr& l, const quic_addr& r,
+                                                  std::span<const std::uint8_t> data,
+                                                  std::size_t seg) {
+  auto self = shared_from_this();
+  std::span<const char> bytes(reinterpret_cast<const char*>(data.data()), data.size());
+  datagram_socket* s = nullptr;
+  socket_address to;
+  if (srv) {
+    s = &quic_server_socket(*srv);
+    to = r.to();
+  } else {
+    s = sock.get();
+    if (old_sock && l.len && l.to().port == old_sock->local_endpoint().port) s = old_sock.get();
+  }
+  auto got = s->try_send_segments(bytes, seg, srv ? &to : nullptr);
+  if (got.ec && !is_would_block(got.ec)) co_return got.ec;
+  // What the socket did not take now (or all of it, on the mock network): one by one, waiting.
+  quic_addr lc = l, rc = r;
+  ngtcp2_path path{lc.addr(), rc.addr(), nullptr};
+  for (std::size_t off = got.n; off < data.size(); off += seg) {
+    auto ec = co_await send_packet(path, data.subspan(off, std::min(seg, data.size() - off)));
+    if (ec) co_return ec;
+  }
+  co_return std::error_code{};
+}
+
 namespace {
 // Stream data from the unsent position, as ngtcp2 vectors.
 std::size_t unsent_vec(quic_stream_state& s, ngtcp2_vec* v, std::size_t max) {
@@ -621,7 +669,7 @@ bool wants_send(const quic_stream_state& s) {
 
 task<void> quic_connection::flush() {
   auto self = shared_from_this();
-  std::vector<std::uint8_t> buf(1500);
+  auto& buf = out_;  // reused: flush runs often, and only from the driver
   for (auto& [id, s] : streams) s->blocked = false;
   // Stop-sending asked by the peer: answer with a reset of our side.
   for (auto& [id, s] : streams)
@@ -629,13 +677,25 @@ task<void> quic_connection::flush() {
       s->write_shut = true;
       quic_compat::shutdown_stream_write(conn, id, *s->stop_code);
     }
+  // Packets go out in batches: consecutive packets of one path and one size (the last may be
+  // shorter) are handed to the kernel in one call with UDP segmentation offload, where one
+  // sendto per packet was most of what a bulk transfer cost (perf: the syscalls and the trips
+  // through the event loop, not the crypto).
+  constexpr std::size_t batch_limit = 64 << 10;
+  if (buf.size() < batch_limit) buf.resize(batch_limit);
+  std::size_t used = 0, seg = 0, count = 0;
+  quic_addr bl, br;  // the batch's path
   for (int packets = 0; !finished; ++packets) {
     ngtcp2_path_storage ps;
     ngtcp2_path_storage_zero(&ps);
     ngtcp2_pkt_info pi{};
     auto t = ts();
     std::size_t max = ngtcp2_conn_get_path_max_tx_udp_payload_size(conn);
-    if (buf.size() < max) buf.resize(max);
+    if (used + max > buf.size()) {
+      auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
+      used = count = 0;
+      if (refused(ec)) co_return;
+    }
     ngtcp2_ssize nwrite = 0;
     // Fill one packet, with data from as many streams as fit (round robin over them).
     for (;;) {
@@ -669,8 +729,8 @@ task<void> quic_connection::flush() {
         // A client's first write starts the TLS handshake: the age of the ticket it resumes
         // is reckoned by the same calendar that stamped the ticket (the mock network's).
         calendar_scope cal(ctx);
-        nwrite = ngtcp2_conn_writev_stream(conn, &ps.path, &pi, buf.data(), max, &ndatalen, flags,
-                                           sid, vec, nvec, t);
+        nwrite = ngtcp2_conn_writev_stream(conn, &ps.path, &pi, buf.data() + used, max, &ndatalen,
+                                           flags, sid, vec, nvec, t);
       }
       if (st && ndatalen >= 0) {
         std::size_t vlen = 0;
@@ -699,13 +759,38 @@ task<void> quic_connection::flush() {
       co_return;
     }
     if (nwrite == 0) break;
-    auto ec = co_await send_packet(ps.path, {buf.data(), static_cast<std::size_t>(nwrite)});
-    if (ec && !finished && !server && !handshake_done &&
-        (ec == std::errc::connection_refused || ec == asio::error::connection_refused)) {
-      finish(fmt::format("connection refused (no QUIC server on {})", peer_name),
-             core::to_int(exit_code::unavailable));
-      co_return;
+    auto n = static_cast<std::size_t>(nwrite);
+    quic_addr pl, pr;
+    std::memcpy(&pl.ss, ps.path.local.addr, ps.path.local.addrlen);
+    pl.len = ps.path.local.addrlen;
+    std::memcpy(&pr.ss, ps.path.remote.addr, ps.path.remote.addrlen);
+    pr.len = ps.path.remote.addrlen;
+    bool joins = used > 0 && n <= seg && count < 64 && pl.len == bl.len && pr.len == br.len &&
+                 std::memcmp(&pl.ss, &bl.ss, pl.len) == 0 &&
+                 std::memcmp(&pr.ss, &br.ss, pr.len) == 0;
+    if (used > 0 && !joins) {
+      // Another path, or a bigger packet: the batch goes first, this packet starts the next.
+      auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
+      std::memmove(buf.data(), buf.data() + used, n);
+      used = count = 0;
+      if (refused(ec)) co_return;
     }
+    if (used == 0) {
+      bl = pl;
+      br = pr;
+      seg = n;
+    }
+    used += n;
+    ++count;
+    if (n < seg) {  // a shorter packet ends a batch
+      auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
+      used = count = 0;
+      if (refused(ec)) co_return;
+    }
+  }
+  if (used > 0 && !finished) {
+    auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
+    if (refused(ec)) co_return;
   }
   if (!finished) ngtcp2_conn_update_pkt_tx_time(conn, ts());
   changed.notify();

@@ -132,6 +132,11 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
   task<void> read_loop(std::shared_ptr<datagram_socket> s);  // a client's socket
   task<std::error_code> send_packet(const ngtcp2_path& path, std::span<const std::uint8_t> pkt);
   task<void> flush();
+  /// Packets written one after another in `data`, all `seg` bytes but the last, on one path.
+  task<std::error_code> send_batch(const quic_addr& l, const quic_addr& r,
+                                   std::span<const std::uint8_t> data, std::size_t seg);
+  /// An ICMP refusal before the handshake: the connection ends (69). True when it did.
+  bool refused(const std::error_code& ec);
   task<void> send_close();
   /// Everything written has been acknowledged (what a graceful close waits for).
   bool drained() const;
@@ -142,10 +147,13 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
 
  private:
   bool dirty_ = false;
+  std::vector<std::uint8_t> out_;  ///< flush()'s batch of packets
   std::unique_ptr<event> wake_;
   std::size_t rr_ = 0;  ///< round robin over streams with data to send
 };
 
+/// The socket a server's connections share.
+datagram_socket& quic_server_socket(quic_server_state& s);
 /// Sends a server connection's packet on the server's socket, to the path's remote address.
 task<std::error_code> quic_server_send(quic_server_state& s, std::span<const char> data,
                                        const ngtcp2_path& path);

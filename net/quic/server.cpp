@@ -71,6 +71,10 @@ void quic_server_remove_cid(quic_connection& c, const ngtcp2_cid* cid) {
   c.srv->by_cid.erase(key_of(cid->data, cid->datalen));
 }
 
+datagram_socket& quic_server_socket(quic_server_state& s) {
+  return *s.sock;
+}
+
 task<std::error_code> quic_server_send(quic_server_state& s, std::span<const char> data,
                                        const ngtcp2_path& path) {
   quic_addr to;

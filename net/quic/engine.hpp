@@ -147,6 +147,7 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
 
  private:
   bool dirty_ = false;
+  int overdue_ = 0;                ///< expiries handled in a row without waiting
   std::vector<std::uint8_t> out_;  ///< flush()'s batch of packets
   std::unique_ptr<event> wake_;
   std::size_t rr_ = 0;  ///< round robin over streams with data to send

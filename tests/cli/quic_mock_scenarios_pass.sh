@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # The quic:// scenarios of the suite pass on the mock network: loss and reordering, 0-RTT on a
-# resumed session (its session file here, in this test's own directory), and a partition beyond
-# the idle timeout. One PASS line each, and "3 passed, 0 failed". (Migration is tested on
-# loopback only: on the mock network --migrate does not act yet.)
+# resumed session (its session file here, in this test's own directory), migration during a
+# transfer, and a partition beyond the idle timeout. One PASS line each, and "4 passed, 0 failed".
 source "$(dirname "$0")/../lib/lib.sh"
 S=$VITNET_SOURCE/tests/scenarios
 files=("$S"/quic_*_mock.toml)
-((${#files[@]} == 3)) || fail "expected 3 quic scenarios in $S, found ${#files[@]}"
+((${#files[@]} == 4)) || fail "expected 4 quic scenarios in $S, found ${#files[@]}"
 
 EXPECT_TIMEOUT=60 expect_exit 0 "$VITNET" test net --var "session=$T/session" "${files[@]}"
-[[ $(grep -c '^PASS ' "$OUT") == 3 ]] || { show "$OUT"; fail "not one PASS line per scenario"; }
-[[ $(tail -n1 "$OUT") == "3 passed, 0 failed" ]] || { show "$OUT"; fail "wrong summary line"; }
+[[ $(grep -c '^PASS ' "$OUT") == 4 ]] || { show "$OUT"; fail "not one PASS line per scenario"; }
+[[ $(tail -n1 "$OUT") == "4 passed, 0 failed" ]] || { show "$OUT"; fail "wrong summary line"; }
 [[ -s $T/session ]] || fail "the 0-RTT scenario wrote no session file at \${session}"

@@ -91,8 +91,7 @@ task<std::shared_ptr<quic_connection>> dial(context& ctx, const endpoint& where,
   auto le = sock->local_endpoint();
   c->local = quic_addr::from({ip_address::parse(le.host).value_or(ip_address{}), le.port});
   c->remote = quic_addr::from(peer);
-  c->info.local = le.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", le.host, le.port)
-                                                         : fmt::format("{}:{}", le.host, le.port);
+  c->info.local = join_host_port(le.host, le.port);
   c->info.remote = c->peer_name;
 
   ngtcp2_cid dcid, scid;
@@ -305,7 +304,7 @@ task<void> quic_session::migrate() {
     c->old_sock.reset();
   }
   auto le = ns->local_endpoint();
-  c->info.local = fmt::format("{}:{}", le.host, le.port);
+  c->info.local = join_host_port(le.host, le.port);
 }
 
 task<void> quic_session::rebind() {
@@ -322,7 +321,7 @@ task<void> quic_session::rebind() {
   c->ctx.start(c->read_loop(ns));
   c->wake();
   auto le = ns->local_endpoint();
-  c->info.local = fmt::format("{}:{}", le.host, le.port);
+  c->info.local = join_host_port(le.host, le.port);
 }
 
 void quic_session::update_key() {

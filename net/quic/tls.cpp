@@ -136,6 +136,22 @@ void must_exist(const std::string& path, std::string_view option) {
   }
 }
 
+// The certificate chain and key of --cert and --key. Throws 65 when GnuTLS cannot use them.
+void use_cert_and_key(gnutls_certificate_credentials_t cred, const std::string& cert,
+                      const std::string& key) {
+  int rv = gnutls_certificate_set_x509_key_file2(cred, cert.c_str(), key.c_str(),
+                                                 GNUTLS_X509_FMT_PEM, nullptr, 0);
+  if (rv < 0)
+    vitnet::fail(exit_code::data, "tls: --cert {} / --key {}: {}", cert, key, gnutls_strerror(rv));
+}
+
+// Trusts the certificates in `file` (--ca, --client-ca). Throws 65 when it holds none.
+void trust(gnutls_certificate_credentials_t cred, const std::string& file,
+           std::string_view option) {
+  if (gnutls_certificate_set_x509_trust_file(cred, file.c_str(), GNUTLS_X509_FMT_PEM) <= 0)
+    vitnet::fail(exit_code::data, "tls: {} {}: no certificates in it", option, file);
+}
+
 // Keeps a new session ticket (and what 0-RTT needs of the server's parameters) for next time.
 int ticket_hook(gnutls_session_t s, unsigned, unsigned, unsigned, const gnutls_datum_t*) {
   auto* c = conn_of(s);
@@ -176,9 +192,7 @@ std::shared_ptr<quic_credentials> quic_client_credentials(const quic_client_opti
   cr->verify = !t.insecure && !(pinned && t.ca_file.empty());
   if (cr->verify) {
     if (!t.ca_file.empty()) {
-      int n =
-          gnutls_certificate_set_x509_trust_file(cr->cred, t.ca_file.c_str(), GNUTLS_X509_FMT_PEM);
-      if (n <= 0) vitnet::fail(exit_code::data, "tls: --ca {}: no certificates in it", t.ca_file);
+      trust(cr->cred, t.ca_file, "--ca");
     } else {
       gnutls_certificate_set_x509_system_trust(cr->cred);
     }
@@ -186,11 +200,7 @@ std::shared_ptr<quic_credentials> quic_client_credentials(const quic_client_opti
   if (!t.cert_file.empty() || !t.key_file.empty()) {
     if (t.cert_file.empty() || t.key_file.empty())
       vitnet::fail(exit_code::usage, "tls: --cert and --key go together");
-    int rv = gnutls_certificate_set_x509_key_file2(
-        cr->cred, t.cert_file.c_str(), t.key_file.c_str(), GNUTLS_X509_FMT_PEM, nullptr, 0);
-    if (rv < 0)
-      vitnet::fail(exit_code::data, "tls: --cert {} / --key {}: {}", t.cert_file, t.key_file,
-                   gnutls_strerror(rv));
+    use_cert_and_key(cr->cred, t.cert_file, t.key_file);
   }
   gnutls_certificate_set_verify_function(cr->cred, verify_peer);
   cr->alpn = t.alpn.empty() ? std::vector<std::string>{"vitnet"} : t.alpn;
@@ -211,11 +221,7 @@ std::shared_ptr<quic_credentials> quic_server_credentials(const quic_server_opti
       vitnet::fail(exit_code::usage,
                    "tls: --cert and --key go together (or give neither for an ephemeral "
                    "certificate)");
-    int rv = gnutls_certificate_set_x509_key_file2(
-        cr->cred, t.cert_file.c_str(), t.key_file.c_str(), GNUTLS_X509_FMT_PEM, nullptr, 0);
-    if (rv < 0)
-      vitnet::fail(exit_code::data, "tls: --cert {} / --key {}: {}", t.cert_file, t.key_file,
-                   gnutls_strerror(rv));
+    use_cert_and_key(cr->cred, t.cert_file, t.key_file);
     cr->fingerprint = x509::fingerprint_sha256(core::read_file(t.cert_file));
   } else {
     std::string cert = o.cert_pem, key = o.key_pem;
@@ -236,10 +242,7 @@ std::shared_ptr<quic_credentials> quic_server_credentials(const quic_server_opti
     cr->ephemeral = true;
   }
   if (!t.client_ca_file.empty()) {
-    int n = gnutls_certificate_set_x509_trust_file(cr->cred, t.client_ca_file.c_str(),
-                                                   GNUTLS_X509_FMT_PEM);
-    if (n <= 0)
-      vitnet::fail(exit_code::data, "tls: --client-ca {}: no certificates in it", t.client_ca_file);
+    trust(cr->cred, t.client_ca_file, "--client-ca");
     cr->verify = true;
     gnutls_certificate_set_verify_function(cr->cred, verify_peer);
   } else {

@@ -120,6 +120,13 @@ void add_stream_options(CLI::App& sub, connect_args& a) {
                 ->type_name("DURATION");
   b->excludes(a.send_opt);
   pipe_opts.push_back(b);
+  pipe_opts.push_back(
+      sub.add_option("--streams", a.o.streams,
+                     "with --bench: send on N streams at once (quic://: N streams of one "
+                     "connection; tcp, tls and unix: N connections, as iperf3 -P)")
+          ->type_name("N")
+          ->check(CLI::Range(1, 128))
+          ->needs(b));
   pipe_opts.push_back(a.send_opt);
 }
 

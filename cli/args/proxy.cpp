@@ -42,13 +42,14 @@ void define_proxy(CLI::App& sub, runner& chosen) {
   auto x = std::make_shared<texts>();
 
   sub.add_option("listen", x->listen,
-                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, "
-                 "unix:///PATH, unix://@NAME, "
+                 "where to listen: tcp://HOST:PORT, tls://HOST:PORT, quic://HOST:PORT, "
+                 "udp://HOST:PORT, unix:///PATH, unix://@NAME, "
                  "HOST:PORT, :PORT (not with --api or --config)")
       ->type_name("LISTEN");
   sub.add_option("--to", x->to,
-                 "the upstream to relay to: a stream (tcp, unix) for a stream listener, udp for "
-                 "udp")
+                 "the upstream to relay to: a stream (tcp, tls, unix, quic) for a stream "
+                 "listener, udp for udp (udp:// to udp:// relays a QUIC server's datagrams "
+                 "unopened)")
       ->type_name("URL");
   sub.add_option("--api", x->api,
                  "serve toxiproxy's HTTP API on URL (toxiproxy's default is "
@@ -114,24 +115,26 @@ void define_proxy(CLI::App& sub, runner& chosen) {
                  "seed of the random choices (default: from the clock), to repeat a run")
       ->type_name("N");
 
-  // TLS on either side: a tls:// listener ends TLS here, a tls:// upstream starts it again.
+  // TLS on either side: a tls:// or quic:// listener ends TLS here, a tls:// or quic://
+  // upstream starts it again.
   sub.add_option("--cert", o->listen_tls.cert_file,
-                 "tls listener: the certificate chain (default: an ephemeral self-signed one)")
+                 "tls/quic listener: the certificate chain (default: an ephemeral self-signed one)")
       ->type_name("FILE");
-  sub.add_option("--key", o->listen_tls.key_file, "tls listener: the private key of --cert")
+  sub.add_option("--key", o->listen_tls.key_file, "tls/quic listener: the private key of --cert")
       ->type_name("FILE");
   sub.add_option("--client-ca", o->listen_tls.client_ca_file,
-                 "tls listener: require client certificates issued by these CAs")
+                 "tls/quic listener: require client certificates issued by these CAs")
       ->type_name("FILE");
   sub.add_option("--ca", o->upstream_tls.ca_file,
-                 "tls upstream: trust the certificates in FILE instead of the system store")
+                 "tls/quic upstream: trust the certificates in FILE instead of the system store")
       ->type_name("FILE");
   sub.add_flag("--insecure", o->upstream_tls.insecure,
-               "tls upstream: do not verify its certificate");
+               "tls/quic upstream: do not verify its certificate");
   sub.add_option("--pin", o->upstream_tls.pin,
-                 "tls upstream: accept only a certificate with this SHA-256 fingerprint")
+                 "tls/quic upstream: accept only a certificate with this SHA-256 fingerprint")
       ->type_name("SHA256");
-  sub.add_option("--sni", o->upstream_tls.sni, "tls upstream: the server name to send and verify")
+  sub.add_option("--sni", o->upstream_tls.sni,
+                 "tls/quic upstream: the server name to send and verify")
       ->type_name("NAME");
 
   sub.callback([o, x, &chosen] {
@@ -171,18 +174,24 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     o->listen = net::parse_endpoint(x->listen);
     o->upstream = net::parse_endpoint(x->to);
     if (!o->upstream_tls.sni.empty()) o->upstream_tls.server_name = o->upstream_tls.sni;
-    if (!o->listen.tls && (!o->listen_tls.cert_file.empty() || !o->listen_tls.key_file.empty() ||
-                           !o->listen_tls.client_ca_file.empty()))
-      throw CLI::ValidationError("--cert/--key/--client-ca", "they configure a tls:// listener");
-    if (!o->upstream.tls && (!o->upstream_tls.ca_file.empty() || o->upstream_tls.insecure ||
-                             !o->upstream_tls.pin.empty() || !o->upstream_tls.sni.empty()))
+    using commands::relays_stream;
+    bool tls_listener = o->listen.tls || o->listen.quic,
+         tls_upstream = o->upstream.tls || o->upstream.quic;
+    if (!tls_listener && (!o->listen_tls.cert_file.empty() || !o->listen_tls.key_file.empty() ||
+                          !o->listen_tls.client_ca_file.empty()))
+      throw CLI::ValidationError("--cert/--key/--client-ca",
+                                 "they configure a tls:// or quic:// listener");
+    if (!tls_upstream && (!o->upstream_tls.ca_file.empty() || o->upstream_tls.insecure ||
+                          !o->upstream_tls.pin.empty() || !o->upstream_tls.sni.empty()))
       throw CLI::ValidationError("--ca/--insecure/--pin/--sni",
-                                 "they configure a tls:// upstream (--to)");
-    if (o->listen.is_stream() != o->upstream.is_stream())
+                                 "they configure a tls:// or quic:// upstream (--to)");
+    if (relays_stream(o->listen) != relays_stream(o->upstream))
       vitnet::fail(core::exit_code::usage,
-                   "proxy: cannot relay between {} and {}: both ends must be streams (tcp, unix) "
-                   "or both udp",
+                   "proxy: cannot relay between {} and {}: both ends must be streams (tcp, tls, "
+                   "unix, quic) or both udp",
                    o->listen.to_string(), o->upstream.to_string());
+    if (o->keep_source && o->upstream.quic)
+      throw CLI::ValidationError("--keep-source", "needs a tcp or tls upstream, not quic://");
     if (!o->upstream.is_unix() && o->upstream.port == 0)
       vitnet::fail(core::exit_code::usage, "proxy: --to {}: port 0 cannot be dialled",
                    o->upstream.to_string());
@@ -206,8 +215,8 @@ void define_proxy(CLI::App& sub, runner& chosen) {
     if (!x->loss.empty()) o->loss = probability_arg("--loss", x->loss);
     if (!x->probability.empty()) o->probability = probability_arg("--probability", x->probability);
     o->direction = x->up == x->down ? "both" : x->up ? "up" : "down";
-    if (!o->listen.is_stream() && (o->reset_after || o->slow_close))
-      vitnet::fail(core::exit_code::usage, "proxy: --{} needs a stream (tcp or unix), not udp",
+    if (!relays_stream(o->listen) && (o->reset_after || o->slow_close))
+      vitnet::fail(core::exit_code::usage, "proxy: --{} needs a stream (tcp, unix, quic), not udp",
                    o->reset_after ? "reset-after" : "slow-close");
     chosen = [o](net::context& ctx, core::io& io) { return commands::run_proxy(ctx, *o, io); };
   });

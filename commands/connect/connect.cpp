@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
+#include "net/event.hpp"
 #include "net/quic/quic.hpp"
 
 namespace commands {
@@ -62,7 +63,7 @@ class client {
       co_return 0;
     }
     io_.verbose(1, "connected to {}", conn.peer_name());
-    if (o_.bench) co_return co_await bench(conn);
+    if (o_.bench) co_return co_await bench(conn, d);
     // With --json, the connection's events go to stderr: stdout carries the peer's data.
     conn_stats st{1, conn.peer_name(), ctx_.now()};
     if (io_.json()) report_open(io_, st, true);
@@ -253,62 +254,144 @@ class client {
     return net::is_cancelled(ec) || closed_by_us_;
   }
 
-  // Memory-to-memory throughput, against `serve --sink`: send for a while, half-close, and count
-  // the time until the peer has read everything and closed.
-  task<int> bench(net::stream& conn) {
+  // --streams N: the other N-1 streams of a --bench run. Over quic:// they are streams of the
+  // same connection (what QUIC multiplexes); over the others, connections of their own, each
+  // with its handshake (as iperf3 -P).
+  task<std::vector<net::stream>> more_streams(net::stream& first, const net::dial_options& d) {
+    std::vector<net::stream> all;
+    for (int i = 1; i < o_.streams; ++i) {
+      if (o_.where.quic) {
+        auto session = net::quic_session::of(first);
+        auto s = co_await session.open_stream();
+        all.push_back(std::move(s));
+        continue;
+      }
+      auto conn = co_await net::dial(ctx_, o_.where, d);
+      if (o_.where.tls) {
+        auto opts = net::for_endpoint(o_.tls, o_.where);
+        conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout);
+      }
+      all.push_back(std::move(conn));
+    }
+    co_return all;
+  }
+
+  // What the streams of a --bench run share: the bytes counted, the interval being reported.
+  struct bench_run {
+    net::clock::time_point start, until, next_report, interval_start;
+    std::uint64_t total = 0, interval_bytes = 0;
+    nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
+    struct lane {
+      std::uint64_t bytes = 0;
+      net::clock::time_point end;
+      std::string failure;  // what ended it early ("send: 127.0.0.1:5000: ...")
+      bool done = false;
+    };
+    std::vector<lane> lanes;
+    int running = 0;
+  };
+
+  void bench_report(bench_run& b, net::clock::time_point from, net::clock::time_point to,
+                    std::uint64_t bytes, std::string_view id, const char* tail) {
+    double a = core::seconds(from - b.start), e = core::seconds(to - b.start);
+    double bps = bytes * 8.0 / std::max(1e-9, e - a);
+    if (io_.json())
+      b.intervals.push_back(
+          {{"start_s", a}, {"end_s", e}, {"bytes", bytes}, {"bits_per_second", bps}});
+    else
+      io_.out(fmt::format("[{:>3}] {:6.2f}-{:<6.2f} sec  {:>10}  {}{}\n", id, a, e,
+                          core::format_size(bytes), core::format_bitrate(bps), tail));
+  }
+
+  // One stream of a --bench run: send until the deadline, half-close, and wait until the sink
+  // has read everything (it closes then).
+  task<void> bench_lane(net::stream& conn, bench_run& b, std::size_t k, net::event& finished) {
     constexpr std::size_t chunk = 1 << 20;
     std::vector<char> buf(chunk, 0);
-    auto start = ctx_.now();
-    auto until = start + *o_.bench;
-    auto next_report = start + std::chrono::seconds(1);
-    std::uint64_t total = 0, interval_bytes = 0;
-    auto interval_start = start;
-    nlohmann::ordered_json intervals = nlohmann::ordered_json::array();
-    if (!io_.json()) io_.out("[ ID] Interval           Transfer     Bitrate\n");
-    auto report = [&](net::clock::time_point from, net::clock::time_point to, std::uint64_t bytes,
-                      const char* tail) {
-      double a = core::seconds(from - start), b = core::seconds(to - start);
-      double bps = bytes * 8.0 / std::max(1e-9, b - a);
-      if (io_.json()) {
-        intervals.push_back(
-            {{"start_s", a}, {"end_s", b}, {"bytes", bytes}, {"bits_per_second", bps}});
-      } else {
-        io_.out(fmt::format("[  1] {:6.2f}-{:<6.2f} sec  {:>10}  {}{}\n", a, b,
-                            core::format_size(bytes), core::format_bitrate(bps), tail));
+    auto& lane = b.lanes[k];
+    try {
+      while (ctx_.now() < b.until) {
+        auto wr = co_await conn.write_all(buf);
+        lane.bytes += wr.n;
+        b.total += wr.n;
+        b.interval_bytes += wr.n;
+        if (wr.ec) vitnet::fail_os("send", conn.peer_name(), wr.ec);
+        auto now = ctx_.now();
+        if (now >= b.next_report) {
+          bench_report(b, b.interval_start, now, b.interval_bytes, o_.streams > 1 ? "SUM" : "1",
+                       "");
+          b.interval_start = now;
+          b.interval_bytes = 0;
+          b.next_report = now + std::chrono::seconds(1);
+        }
       }
-    };
-    while (ctx_.now() < until) {
-      auto wr = co_await conn.write_all(buf);
-      total += wr.n;
-      interval_bytes += wr.n;
-      if (wr.ec) vitnet::fail_os("send", conn.peer_name(), wr.ec);
-      auto now = ctx_.now();
-      if (now >= next_report) {
-        report(interval_start, now, interval_bytes, "");
-        interval_start = now;
-        interval_bytes = 0;
-        next_report = now + std::chrono::seconds(1);
-      }
+      conn.shutdown_send();
+      // The sink closes once it has read everything: only then is every byte known to have
+      // arrived.
+      auto rest = co_await net::drain(conn);
+      if (!net::is_eof(rest.read_ec)) vitnet::fail_os("receive", conn.peer_name(), rest.read_ec);
+    } catch (const std::exception& e) {
+      lane.failure = e.what();
     }
-    if (interval_bytes > 0) report(interval_start, ctx_.now(), interval_bytes, "");
-    conn.shutdown_send();
-    // The sink closes once it has read everything: only then is every byte known to have arrived.
-    auto rest = co_await net::drain(conn);
-    if (!net::is_eof(rest.read_ec)) vitnet::fail_os("receive", conn.peer_name(), rest.read_ec);
+    lane.end = ctx_.now();
+    lane.done = true;
+    --b.running;
+    finished.notify();
+  }
+
+  // Memory-to-memory throughput, against `serve --sink`: send for a while on each stream,
+  // half-close, and count the time until the peer has read everything and closed.
+  task<int> bench(net::stream& conn, const net::dial_options& d) {
+    auto others = co_await more_streams(conn, d);
+    std::vector<net::stream*> streams{&conn};
+    for (auto& s : others) streams.push_back(&s);
+    bench_run b;
+    b.start = b.interval_start = ctx_.now();
+    b.until = b.start + *o_.bench;
+    b.next_report = b.start + std::chrono::seconds(1);
+    b.lanes.resize(streams.size());
+    if (!io_.json()) io_.out("[ ID] Interval           Transfer     Bitrate\n");
+    net::event finished(ctx_);
+    b.running = static_cast<int>(streams.size());
+    // The lanes refer to `b`, `finished` and the streams: this frame outlives them, as it waits
+    // until every one has ended.
+    for (std::size_t k = 1; k < streams.size(); ++k)
+      ctx_.start(bench_lane(*streams[k], b, k, finished));
+    co_await bench_lane(conn, b, 0, finished);
+    while (b.running > 0) {
+      bool woken = co_await finished.wait();
+      if (!woken) break;
+    }
+    if (b.interval_bytes > 0)
+      bench_report(b, b.interval_start, ctx_.now(), b.interval_bytes, o_.streams > 1 ? "SUM" : "1",
+                   "");
+    for (auto& lane : b.lanes)
+      if (!lane.failure.empty()) vitnet::fail(exit_code::io, "{}", lane.failure);
     auto end = ctx_.now();
-    double secs = core::seconds(end - start);
-    double bps = total * 8.0 / secs;
+    double secs = core::seconds(end - b.start);
+    double bps = b.total * 8.0 / secs;
     if (io_.json()) {
-      io_.out(nlohmann::ordered_json{{"url", o_.where.to_string()},
-                                     {"bytes", total},
-                                     {"seconds", secs},
-                                     {"bits_per_second", bps},
-                                     {"intervals", intervals}}
-                  .dump() +
-              "\n");
+      nlohmann::ordered_json out{{"url", o_.where.to_string()},
+                                 {"bytes", b.total},
+                                 {"seconds", secs},
+                                 {"bits_per_second", bps}};
+      if (o_.streams > 1) {
+        out["streams"] = o_.streams;
+        auto per = nlohmann::ordered_json::array();
+        for (auto& lane : b.lanes)
+          per.push_back({{"bytes", lane.bytes}, {"seconds", core::seconds(lane.end - b.start)}});
+        out["per_stream"] = per;
+      }
+      out["intervals"] = b.intervals;
+      io_.out(out.dump() + "\n");
     } else {
       io_.out("- - - - - - - - - - - - - - - - - - - - - - - - -\n");
-      report(start, end, total, "  sender, all received");
+      if (o_.streams > 1)
+        for (std::size_t k = 0; k < b.lanes.size(); ++k)
+          bench_report(b, b.start, b.lanes[k].end, b.lanes[k].bytes, std::to_string(k + 1),
+                       "  sender, all received");
+      bench_report(b, b.start, end, b.total, o_.streams > 1 ? "SUM" : "1",
+                   "  sender, all received");
     }
     co_return 0;
   }

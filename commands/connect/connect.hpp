@@ -30,7 +30,8 @@ struct connect_options {
   bool raw = false;             ///< UDP: one datagram per read instead of per line
   net::tls_client_options tls;  ///< for tls:// URLs
   std::optional<core::duration> bench;
-  http_options http;  ///< for http:// and https:// URLs (timeouts, retries and TLS included)
+  int streams = 1;        ///< --bench: streams at once (quic: of one connection; else connections)
+  http_options http;      ///< for http:// and https:// URLs (timeouts, retries and TLS included)
   ws_connect_options ws;  ///< for ws:// and wss:// URLs
   // quic:// (TLS options in `tls`)
   std::string qlog_dir, session_file;

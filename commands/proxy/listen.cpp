@@ -6,6 +6,7 @@
 #include "commands/proxy/state.hpp"
 #include "core/error.hpp"
 #include "net/deadline.hpp"
+#include "net/quic/quic.hpp"
 
 namespace commands::proxy {
 
@@ -27,7 +28,7 @@ class front {
     if (given)
       listener_ = std::move(*given);
     else
-      listener_ = co_await ctx_.listen(st_->opts.listen);
+      listener_ = co_await open(st_->opts.listen);
     open_ = true;
     where_ = listener_.local_endpoint();  // with the real port, to listen again on the same one
     announce(*st_, where_);
@@ -63,6 +64,26 @@ class front {
   }
 
  private:
+  // quic:// is a QUIC server whose connections' first streams are accepted as TCP connections
+  // are (its TLS ends inside QUIC, with --cert/--key/--client-ca as for tls://). A listener
+  // closed for a refusal still answers the QUIC connections it holds, and keeps their UDP port
+  // until they end: listening again waits for that (it is retried each second).
+  task<net::listener> open(const net::endpoint& where) {
+    if (!where.quic) co_return co_await ctx_.listen(where);
+    net::quic_server_options q;
+    q.tls = st_->opts.listen_tls;
+    if (st_->opts.idle_timeout) q.idle_timeout = *st_->opts.idle_timeout;
+    auto server = co_await net::quic_server::listen(ctx_, where, q);
+    if (server.ephemeral() && !told_ephemeral_) {
+      told_ephemeral_ = true;
+      st_->io.note(
+          "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
+          "sha256:{}",
+          server.fingerprint(), server.fingerprint());
+    }
+    co_return net::quic_stream_listener(ctx_, server);
+  }
+
   void shut() {
     if (!open_) return;
     open_ = false;
@@ -105,7 +126,7 @@ class front {
 
   task<void> reopen() {
     auto failure = co_await net::failure_of([this]() -> task<void> {
-      listener_ = co_await ctx_.listen(where_);
+      listener_ = co_await open(where_);
       open_ = true;
     }());
     if (failure) {
@@ -125,6 +146,7 @@ class front {
   net::listener listener_;
   bool open_ = false;
   bool refusing_ = false;
+  bool told_ephemeral_ = false;
   net::endpoint where_;
   std::unique_ptr<net::timer> wake_;
   std::unique_ptr<net::watchdog> next_;  // closes the listener when the next refusal begins

@@ -36,7 +36,7 @@ gathered gather(const proxy_options& o, core::io& io, bool loud) {
   gathered g{faults_from_flags(o), 0};
   if (o.faults_file.empty()) return g;
   for (auto& f : load_fault_file(o.faults_file)) {
-    if (auto why = ignored_because(f, o.listen.is_stream()); !why.empty()) {
+    if (auto why = ignored_because(f, relays_stream(o.listen)); !why.empty()) {
       if (loud) io.warn("proxy: {}: {}; ignored", f.origin, why);
       continue;
     }
@@ -103,7 +103,7 @@ net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io&
   }
   ctx.start(proxy::reload_loop(st));
 
-  if (!opts.listen.is_stream()) co_return co_await proxy::run_udp(st);
+  if (!relays_stream(opts.listen)) co_return co_await proxy::run_udp(st);
   co_return co_await proxy::run_stream(st);
 }
 

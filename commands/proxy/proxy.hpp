@@ -39,8 +39,8 @@ struct proxy_options {
   std::string direction = "both";  ///< "up" (client to upstream), "down" or "both"
 
   std::string faults_file;               ///< --faults: [[fault]] tables, re-read on SIGHUP
-  net::tls_server_options listen_tls;    ///< a tls:// listener: --cert, --key, --client-ca
-  net::tls_client_options upstream_tls;  ///< a tls:// upstream: --ca, --insecure, --pin, --sni
+  net::tls_server_options listen_tls;    ///< a tls:// or quic:// listener: --cert, --key, ...
+  net::tls_client_options upstream_tls;  ///< a tls:// or quic:// upstream: --ca, --pin, ...
   std::optional<std::uint64_t> seed;
 
   /// --api: toxiproxy's HTTP API on this address (http://HOST:PORT; HOST defaults to
@@ -50,6 +50,12 @@ struct proxy_options {
   /// {"name", "listen", "upstream", "enabled"}).
   std::string config_file;
 };
+
+/// Whether the proxy relays `e` as a byte stream: tcp, tls and unix, and quic:// (the first
+/// stream of each QUIC connection, whose TLS ends or starts here as a tls:// end's does).
+inline bool relays_stream(const net::endpoint& e) {
+  return e.is_stream() || e.quic;
+}
 
 /// Listens on `opts.listen` and relays every connection (or UDP client) to `opts.upstream`,
 /// injecting the faults. Runs until interrupted. Throws vitnet::error: 64 for a stream/datagram

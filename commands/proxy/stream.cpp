@@ -8,6 +8,7 @@
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
+#include "net/quic/quic.hpp"
 
 namespace commands::proxy {
 
@@ -270,6 +271,14 @@ class session : public live_session {
     if (st_->opts.keep_source)
       if (auto a = client_.peer_address()) how.source = a->ip;
     auto failure = co_await net::failure_of([this, &how]() -> task<void> {
+      if (st_->opts.upstream.quic) {
+        net::quic_client_options q;
+        q.tls = net::for_endpoint(st_->opts.upstream_tls, st_->opts.upstream);
+        upstream_ =
+            co_await net::quic_connect(ctx_, st_->opts.upstream, q, st_->opts.connect_timeout);
+        has_upstream_ = true;
+        co_return;
+      }
       upstream_ = co_await net::dial(ctx_, st_->opts.upstream, how);
       if (st_->opts.upstream.tls) {
         auto opts = net::for_endpoint(st_->opts.upstream_tls, st_->opts.upstream);

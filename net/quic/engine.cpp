@@ -690,7 +690,11 @@ task<void> quic_connection::flush() {
     ngtcp2_path_storage_zero(&ps);
     ngtcp2_pkt_info pi{};
     auto t = ts();
-    std::size_t max = ngtcp2_conn_get_path_max_tx_udp_payload_size(conn);
+    // Room for the largest packet this end sends, not only the path's current size: path MTU
+    // discovery's probes are bigger than what the path has proved (1200 bytes at first), and
+    // with room for only that, no probe could go out and every packet would stay at 1200
+    // (a bulk transfer then costs the receiver a fifth more packets than at 1452).
+    std::size_t max = ngtcp2_conn_get_max_tx_udp_payload_size(conn);
     if (used + max > buf.size()) {
       auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
       used = count = 0;
@@ -1021,7 +1025,7 @@ void quic_close(quic_stream_ref& r) {
   }
   if (s.closed || c.finished) c.streams.erase(s.id);
   c.changed.notify();
-  if (r.owns_connection) c.begin_close(0, {});
+  if (r.owns_connection && --c.stream_owners == 0) c.begin_close(0, {});
 }
 
 void quic_abort(quic_stream_ref& r) {
@@ -1030,7 +1034,9 @@ void quic_abort(quic_stream_ref& r) {
     quic_compat::shutdown_stream(c.conn, r.s->id, 0);
     r.s->write_shut = true;
   }
-  if (r.owns_connection) c.abort_now(0x1, "aborted");
+  // The connection's only stream aborted is the connection aborted (as a TCP reset); one of
+  // several (--streams) is reset alone, and the others go on.
+  if (r.owns_connection && r.s->held && --c.stream_owners == 0) c.abort_now(0x1, "aborted");
   r.s->held = false;
   c.changed.notify();
   c.wake();
@@ -1051,9 +1057,17 @@ stream make_quic_stream(std::shared_ptr<quic_connection> c, std::shared_ptr<quic
   ref->conn = c;
   ref->s = std::move(s);
   ref->owns_connection = owns_connection;
+  if (owns_connection) ++c->stream_owners;
   auto i = std::make_unique<stream::impl>(std::move(ref), c->peer_name);
   i->peer = c->remote.to();
   return stream(std::move(i));
+}
+
+void quic_hold_connection(stream& s) {
+  auto* r = s.get().quic();
+  if (!r || r->owns_connection) return;
+  r->owns_connection = true;
+  ++r->conn->stream_owners;
 }
 
 }  // namespace net

@@ -104,7 +104,9 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
   std::optional<clock::time_point> linger_deadline;
 
   int key_updates = 0;
-  std::optional<bool> path_validated;  ///< the last migration's outcome
+  std::optional<bool> path_validated;
+  /// quic:// streams held whose close ends the connection: the connection ends with the last.
+  int stream_owners = 0;  ///< the last migration's outcome
 
   FILE* qlog = nullptr;
 
@@ -166,7 +168,8 @@ void quic_fill_tls_info(gnutls_session_t s, quic_info& info);
 struct quic_stream_ref {
   std::shared_ptr<quic_connection> conn;
   std::shared_ptr<quic_stream_state> s;
-  bool owns_connection = false;  ///< quic://: closing the stream ends the connection
+  /// quic://: the stream keeps its connection; closing the last such stream ends it.
+  bool owns_connection = false;
   bool send_closed = false;
   std::uint64_t cancels = 0;  ///< cancel() calls: a read or wait pending across one ends
   ~quic_stream_ref();
@@ -184,6 +187,8 @@ bool quic_is_open(const quic_stream_ref& r);
 std::string quic_failure(const quic_stream_ref& r);
 stream make_quic_stream(std::shared_ptr<quic_connection> c, std::shared_ptr<quic_stream_state> s,
                         bool owns_connection);
+/// Makes a stream of the connection one of those that keep it (see owns_connection).
+void quic_hold_connection(stream& s);
 
 /// A quic:// listener: connections whose first stream is ready.
 struct quic_listener_state {

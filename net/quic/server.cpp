@@ -299,7 +299,10 @@ void quic_server::on_handshake_failure(std::function<void(const std::string&)> f
 // ---- quic:// as a listener
 
 namespace {
-task<void> first_stream(std::shared_ptr<quic_listener_state> l, quic_session conn) {
+// Every bidirectional stream the client opens is served as a connection of its own would be
+// (`connect --bench --streams N` opens several on one connection); the connection ends when the
+// last of them is closed. The peer's stream credit (quic_params) bounds how many are open.
+task<void> serve_streams(std::shared_ptr<quic_listener_state> l, quic_session conn) {
   auto& ctx = *l->ctx;
   // The client opens its stream right after the handshake (an empty frame if it has nothing to
   // say yet); one that does not is dropped.
@@ -309,21 +312,26 @@ task<void> first_stream(std::shared_ptr<quic_listener_state> l, quic_session con
     if (!*done) c.abort(0x1, "no stream");
   };
   ctx.start(watch(conn, done, ctx));
-  auto s = co_await conn.accept_stream();
-  *done = true;
-  if (!s) co_return;
-  // Later streams of the same connection are not served (one stream per connection).
-  auto* q = s->get().quic();
-  q->owns_connection = true;
-  l->ready.push_back(std::move(*s));
-  l->ready_ev->notify();
+  for (;;) {
+    auto s = co_await conn.accept_stream();
+    *done = true;
+    if (!s) co_return;
+    auto* q = s->get().quic();
+    // Unidirectional streams carry nothing a byte stream could answer; a stream that comes
+    // while the connection is closing (its last stream was closed), or after the listener
+    // stopped taking connections (netcat mode), is refused: closing it here says so.
+    if (!ngtcp2_is_bidi_stream(q->s->id) || q->conn->closing || l->closed) continue;
+    quic_hold_connection(*s);
+    l->ready.push_back(std::move(*s));
+    l->ready_ev->notify();
+  }
 }
 
 task<void> accept_loop(std::shared_ptr<quic_listener_state> l) {
   while (!l->closed) {
     auto c = co_await l->server.accept();
     if (!c) break;
-    l->ctx->start(first_stream(l, *c));
+    l->ctx->start(serve_streams(l, *c));
   }
 }
 }  // namespace

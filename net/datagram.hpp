@@ -13,6 +13,10 @@ struct datagram_result {
   std::error_code ec;
   std::size_t n = 0;
   socket_address from;
+  /// After use_for_quic(): datagrams of one sender that arrived back to back may come together,
+  /// each `segment` bytes (the last may be shorter) one after another in the buffer; 0 when the
+  /// buffer holds one datagram.
+  std::size_t segment = 0;
 };
 
 /// A UDP socket: bound for serving, or connected to one peer for a client.
@@ -47,6 +51,12 @@ class datagram_socket {
   };
   segments_result try_send_segments(std::span<const char> data, std::size_t segment,
                                     const socket_address* to);
+  /// What QUIC wants of a UDP socket: datagrams arriving back to back are handed over together
+  /// (UDP_GRO: one system call for a burst; datagram_result.segment says how to cut them), and
+  /// DF is set with no fragmentation here (IP_PMTUDISC_PROBE), so a path MTU probe too big for
+  /// the path is lost, as discovery needs, instead of going out in fragments. Best effort: a
+  /// kernel without one of them goes on without it. Nothing on the mock network.
+  void use_for_quic();
   const endpoint& local_endpoint() const;
   void cancel();
   void close();

@@ -165,8 +165,68 @@ datagram_socket::datagram_socket(datagram_socket&&) noexcept = default;
 datagram_socket& datagram_socket::operator=(datagram_socket&&) noexcept = default;
 datagram_socket::~datagram_socket() = default;
 
+namespace {
+
+// recvmsg on a socket with UDP_GRO (non-blocking): the datagrams, their sender, and from the
+// control message the size they were cut to (none when one came alone).
+datagram_result receive_coalesced(asio::ip::udp::socket& s, std::span<char> buf) {
+  datagram_result r;
+  asio::ip::udp::endpoint from;
+  iovec iov{buf.data(), buf.size()};
+  msghdr m{};
+  m.msg_name = from.data();
+  m.msg_namelen = static_cast<socklen_t>(from.capacity());
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  ssize_t n = 0;
+  do n = ::recvmsg(s.native_handle(), &m, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    r.ec = std::error_code(errno, std::system_category());
+    return r;
+  }
+  r.n = static_cast<std::size_t>(n);
+  from.resize(m.msg_namelen);
+  r.from = socket_address{from_asio(from.address()), from.port()};
+  for (auto* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int size = 0;
+      std::memcpy(&size, CMSG_DATA(c), sizeof size);
+      if (size > 0 && static_cast<std::size_t>(size) < r.n) r.segment = size;
+    }
+  return r;
+}
+
+}  // namespace
+
+void datagram_socket::use_for_quic() {
+  auto* s = impl_->udp();
+  if (!s) return;
+  std::error_code ec;
+  s->non_blocking(true, ec);
+  int fd = s->native_handle(), on = 1;
+  if (!ec && ::setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on) == 0) impl_->gro = true;
+  // Each family's option on a socket of the other fails harmlessly (a dual-stack socket takes
+  // both).
+  int probe = IP_PMTUDISC_PROBE, probe6 = IPV6_PMTUDISC_PROBE;
+  ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
+  ::setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &probe6, sizeof probe6);
+}
+
 task<datagram_result> datagram_socket::receive_from(std::span<char> buf) {
   if (auto* d = impl_->sim()) co_return co_await sim::receive_from(*d, buf);
+  if (impl_->gro) {
+    auto& s = *impl_->udp();
+    for (;;) {
+      auto r = receive_coalesced(s, buf);
+      if (!is_would_block(r.ec)) co_return r;
+      auto [ec] = co_await s.async_wait(asio::socket_base::wait_read, nothrow);
+      if (ec) co_return datagram_result{ec, 0, {}};
+    }
+  }
   asio::ip::udp::endpoint from;
   auto [ec, n] = co_await impl_->udp()->async_receive_from(asio::buffer(buf.data(), buf.size()),
                                                            from, nothrow);
@@ -204,6 +264,7 @@ datagram_result datagram_socket::try_receive_from(std::span<char> buf) {
     return r;
   }
   auto& s = *impl_->udp();
+  if (impl_->gro) return receive_coalesced(s, buf);
   // non_blocking() reads asio's own flag; setting it is an ioctl, done once.
   if (!s.non_blocking()) s.non_blocking(true, r.ec);
   if (r.ec) return r;

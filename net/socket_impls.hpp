@@ -31,6 +31,7 @@ struct datagram_socket::impl {
   // Whether the socket is IPv6 (dual-stack reaches IPv4 peers by their mapped form): asked of
   // the system once, not before every send (a getsockname per datagram).
   std::optional<bool> v6;
+  bool gro = false;  ///< UDP_GRO is on: receives go through recvmsg, to learn the segment size
   template <typename S>
   impl(S&& sock, endpoint where) : s(std::forward<S>(sock)), local(std::move(where)) {}
   asio::ip::udp::socket* udp() { return std::get_if<asio::ip::udp::socket>(&s); }

@@ -84,6 +84,7 @@ task<std::shared_ptr<quic_connection>> dial(context& ctx, const endpoint& where,
   socket_address peer{addrs.front(), where.port};
   auto creds = quic_client_credentials(o);
   auto sock = std::make_shared<datagram_socket>(co_await ctx.connect_datagram(peer));
+  sock->use_for_quic();
   auto c = std::make_shared<quic_connection>(ctx, false);
   c->creds = creds;
   c->sock = sock;
@@ -269,6 +270,7 @@ task<void> wait_confirmed(quic_connection& c, std::string_view what) {
 
 task<std::pair<std::shared_ptr<datagram_socket>, quic_addr>> new_socket(quic_connection& c) {
   auto ns = std::make_shared<datagram_socket>(co_await c.ctx.connect_datagram(c.remote.to()));
+  ns->use_for_quic();
   auto le = ns->local_endpoint();
   co_return std::pair{
       ns, quic_addr::from({ip_address::parse(le.host).value_or(ip_address{}), le.port})};

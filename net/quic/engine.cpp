@@ -570,12 +570,13 @@ task<void> quic_connection::read_loop(std::shared_ptr<datagram_socket> s) {
     }
     // A connected socket only hears its peer (or, in a scenario, the proxy standing in for
     // it): the path is the one ngtcp2 knows.
-    on_packet({reinterpret_cast<const std::uint8_t*>(buf.data()), r.n}, l, remote);
+    for_each_datagram(buf, r, [&](std::span<const std::uint8_t> p) { on_packet(p, l, remote); });
     // Drain what else is waiting before the driver runs.
     for (int i = 0; i < 64 && !finished; ++i) {
       auto more = s->try_receive_from(buf);
       if (more.ec) break;
-      on_packet({reinterpret_cast<const std::uint8_t*>(buf.data()), more.n}, l, remote);
+      for_each_datagram(buf, more,
+                        [&](std::span<const std::uint8_t> p) { on_packet(p, l, remote); });
     }
   }
 }
@@ -634,13 +635,16 @@ task<std::error_code> quic_connection::send_batch(const quic_addr& l, const quic
 
 namespace {
 // Stream data from the unsent position, as ngtcp2 vectors.
-std::size_t unsent_vec(quic_stream_state& s, ngtcp2_vec* v, std::size_t max) {
-  std::size_t n = 0;
+// The stream's unsent bytes as at most `max` pieces, enough for `enough` bytes (one packet's
+// worth: gathering more, for every packet, was a good part of what a bulk sender spent here).
+std::size_t unsent_vec(quic_stream_state& s, ngtcp2_vec* v, std::size_t max, std::size_t enough) {
+  std::size_t n = 0, bytes = 0;
   std::size_t off = s.unsent_off;
-  for (std::size_t i = s.unsent_chunk; i < s.sq.size() && n < max; ++i) {
+  for (std::size_t i = s.unsent_chunk; i < s.sq.size() && n < max && bytes < enough; ++i) {
     auto& c = s.sq[i];
     v[n].base = c.data() + off;
     v[n].len = c.size() - off;
+    bytes += v[n].len;
     ++n;
     off = 0;
   }
@@ -685,9 +689,17 @@ task<void> quic_connection::flush() {
   if (buf.size() < batch_limit) buf.resize(batch_limit);
   std::size_t used = 0, seg = 0, count = 0;
   quic_addr bl, br;  // the batch's path
+  // Per packet only the path's bytes are compared with the batch's; its addresses are copied
+  // once per batch. (Building and zeroing address structures for every packet moved about as
+  // many bytes through memory as the payload did.)
+  ngtcp2_path_storage ps;
+  ngtcp2_path_storage_zero(&ps);
+  auto same_path = [&ps](const quic_addr& l, const quic_addr& r) {
+    return ps.path.local.addrlen == l.len && ps.path.remote.addrlen == r.len &&
+           std::memcmp(ps.path.local.addr, &l.ss, l.len) == 0 &&
+           std::memcmp(ps.path.remote.addr, &r.ss, r.len) == 0;
+  };
   for (int packets = 0; !finished; ++packets) {
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
     ngtcp2_pkt_info pi{};
     auto t = ts();
     // Room for the largest packet this end sends, not only the path's current size: path MTU
@@ -720,10 +732,10 @@ task<void> quic_connection::flush() {
       std::uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
       std::int64_t sid = -1;
       bool fin = false;
+      std::size_t vlen = 0;
       if (st) {
         sid = st->id;
-        nvec = unsent_vec(*st, vec, 16);
-        std::size_t vlen = 0;
+        nvec = unsent_vec(*st, vec, 16, max);
         for (std::size_t i = 0; i < nvec; ++i) vlen += vec[i].len;
         fin = st->fin_wanted && vlen == st->unsent;
         if (fin) flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
@@ -737,8 +749,6 @@ task<void> quic_connection::flush() {
                                            flags, sid, vec, nvec, t);
       }
       if (st && ndatalen >= 0) {
-        std::size_t vlen = 0;
-        for (std::size_t i = 0; i < nvec; ++i) vlen += vec[i].len;
         advance_sent(*st, static_cast<std::size_t>(ndatalen));
         if (fin && static_cast<std::size_t>(ndatalen) == vlen) st->fin_sent = true;
         st->announce = false;
@@ -764,14 +774,7 @@ task<void> quic_connection::flush() {
     }
     if (nwrite == 0) break;
     auto n = static_cast<std::size_t>(nwrite);
-    quic_addr pl, pr;
-    std::memcpy(&pl.ss, ps.path.local.addr, ps.path.local.addrlen);
-    pl.len = ps.path.local.addrlen;
-    std::memcpy(&pr.ss, ps.path.remote.addr, ps.path.remote.addrlen);
-    pr.len = ps.path.remote.addrlen;
-    bool joins = used > 0 && n <= seg && count < 64 && pl.len == bl.len && pr.len == br.len &&
-                 std::memcmp(&pl.ss, &bl.ss, pl.len) == 0 &&
-                 std::memcmp(&pr.ss, &br.ss, pr.len) == 0;
+    bool joins = used > 0 && n <= seg && count < 64 && same_path(bl, br);
     if (used > 0 && !joins) {
       // Another path, or a bigger packet: the batch goes first, this packet starts the next.
       auto ec = co_await send_batch(bl, br, {buf.data(), used}, seg);
@@ -780,8 +783,10 @@ task<void> quic_connection::flush() {
       if (refused(ec)) co_return;
     }
     if (used == 0) {
-      bl = pl;
-      br = pr;
+      std::memcpy(&bl.ss, ps.path.local.addr, ps.path.local.addrlen);
+      bl.len = ps.path.local.addrlen;
+      std::memcpy(&br.ss, ps.path.remote.addr, ps.path.remote.addrlen);
+      br.len = ps.path.remote.addrlen;
       seg = n;
     }
     used += n;

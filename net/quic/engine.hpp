@@ -4,6 +4,7 @@
 #include <gnutls/gnutls.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "net/datagram.hpp"
 #include "net/event.hpp"
 #include "net/quic/compat.hpp"
 #include "net/quic/quic.hpp"
@@ -154,6 +156,16 @@ class quic_connection : public std::enable_shared_from_this<quic_connection> {
   std::unique_ptr<event> wake_;
   std::size_t rr_ = 0;  ///< round robin over streams with data to send
 };
+
+/// Calls f with each datagram of a receive into `buf`: the one, or the several that a coalesced
+/// receive (UDP_GRO) holds.
+template <typename F>
+void for_each_datagram(std::span<const char> buf, const datagram_result& r, F&& f) {
+  auto* p = reinterpret_cast<const std::uint8_t*>(buf.data());
+  std::size_t seg = r.segment ? r.segment : r.n;
+  for (std::size_t off = 0; off < r.n; off += seg)
+    f(std::span<const std::uint8_t>(p + off, std::min(seg, r.n - off)));
+}
 
 /// The socket a server's connections share.
 datagram_socket& quic_server_socket(quic_server_state& s);

@@ -52,6 +52,7 @@ class quic_server_state : public std::enable_shared_from_this<quic_server_state>
 
   task<void> read_loop();
   void handle(std::span<const std::uint8_t> pkt, const socket_address& from);
+  void handle_all(std::span<const char> buf, const datagram_result& r);
   task<void> watch(std::shared_ptr<quic_connection> c);
   task<void> send_vn(const ngtcp2_version_cid& vc, socket_address to);
 };
@@ -97,11 +98,11 @@ task<void> quic_server_state::read_loop() {
       if (is_cancelled(r.ec)) break;
       continue;  // an ICMP error for an earlier send, or a datagram too big: the next one
     }
-    handle({reinterpret_cast<const std::uint8_t*>(buf.data()), r.n}, r.from);
+    handle_all(buf, r);
     for (int i = 0; i < 64 && !abandoned; ++i) {
       auto more = sock->try_receive_from(buf);
       if (more.ec) break;
-      handle({reinterpret_cast<const std::uint8_t*>(buf.data()), more.n}, more.from);
+      handle_all(buf, more);
     }
   }
 }
@@ -120,6 +121,12 @@ task<void> quic_server_state::send_vn(const ngtcp2_version_cid& vc, socket_addre
                              static_cast<std::size_t>(n));
   auto ec = sock->try_send_to(data, to);
   if (is_would_block(ec)) co_await sock->send_to(data, to);
+}
+
+void quic_server_state::handle_all(std::span<const char> buf, const datagram_result& r) {
+  for_each_datagram(buf, r, [&](std::span<const std::uint8_t> pkt) {
+    if (!abandoned) handle(pkt, r.from);
+  });
 }
 
 void quic_server_state::handle(std::span<const std::uint8_t> pkt, const socket_address& from) {
@@ -239,6 +246,7 @@ task<quic_server> quic_server::listen(context& ctx, const endpoint& where,
   udp.transport = transport::udp;
   udp.quic = false;
   s->sock = std::make_shared<datagram_socket>(co_await ctx.bind_datagram(udp));
+  s->sock->use_for_quic();
   s->local = s->sock->local_endpoint();
   s->local.quic = true;
   s->local_addr = quic_addr::from(

@@ -6,7 +6,7 @@
 # Env:   CONNS (default 10000)   connections to open
 #        IDLE_SECONDS (default 2) how long to leave them idle before reading RSS
 #        TIME_LIMIT (default 90)  seconds for the whole client run
-# Last line: ratio=<rss_mib/64> (RSS against the 64 MiB target; lower is better)
+# Last line: ratio=<rss_mib/32> (RSS against the 32 MiB target; lower is better)
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init idle
@@ -183,5 +183,5 @@ rss_kib="$(sed -n 's/^rss_kib=\([0-9]*\).*/\1/p' "$BENCH_TMP/client.out")"
 rss_mib="$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')"
 echo "connections=$opened rss_mib=$rss_mib"
 ((rc == 0)) || echo "warning: the client reported an error (exit status $rc); see above"
-echo "ratio=$(awk -v k="$rss_kib" 'BEGIN { printf "%.2f", k / 1024 / 64 }') (RSS against the 64 MiB target; lower is better; target <= 1.0)"
+echo "ratio=$(awk -v k="$rss_kib" 'BEGIN { printf "%.2f", k / 1024 / 32 }') (RSS against the 32 MiB target; lower is better; target <= 1.0)"
 ((rc == 0)) || exit 1

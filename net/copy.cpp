@@ -10,6 +10,7 @@
 
 #include "core/text.hpp"
 #include "net/nothrow.hpp"
+#include "net/park.hpp"
 #include "net/stream_impl.hpp"
 
 namespace net {
@@ -165,42 +166,51 @@ task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const
   }
 }
 
-// The general path: wait for data holding no buffer, then read and write with a pooled one until
-// the source has nothing more for now. With no destination, what is read is thrown away.
-task<copy_result> buffered_copy(stream& from, stream* to, const copy_options& o) {
+// Reads and writes what `from` has now, with a pooled buffer; true when copying is over (`r`
+// says why). Its frame and buffer exist only while bytes flow.
+task<bool> pump(stream& from, stream* to, const copy_options& o, copy_result& r, char& last) {
+  pooled_buffer buf;
+  for (;;) {
+    auto rd = from.try_read_some(buf.span());
+    if (is_would_block(rd.ec)) co_return false;
+    if (rd.ec) {
+      r.read_ec = rd.ec;
+      co_return true;
+    }
+    std::span<const char> chunk(buf.span().data(), rd.n);
+    if (o.observe) o.observe(chunk);
+    io_result wr;
+    if (!to) {
+      // discarding
+    } else if (o.crlf) {
+      std::string converted = core::with_crlf({chunk.data(), chunk.size()}, last);
+      wr = co_await to->write_all(converted);
+    } else {
+      wr = co_await to->write_all(chunk);
+    }
+    if (wr.ec) {
+      r.write_ec = wr.ec;
+      co_return true;
+    }
+    account(r, rd.n, o);
+  }
+}
+
+// The general path: wait for data holding no buffer, then pump. With no destination, what is
+// read is thrown away. While a connection idles, this loop's small frame is all it holds (10,000
+// idle connections each wait here).
+task<copy_result> buffered_copy(stream& from, stream* to, copy_options o) {
   copy_result r;
   char last = 0;
   for (;;) {
     if (auto ec = co_await from.wait_readable(); ec) {
       r.read_ec = ec;
-      co_return r;
+      break;
     }
-    pooled_buffer buf;
-    for (;;) {
-      auto rd = from.try_read_some(buf.span());
-      if (is_would_block(rd.ec)) break;
-      if (rd.ec) {
-        r.read_ec = rd.ec;
-        co_return r;
-      }
-      std::span<const char> chunk(buf.span().data(), rd.n);
-      if (o.observe) o.observe(chunk);
-      io_result wr;
-      if (!to) {
-        // discarding
-      } else if (o.crlf) {
-        std::string converted = core::with_crlf({chunk.data(), chunk.size()}, last);
-        wr = co_await to->write_all(converted);
-      } else {
-        wr = co_await to->write_all(chunk);
-      }
-      if (wr.ec) {
-        r.write_ec = wr.ec;
-        co_return r;
-      }
-      account(r, rd.n, o);
-    }
+    if (co_await pump(from, to, o, r, last)) break;
   }
+  if (to && o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to->shutdown_send();
+  co_return r;
 }
 
 bool is_pipe(stream& s) {
@@ -211,27 +221,38 @@ bool is_regular_file(stream& s) {
   return b && b->is_regular_file;
 }
 
-}  // namespace
-
-task<copy_result> copy(stream& from, stream& to, copy_options o) {
+// splice or sendfile, falling back to the buffered path where the kernel refuses them.
+task<copy_result> zero_copy(stream& from, stream& to, copy_options o, bool splice) {
   copy_result r;
   bool done = false;
-  bool plain = !o.observe && !o.crlf;
-  if (plain && ((is_pipe(from) && (to.get().is_socket() || is_pipe(to))) ||
-                (from.get().is_socket() && is_pipe(to)))) {
+  if (splice) {
     auto [res, ok] = co_await splice_copy(from, to, o);
     r = res, done = ok;
-  } else if (plain && is_regular_file(from) && to.get().is_socket()) {
+  } else {
     auto [res, ok] = co_await sendfile_copy(from, to, o);
     r = res, done = ok;
   }
   if (!done) {
-    auto more = co_await buffered_copy(from, &to, o);
+    auto more = co_await buffered_copy(from, &to, o);  // which half-closes, when asked
     more.bytes += r.bytes;
-    r = more;
+    co_return more;
   }
   if (o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to.shutdown_send();
   co_return r;
+}
+
+}  // namespace
+
+// Not a coroutine: it hands over the task of the path it chose, so that no frame of its own
+// stays allocated while a connection idles.
+task<copy_result> copy(stream& from, stream& to, copy_options o) {
+  bool plain = !o.observe && !o.crlf;
+  if (plain && ((is_pipe(from) && (to.get().is_socket() || is_pipe(to))) ||
+                (from.get().is_socket() && is_pipe(to))))
+    return zero_copy(from, to, std::move(o), true);
+  if (plain && is_regular_file(from) && to.get().is_socket())
+    return zero_copy(from, to, std::move(o), false);
+  return buffered_copy(from, &to, std::move(o));
 }
 
 task<copy_result> drain(stream& from, copy_options o) {
@@ -324,6 +345,11 @@ task<io_result> send_file(stream& to, int fd, std::uint64_t offset, std::uint64_
     }
   }
   co_return r;
+}
+
+task<bool> copy_ready(stream& from, stream& to, copy_result& r, const copy_options& o) {
+  char last = 0;
+  co_return co_await pump(from, &to, o, r, last);
 }
 
 }  // namespace net

@@ -13,6 +13,7 @@
 #include "net/copy.hpp"
 #include "net/deadline.hpp"
 #include "net/event.hpp"
+#include "net/park.hpp"
 #include "net/quic/quic.hpp"
 #include "net/x509/x509.hpp"
 
@@ -293,15 +294,17 @@ class server : public std::enable_shared_from_this<server> {
       if (!o_.keep_open) {
         // netcat's way: one connection, and nobody else is let in meanwhile; a client whose TLS
         // handshake fails does not count, and the next one is waited for.
-        if (co_await session(std::move(conn), &l)) break;
+        bool established = false;
+        co_await session(std::move(conn), &l, &established);
+        if (established) break;
         continue;
       }
       if (uses_stdio() && o_.where.is_ws()) {
         co_await session(std::move(conn));  // one at a time: stdin and stdout are shared
       } else {
-        ctx_.start([](std::shared_ptr<server> self, net::stream c) -> task<void> {
-          co_await self->session(std::move(c));
-        }(shared_from_this(), std::move(conn)));
+        // The session's own frame keeps the server alive (no wrapper coroutine: one frame less
+        // for every open connection).
+        ctx_.start(session(std::move(conn), nullptr, nullptr, shared_from_this()));
       }
     }
     co_return 0;
@@ -488,9 +491,11 @@ class server : public std::enable_shared_from_this<server> {
     return s;
   }
 
-  // Serves one connection; false when its TLS handshake failed. `single` is the listener to close
-  // once the connection is established (netcat's one-connection mode).
-  task<bool> session(net::stream conn, net::listener* single = nullptr) {
+  // Serves one connection; *established is set when its TLS handshake (if any) succeeded.
+  // `single` is the listener to close once the connection is established (netcat's
+  // one-connection mode); `keep`, when given, keeps the server alive while the session runs.
+  task<void> session(net::stream conn, net::listener* single = nullptr, bool* established = nullptr,
+                     std::shared_ptr<server> keep = nullptr) {
     ++active_;
     conn_stats st{++next_id_, conn.peer_name(), ctx_.now()};
     report_open(io_, st, events_on_stderr());
@@ -507,9 +512,10 @@ class server : public std::enable_shared_from_this<server> {
         if (!io_.json()) io_.warn("{}", *failed);
         report_close(io_, ctx_, st, "error: " + *failed, events_on_stderr());
         --active_;
-        co_return false;
+        co_return;
       }
     }
+    if (established) *established = true;
     if (single) single->close();
     std::unique_ptr<net::watchdog> idle;
     bool idled = false;
@@ -521,13 +527,70 @@ class server : public std::enable_shared_from_this<server> {
         // In stdio mode the relay may be waiting for stdin, which must not keep the session.
         if (o_.mode == serve_mode::stdio) ctx_.standard_input().cancel();
       });
-    std::string reason = co_await dispatch(conn, st, idle.get());
+    if (keep && !idle && !tls_ && !http_ && !o_.service && o_.mode == serve_mode::echo &&
+        net::parkable(conn)) {
+      // -k --echo over plain sockets: the connection is parked between bursts, and this
+      // session's frame ends here (the parked state reports the close).
+      auto p = std::make_shared<parked_echo>(std::move(keep), std::move(conn), std::move(st));
+      park(std::move(p));
+      co_return;
+    }
+    std::string reason;
+    if (!http_ && !o_.service && o_.mode == serve_mode::echo) {
+      // Echo is copied from this frame, not one of its own: an idle echo connection (the
+      // mode that holds 10,000 of them in the benchmark) then costs one frame less.
+      auto r = co_await net::copy(conn, conn, {.activity = idle.get(), .counter = &st.bytes_in});
+      st.bytes_out = r.bytes;
+      reason = reason_of(r);
+    } else {
+      reason = co_await dispatch(conn, st, idle.get());
+    }
     if (idled) reason = "idle_timeout";
     if (idle) idle->disarm();
     conn.close();
     report_close(io_, ctx_, st, reason, events_on_stderr());
     --active_;
-    co_return true;
+  }
+
+  // An echo connection between bursts: while it has nothing to read, it holds no coroutine
+  // frame, only this state and a pending readiness wait. (Idle, a session's chain of frames —
+  // spawn, session, copy, wait — was most of what each of 10,000 connections cost.)
+  struct parked_echo {
+    parked_echo(std::shared_ptr<server> s, net::stream c, conn_stats stats)
+        : self(std::move(s)), conn(std::move(c)), st(std::move(stats)) {}
+    std::shared_ptr<server> self;
+    net::stream conn;
+    conn_stats st;
+    net::copy_result r;
+  };
+
+  static void park(std::shared_ptr<parked_echo> p) {
+    auto& conn = p->conn;
+    net::when_readable(conn, [p = std::move(p)](std::error_code ec) mutable {
+      auto& ctx = p->self->ctx_;
+      ctx.start(echo_burst(std::move(p), ec));
+    });
+  }
+
+  // Copies what arrived; parks the connection again, or ends it as session() would.
+  static task<void> echo_burst(std::shared_ptr<parked_echo> p, std::error_code ec) {
+    auto& s = *p->self;
+    bool over = true;
+    if (ec) {
+      p->r.read_ec = ec;
+    } else {
+      net::copy_options o{.counter = &p->st.bytes_in};
+      over = co_await net::copy_ready(p->conn, p->conn, p->r, o);
+    }
+    if (!over) {
+      park(std::move(p));
+      co_return;
+    }
+    if (!p->r.write_ec && net::is_eof(p->r.read_ec)) p->conn.shutdown_send();
+    p->st.bytes_out = p->r.bytes;
+    p->conn.close();
+    report_close(s.io_, s.ctx_, p->st, reason_of(p->r), s.events_on_stderr());
+    --s.active_;
   }
 
   static std::string reason_of(const net::copy_result& r) {
@@ -536,42 +599,50 @@ class server : public std::enable_shared_from_this<server> {
     return "error: " + vitnet::describe(r.read_ec);
   }
 
+  // Not a coroutine: it hands over the task of the mode, so no frame of its own (with room for
+  // every mode's locals) stays allocated for each open connection.
   task<std::string> dispatch(net::stream& conn, conn_stats& st, net::watchdog* idle) {
-    if (http_ && st.alpn == "h2") co_return co_await http_->serve_h2(conn, st);
-    if (http_) co_return co_await http_->serve(conn, st);
-    if (o_.service) co_return co_await o_.service->serve_stream(conn, st, idle);
+    if (http_ && st.alpn == "h2") return http_->serve_h2(conn, st);
+    if (http_) return http_->serve(conn, st);
+    if (o_.service) return o_.service->serve_stream(conn, st, idle);
     switch (o_.mode) {
-      case serve_mode::echo: {
-        auto r = co_await net::copy(conn, conn, {.activity = idle, .counter = &st.bytes_in});
-        st.bytes_out = r.bytes;
-        co_return reason_of(r);
-      }
-      case serve_mode::sink: {
-        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
-        co_return reason_of(r);
-      }
-      case serve_mode::reply: {
-        auto wr = co_await conn.write_all(o_.reply);
-        st.bytes_out = wr.n;
-        if (wr.ec) co_return "error: " + vitnet::describe(wr.ec);
-        conn.shutdown_send();
-        // Read until the peer closes, so it gets the whole reply and no reset.
-        auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
-        co_return reason_of(r);
-      }
+      case serve_mode::sink:
+        return sink(conn, st, idle);
+      case serve_mode::reply:
+        return reply(conn, st, idle);
       case serve_mode::exec:
-        co_return co_await exec(conn, st, idle);
-      case serve_mode::broadcast: {
-        member m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false, &st.bytes_out};
-        room_.members.push_back(&m);
-        co_await net::both(ctx_, broadcast_reader(conn, m, room_, idle, st.bytes_in),
-                           broadcast_writer(m));
-        room_.members.remove(&m);
-        co_return "eof";
-      }
+        return exec(conn, st, idle);
+      case serve_mode::broadcast:
+        return broadcast(conn, st, idle);
       case serve_mode::stdio:
-        co_return co_await stdio(conn, st, idle);
+        return stdio(conn, st, idle);
+      case serve_mode::echo:  // session() copies it itself
+        break;
     }
+    vitnet::fail(core::exit_code::internal, "serve: no handler for this connection");
+  }
+
+  task<std::string> sink(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+    co_return reason_of(r);
+  }
+
+  task<std::string> reply(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    auto wr = co_await conn.write_all(o_.reply);
+    st.bytes_out = wr.n;
+    if (wr.ec) co_return "error: " + vitnet::describe(wr.ec);
+    conn.shutdown_send();
+    // Read until the peer closes, so it gets the whole reply and no reset.
+    auto r = co_await net::drain(conn, {.activity = idle, .counter = &st.bytes_in});
+    co_return reason_of(r);
+  }
+
+  task<std::string> broadcast(net::stream& conn, conn_stats& st, net::watchdog* idle) {
+    member m{&conn, {}, 0, std::make_unique<net::event>(ctx_), false, &st.bytes_out};
+    room_.members.push_back(&m);
+    co_await net::both(ctx_, broadcast_reader(conn, m, room_, idle, st.bytes_in),
+                       broadcast_writer(m));
+    room_.members.remove(&m);
     co_return "eof";
   }
 

@@ -178,7 +178,7 @@ task<std::uint16_t> ws_session::run(std::string initial,
     // Back-pressure: a peer that sends without reading (or faster than the other end takes)
     // waits in its TCP window, not in our memory. Echoes and pongs count, being queued replies.
     bool paused = false;
-    while (!writer_done_ && flow_->queued + (backlog ? backlog() : 0) > high_water) {
+    while (!writer_done_ && flow_->queued + (backlog ? backlog() : 0) > pause_at_) {
       bool woken = co_await flow_->progress.wait();
       if (!woken) {
         paused = true;

@@ -61,6 +61,12 @@ class ws_session {
   /// Something run()'s `backlog` counts has been written: a paused reader may go on.
   void drained() { flow_->progress.notify(); }
 
+  /// Reading pauses once more than `bytes` wait to be written (default high_water). A client
+  /// whose own producer (stdin) keeps up to high_water queued sets it higher: pausing at its
+  /// producer's level stopped it reading echoes, while a server that stops reading when its
+  /// echoes are not read (vitnet's) waited for it — both ends stood still.
+  void pause_reading_above(std::size_t bytes) { pause_at_ = bytes; }
+
   /// Touches `w` whenever bytes move either way (an idle timeout).
   void watch(net::watchdog* w) { activity_ = w; }
 
@@ -94,6 +100,7 @@ class ws_session {
   net::watchdog* activity_ = nullptr;
   net::event wake_;                   ///< the writer waits here for frames
   std::unique_ptr<net::timer> done_;  ///< run() waits here for the writer to finish
+  std::size_t pause_at_ = high_water;
   bool closing_ = false, close_sent_ = false, writer_done_ = false, stop_writer_ = false;
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0, sent_as_binary_ = 0;
   std::string reason_;

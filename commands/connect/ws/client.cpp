@@ -222,6 +222,9 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
     io.verbose(1, "ws: connected to {}", where.to_string());
     delay = dial.retry_delay;
     ws_session s(ctx, conn, proto::ws::role::client, o.max_message);
+    // stdin keeps up to high_water (plus a read) queued here: reading from the server pauses only
+    // beyond that, for a stdout that does not keep up (or pongs the server does not read).
+    s.pause_reading_above(2 * high_water + (64 << 10));
     send_waiting(c, s);
     c.current = &s;
     c.connected_once = true;

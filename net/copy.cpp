@@ -166,6 +166,11 @@ task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const
   }
 }
 
+// At the end of the source, copying half-closes the destination when asked (shutdown_after).
+void end_copy(stream* to, const copy_options& o, const copy_result& r) {
+  if (to && o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to->shutdown_send();
+}
+
 // Reads and writes what `from` has now, with a pooled buffer; true when copying is over (`r`
 // says why). Its frame and buffer exist only while bytes flow.
 task<bool> pump(stream& from, stream* to, const copy_options& o, copy_result& r, char& last) {
@@ -209,7 +214,7 @@ task<copy_result> buffered_copy(stream& from, stream* to, copy_options o) {
     }
     if (co_await pump(from, to, o, r, last)) break;
   }
-  if (to && o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to->shutdown_send();
+  end_copy(to, o, r);
   co_return r;
 }
 
@@ -237,7 +242,7 @@ task<copy_result> zero_copy(stream& from, stream& to, copy_options o, bool splic
     more.bytes += r.bytes;
     co_return more;
   }
-  if (o.shutdown_after && !r.write_ec && is_eof(r.read_ec)) to.shutdown_send();
+  end_copy(&to, o, r);
   co_return r;
 }
 
@@ -349,7 +354,9 @@ task<io_result> send_file(stream& to, int fd, std::uint64_t offset, std::uint64_
 
 task<bool> copy_ready(stream& from, stream& to, copy_result& r, const copy_options& o) {
   char last = 0;
-  co_return co_await pump(from, &to, o, r, last);
+  bool over = co_await pump(from, &to, o, r, last);
+  if (over) end_copy(&to, o, r);
+  co_return over;
 }
 
 }  // namespace net

@@ -22,7 +22,7 @@ void when_readable(stream& s, std::function<void(std::error_code)> ready);
 
 /// Copies what `from` has now to `to` (waiting only for writes). True when copying is over:
 /// `r` says why (the end of `from`, or an error); false when `from` has nothing more for now.
-/// Counts into `r` and `o` as copy() does; does not half-close.
+/// Counts into `r` and `o`, and half-closes `to` at the end, as copy() does.
 task<bool> copy_ready(stream& from, stream& to, copy_result& r, const copy_options& o);
 
 }  // namespace net

@@ -36,20 +36,10 @@ class client {
                         }};
     auto started = ctx_.now();
     net::stream conn;
-    if (o_.where.quic) {
+    if (o_.where.quic)
       conn = co_await quic_open();
-    } else {
-      conn = co_await net::dial(ctx_, o_.where, d);
-    }
-    if (o_.where.tls) {
-      auto opts = net::for_endpoint(o_.tls, o_.where);
-      if (opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
-      net::tls_info info;
-      conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
-      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher,
-                  info.alpn.empty() ? "" : ", alpn " + info.alpn,
-                  info.peer_subject.empty() ? "" : ", peer " + info.peer_subject);
-    }
+    else
+      conn = co_await dial_stream(d, true);
     if (o_.check) {
       auto took = ctx_.now() - started;
       if (io_.json())
@@ -254,6 +244,21 @@ class client {
     return net::is_cancelled(ec) || closed_by_us_;
   }
 
+  // A TCP or Unix connection, with TLS for tls:// (`first`: the one that says what it agreed).
+  task<net::stream> dial_stream(const net::dial_options& d, bool first) {
+    auto conn = co_await net::dial(ctx_, o_.where, d);
+    if (!o_.where.tls) co_return conn;
+    auto opts = net::for_endpoint(o_.tls, o_.where);
+    if (first && opts.insecure) io_.warn("tls: certificate verification is off (--insecure)");
+    net::tls_info info;
+    conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout, &info);
+    if (first)
+      io_.verbose(1, "tls: {} {}{}{}", info.version, info.cipher,
+                  info.alpn.empty() ? "" : ", alpn " + info.alpn,
+                  info.peer_subject.empty() ? "" : ", peer " + info.peer_subject);
+    co_return conn;
+  }
+
   // --streams N: the other N-1 streams of a --bench run. Over quic:// they are streams of the
   // same connection (what QUIC multiplexes); over the others, connections of their own, each
   // with its handshake (as iperf3 -P).
@@ -266,11 +271,7 @@ class client {
         all.push_back(std::move(s));
         continue;
       }
-      auto conn = co_await net::dial(ctx_, o_.where, d);
-      if (o_.where.tls) {
-        auto opts = net::for_endpoint(o_.tls, o_.where);
-        conn = co_await net::tls_connect(ctx_, std::move(conn), opts, o_.timeout);
-      }
+      auto conn = co_await dial_stream(d, false);
       all.push_back(std::move(conn));
     }
     co_return all;
@@ -285,10 +286,10 @@ class client {
       std::uint64_t bytes = 0;
       net::clock::time_point end;
       std::string failure;  // what ended it early ("send: 127.0.0.1:5000: ...")
-      bool done = false;
     };
     std::vector<lane> lanes;
     int running = 0;
+    const char* total_id = "1";  ///< what interval lines are labelled: "SUM" over several
   };
 
   void bench_report(bench_run& b, net::clock::time_point from, net::clock::time_point to,
@@ -318,8 +319,7 @@ class client {
         if (wr.ec) vitnet::fail_os("send", conn.peer_name(), wr.ec);
         auto now = ctx_.now();
         if (now >= b.next_report) {
-          bench_report(b, b.interval_start, now, b.interval_bytes, o_.streams > 1 ? "SUM" : "1",
-                       "");
+          bench_report(b, b.interval_start, now, b.interval_bytes, b.total_id, "");
           b.interval_start = now;
           b.interval_bytes = 0;
           b.next_report = now + std::chrono::seconds(1);
@@ -334,7 +334,6 @@ class client {
       lane.failure = e.what();
     }
     lane.end = ctx_.now();
-    lane.done = true;
     --b.running;
     finished.notify();
   }
@@ -350,6 +349,7 @@ class client {
     b.until = b.start + *o_.bench;
     b.next_report = b.start + std::chrono::seconds(1);
     b.lanes.resize(streams.size());
+    if (streams.size() > 1) b.total_id = "SUM";
     if (!io_.json()) io_.out("[ ID] Interval           Transfer     Bitrate\n");
     net::event finished(ctx_);
     b.running = static_cast<int>(streams.size());
@@ -363,8 +363,7 @@ class client {
       if (!woken) break;
     }
     if (b.interval_bytes > 0)
-      bench_report(b, b.interval_start, ctx_.now(), b.interval_bytes, o_.streams > 1 ? "SUM" : "1",
-                   "");
+      bench_report(b, b.interval_start, ctx_.now(), b.interval_bytes, b.total_id, "");
     for (auto& lane : b.lanes)
       if (!lane.failure.empty()) vitnet::fail(exit_code::io, "{}", lane.failure);
     auto end = ctx_.now();
@@ -390,8 +389,7 @@ class client {
         for (std::size_t k = 0; k < b.lanes.size(); ++k)
           bench_report(b, b.start, b.lanes[k].end, b.lanes[k].bytes, std::to_string(k + 1),
                        "  sender, all received");
-      bench_report(b, b.start, end, b.total, o_.streams > 1 ? "SUM" : "1",
-                   "  sender, all received");
+      bench_report(b, b.start, end, b.total, b.total_id, "  sender, all received");
     }
     co_return 0;
   }

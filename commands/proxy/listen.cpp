@@ -3,10 +3,13 @@
 // (ECONNREFUSED), as by a host where nothing listens; it listens again on the same address when
 // the refusal ends. A refusal of only some connections (a probability, a count) is realised in
 // the session instead, by closing the connection at once.
+#include <algorithm>
+
 #include "commands/proxy/state.hpp"
 #include "core/error.hpp"
 #include "net/deadline.hpp"
 #include "net/quic/quic.hpp"
+#include "net/x509/x509.hpp"
 
 namespace commands::proxy {
 
@@ -73,14 +76,19 @@ class front {
     net::quic_server_options q;
     q.tls = st_->opts.listen_tls;
     if (st_->opts.idle_timeout) q.idle_timeout = *st_->opts.idle_timeout;
-    auto server = co_await net::quic_server::listen(ctx_, where, q);
-    if (server.ephemeral() && !told_ephemeral_) {
-      told_ephemeral_ = true;
-      st_->io.note(
-          "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
-          "sha256:{}",
-          server.fingerprint(), server.fingerprint());
+    // Without --cert, one ephemeral certificate for every listen: clients that pinned it before
+    // a refusal still trust the listener after it. (Ed25519, as the QUIC server's own.)
+    bool first = ephemeral_.cert_pem.empty();
+    if (q.tls.cert_file.empty() && first) {
+      std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
+      if (!where.host.empty() && std::find(names.begin(), names.end(), where.host) == names.end())
+        names.insert(names.begin(), where.host);
+      ephemeral_ = net::x509::self_signed_server(names, net::x509::key_type::ed25519);
     }
+    q.cert_pem = ephemeral_.cert_pem;
+    q.key_pem = ephemeral_.key_pem;
+    auto server = co_await net::quic_server::listen(ctx_, where, q);
+    if (server.ephemeral() && first) note_ephemeral(*st_, server.fingerprint());
     co_return net::quic_stream_listener(ctx_, server);
   }
 
@@ -146,7 +154,7 @@ class front {
   net::listener listener_;
   bool open_ = false;
   bool refusing_ = false;
-  bool told_ephemeral_ = false;
+  net::x509::issued ephemeral_;  ///< quic:// without --cert: the certificate, made once
   net::endpoint where_;
   std::unique_ptr<net::timer> wake_;
   std::unique_ptr<net::watchdog> next_;  // closes the listener when the next refusal begins

@@ -11,6 +11,13 @@ namespace commands {
 
 namespace proxy {
 
+void note_ephemeral(const state& st, const std::string& fingerprint) {
+  st.io.note(
+      "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
+      "sha256:{}",
+      fingerprint, fingerprint);
+}
+
 void announce(const state& st, const net::endpoint& local) {
   net::endpoint shown = local;
   if (!shown.is_unix() && shown.host.empty()) shown.host = "::";
@@ -95,11 +102,7 @@ net::task<int> run_proxy(net::context& ctx, const proxy_options& opts, core::io&
   st->started = ctx.now();
   if (opts.listen.tls) {
     st->tls = std::make_unique<net::tls_server>(opts.listen_tls);
-    if (st->tls->ephemeral())
-      io.note(
-          "tls: ephemeral self-signed certificate (sha256 {}); clients can trust it with --pin "
-          "sha256:{}",
-          st->tls->fingerprint(), st->tls->fingerprint());
+    if (st->tls->ephemeral()) proxy::note_ephemeral(*st, st->tls->fingerprint());
   }
   ctx.start(proxy::reload_loop(st));
 

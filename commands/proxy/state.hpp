@@ -113,6 +113,9 @@ net::task<int> run_stream(std::shared_ptr<state> st,
 /// The UDP proxy: one upstream socket per client address. Runs until interrupted.
 net::task<int> run_udp(std::shared_ptr<state> st);
 
+/// Says that the listener's certificate is an ephemeral one, and how clients trust it.
+void note_ephemeral(const state& st, const std::string& fingerprint);
+
 /// Prints "listening on URL", the listening event, and writes the ready file.
 void announce(const state& st, const net::endpoint& local);
 

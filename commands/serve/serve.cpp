@@ -586,7 +586,6 @@ class server : public std::enable_shared_from_this<server> {
       park(std::move(p));
       co_return;
     }
-    if (!p->r.write_ec && net::is_eof(p->r.read_ec)) p->conn.shutdown_send();
     p->st.bytes_out = p->r.bytes;
     p->conn.close();
     report_close(s.io_, s.ctx_, p->st, reason_of(p->r), s.events_on_stderr());

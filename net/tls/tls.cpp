@@ -307,23 +307,20 @@ task<io_result> tls_read_some(tls_layer& t, std::span<char> buf) {
 }
 
 io_result tls_try_read_some(tls_layer& t, std::span<char> buf) {
-  for (;;) {
-    ERR_clear_error();
-    int n =
-        SSL_read(t.ssl, buf.data(), static_cast<int>(std::min<std::size_t>(buf.size(), INT_MAX)));
-    if (n > 0) return {{}, static_cast<std::size_t>(n)};
-    int err = SSL_get_error(t.ssl, n);
-    if (err == SSL_ERROR_ZERO_RETURN) return {asio::error::eof, 0};
-    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
-      t.failure = openssl_reason();
-      return {tls_error(), 0};
-    }
-    // OpenSSL read what the network had (the BIO does it): the end, an error, or nothing yet.
-    // (Records OpenSSL wrote meanwhile wait in `out` for the next flush, as they did in a
-    // memory BIO.)
-    if (t.read_ec) return {t.read_ec, 0};
-    return {std::make_error_code(std::errc::operation_would_block), 0};
+  ERR_clear_error();
+  int n = SSL_read(t.ssl, buf.data(), static_cast<int>(std::min<std::size_t>(buf.size(), INT_MAX)));
+  if (n > 0) return {{}, static_cast<std::size_t>(n)};
+  int err = SSL_get_error(t.ssl, n);
+  if (err == SSL_ERROR_ZERO_RETURN) return {asio::error::eof, 0};
+  if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+    t.failure = openssl_reason();
+    return {tls_error(), 0};
   }
+  // OpenSSL read what the network had (the BIO does it): the end, an error, or nothing yet.
+  // (Records OpenSSL wrote meanwhile wait in `out` for the next flush, as they did in a memory
+  // BIO.)
+  if (t.read_ec) return {t.read_ec, 0};
+  return {std::make_error_code(std::errc::operation_would_block), 0};
 }
 
 task<std::error_code> tls_wait_readable(tls_layer& t) {

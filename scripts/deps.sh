@@ -41,9 +41,10 @@ test_packages=(
   ngtcp2-client ngtcp2-server
 )
 bench_packages=(
-  # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx, wrk),
-  # TLS (openssl), WebSocket (python3-websockets); python3 drives several of them
-  socat ncat iperf3 nmap nginx-light wrk openssl python3 python3-websockets
+  # anchors: relay and throughput (socat, ncat, iperf3), scan (nmap), HTTP (nginx; wrk and h2load
+  # from nghttp2-client as the two load generators), TLS (openssl), WebSocket (node ws, with
+  # python3-websockets as a second line); python3 drives several of them
+  socat ncat iperf3 nmap nginx-light wrk nghttp2-client openssl python3 python3-websockets
   # RPC (bench/rpc.sh): redis-benchmark's PING against redis-server; node json-rpc-2.0 comes with
   # the node peers
   redis-server redis-tools

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "commands/serve/http/service.hpp"
+#include "commands/serve/http/static/change_watch.hpp"
 #include "commands/serve/http/static/static.hpp"
 #include "core/error.hpp"
 #include "proto/http1/date.hpp"
@@ -24,10 +25,13 @@ namespace {
 
 using net::task;
 
-std::chrono::system_clock::time_point mtime_of(const struct stat& st) {
+std::chrono::system_clock::time_point mtime_of(const timespec& t) {
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+          std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec)));
+}
+std::chrono::system_clock::time_point mtime_of(const struct stat& st) {
+  return mtime_of(st.st_mtim);
 }
 
 std::shared_ptr<int> share_fd(int fd) {
@@ -39,12 +43,14 @@ std::shared_ptr<int> share_fd(int fd) {
 
 class file_handler final : public http_handler {
  public:
-  file_handler(const http_serve_options& o) : o_(o) {
+  file_handler(net::context& ctx, const http_serve_options& o)
+      : o_(o), watch_(ctx, [this] { forget_all(); }) {
     std::error_code ec;
     auto root = std::filesystem::canonical(o.dir, ec);
     if (ec || !std::filesystem::is_directory(root))
       vitnet::fail(core::exit_code::no_input, "serve: --dir {}: {}", o.dir,
                    ec ? ec.message() : "not a directory");
+    root_ = root.string();
     root_fd_ = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd_ < 0)
       vitnet::fail_os("serve: --dir", o.dir, std::error_code(errno, std::generic_category()));
@@ -135,15 +141,18 @@ class file_handler final : public http_handler {
     return serve_file(req, std::move(file), st, *rel);
   }
 
-  // Small files are kept in memory, keyed by their path and checked against a fresh stat on each
-  // request: a request then costs one stat instead of open, stat, sendfile and close. An entry
-  // is made only from a file opened beneath the root, and used only while the path still leads
-  // to that very file (device, inode, size and mtime), so a symlink swapped in later misses.
+  // Small files are kept in memory, keyed by their path: a request for one then costs no open,
+  // stat, read or close. An entry is made only from a file opened beneath the root, and used only
+  // while the path still leads to that very file: change_watch hears of any change to it or to
+  // the directories on its way (then the whole cache goes), and where it cannot, each hit checks
+  // the path with a stat (device, inode, size and mtime), so a symlink swapped in later misses.
   struct cached {
     dev_t dev;
     ino_t ino;
     off_t size;
     timespec mtime;
+    bool watched;  // change_watch reports changes; otherwise each hit stats the path
+    std::string etag, last_modified;
     std::shared_ptr<const std::string> content;
   };
   static constexpr off_t max_cached_file = 64 * 1024;
@@ -154,17 +163,32 @@ class file_handler final : public http_handler {
            c.mtime.tv_sec == st.st_mtim.tv_sec && c.mtime.tv_nsec == st.st_mtim.tv_nsec;
   }
 
+  void forget_all() {
+    cache_.clear();
+    cache_bytes_ = 0;
+  }
+
   void remember(const std::string& rel, int fd, const struct stat& st) {
     if (rel.empty() || st.st_size > max_cached_file) return;
+    // Watched first, read after: a change from here on is reported, and one before it shows in
+    // the checks below.
+    bool watched = watch_.watch(root_, rel, fd);
     std::string content(static_cast<std::size_t>(st.st_size), '\0');
     if (::pread(fd, content.data(), content.size(), 0) != st.st_size) return;
-    if (cache_bytes_ + content.size() > max_cache_bytes) {
-      cache_.clear();
-      cache_bytes_ = 0;
-    }
+    struct stat now {
+    }, at_path{};
+    if (::fstat(fd, &now) != 0 || ::fstatat(root_fd_, rel.c_str(), &at_path, 0) != 0) return;
+    cached c{st.st_dev, st.st_ino, st.st_size, st.st_mtim, watched, {}, {}, nullptr};
+    if (!same_file(c, now) || !same_file(c, at_path)) return;
+    if (cache_bytes_ + content.size() > max_cache_bytes) forget_all();
     cache_bytes_ += content.size();
-    cache_[rel] = cached{st.st_dev, st.st_ino, st.st_size, st.st_mtim,
-                         std::make_shared<const std::string>(std::move(content))};
+    auto mtime = mtime_of(st);
+    c.etag = http::make_etag(static_cast<std::uint64_t>(st.st_size), mtime);
+    c.last_modified = proto::format_http_date(mtime);
+    c.content = std::make_shared<const std::string>(std::move(content));
+    if (auto old = cache_.find(rel); old != cache_.end())
+      cache_bytes_ -= old->second.content->size();
+    cache_[rel] = std::move(c);
   }
 
   std::optional<http_reply> from_cache(const proto::request& req, const std::string& rel) {
@@ -172,17 +196,20 @@ class file_handler final : public http_handler {
       return std::nullopt;
     auto it = cache_.find(rel);
     if (it == cache_.end()) return std::nullopt;
-    struct stat st {};
-    if (::fstatat(root_fd_, rel.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode) ||
-        !same_file(it->second, st)) {
-      cache_bytes_ -= it->second.content->size();
-      cache_.erase(it);
-      return std::nullopt;
+    auto& c = it->second;
+    if (!c.watched) {
+      struct stat st {};
+      if (::fstatat(root_fd_, rel.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode) ||
+          !same_file(c, st)) {
+        cache_bytes_ -= c.content->size();
+        cache_.erase(it);
+        return std::nullopt;
+      }
     }
     http_reply r;
-    if (!validators(req, st, r)) return r;
+    if (!validators(req, c.etag, c.last_modified, mtime_of(c.mtime), r)) return r;
     r.resp.headers.set("Content-Type", std::string(http::content_type_for(rel)));
-    r.shared_body = it->second.content;
+    r.shared_body = c.content;
     return r;
   }
 
@@ -237,10 +264,15 @@ class file_handler final : public http_handler {
   // the answer (304 or 412, set on `r`).
   static bool validators(const proto::request& req, const struct stat& st, http_reply& r) {
     auto mtime = mtime_of(st);
-    auto etag = http::make_etag(static_cast<std::uint64_t>(st.st_size), mtime);
+    return validators(req, http::make_etag(static_cast<std::uint64_t>(st.st_size), mtime),
+                      proto::format_http_date(mtime), mtime, r);
+  }
+  static bool validators(const proto::request& req, const std::string& etag,
+                         const std::string& last_modified,
+                         std::chrono::system_clock::time_point mtime, http_reply& r) {
     auto& h = r.resp.headers;
     h.set("ETag", etag);
-    h.set("Last-Modified", proto::format_http_date(mtime));
+    h.set("Last-Modified", last_modified);
     h.set("Accept-Ranges", "bytes");
     switch (http::evaluate_preconditions(req, etag, mtime)) {
       case http::precondition::not_modified:
@@ -312,14 +344,16 @@ class file_handler final : public http_handler {
 
   const http_serve_options& o_;
   int root_fd_ = -1;
+  std::string root_;  // canonical
   std::unordered_map<std::string, cached> cache_;
   std::size_t cache_bytes_ = 0;
+  http::change_watch watch_;
 };
 
 }  // namespace
 
-std::unique_ptr<http_handler> make_file_handler(net::context&, const http_serve_options& o) {
-  return std::make_unique<file_handler>(o);
+std::unique_ptr<http_handler> make_file_handler(net::context& ctx, const http_serve_options& o) {
+  return std::make_unique<file_handler>(ctx, o);
 }
 
 }  // namespace commands

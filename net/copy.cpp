@@ -133,6 +133,83 @@ task<std::pair<copy_result, bool>> splice_copy(stream& from, stream& to, const c
   }
 }
 
+// A pipe into a socket through a pipe of its own. splice(2) from a pipe into a socket holds the
+// source pipe's lock for the whole send, which on loopback includes the receiver's TCP work, and
+// the process writing into that pipe (`cat FILE | vitnet connect ...`) waits on the lock, often
+// spinning, all the while: filling the pipe and sending took turns. Moving pages from one pipe to
+// another is quick, so the writer goes on while this sends from the private pipe. bench/relay.sh,
+// pipe feed: 1.44 -> 1.80 x socat -b131072 (median of 5 pairs; lowest pair 1.22 -> 1.53).
+task<std::pair<copy_result, bool>> staged_splice_copy(stream& from, stream& to,
+                                                      const copy_options& o) {
+  copy_result r;
+  struct private_pipe {
+    int fd[2] = {-1, -1};
+    ~private_pipe() {
+      for (int f : fd)
+        if (f >= 0) ::close(f);
+    }
+  } mid;
+  if (::pipe2(mid.fd, O_NONBLOCK | O_CLOEXEC) != 0) co_return std::pair{r, false};
+  constexpr std::size_t stage = 1 << 20;
+  ::fcntl(mid.fd[1], F_SETPIPE_SZ, static_cast<int>(stage));  // smaller when capped: still works
+  std::size_t held = 0;  // bytes in the private pipe, taken from `from`, not yet sent
+  bool ended = false;
+  for (;;) {
+    if (!from.is_open() || !to.is_open()) {  // closed while waiting: see splice_copy
+      r.read_ec = asio::error::operation_aborted;
+      co_return std::pair{r, true};
+    }
+    int in = from.get().native_handle(), out = to.get().native_handle();
+    bool source_empty = false;
+    if (!ended && held < stage) {
+      ssize_t n = ::splice(in, nullptr, mid.fd[1], nullptr, stage - held,
+                           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        held += static_cast<std::size_t>(n);
+      } else if (n == 0) {
+        ended = true;
+      } else if (errno == EAGAIN) {
+        // The source is empty, or the private pipe is full (it counts buffers, not bytes):
+        // then held > 0 and sending makes room.
+        source_empty = true;
+      } else if (errno != EINTR) {
+        if (errno == EINVAL && r.bytes == 0 && held == 0) co_return std::pair{r, false};
+        r.read_ec = last_error();
+        ended = true;  // what was taken is still sent
+      }
+    }
+    if (held > 0) {
+      ssize_t m =
+          ::splice(mid.fd[0], nullptr, out, nullptr, held, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (m > 0) {
+        held -= static_cast<std::size_t>(m);
+        account(r, static_cast<std::size_t>(m), o);
+        continue;
+      }
+      if (m < 0 && errno == EINTR) continue;
+      if (m < 0 && errno == EAGAIN) {
+        if (auto ec = co_await wait_writable(to.get()); ec) {
+          r.write_ec = ec;
+          co_return std::pair{r, true};
+        }
+        continue;
+      }
+      r.write_ec = m == 0 ? std::error_code(EPIPE, std::system_category()) : last_error();
+      co_return std::pair{r, true};
+    }
+    if (ended) {
+      if (!r.read_ec) r.read_ec = asio::error::eof;
+      co_return std::pair{r, true};
+    }
+    if (source_empty) {
+      if (auto ec = co_await from.wait_readable(); ec) {
+        r.read_ec = ec;
+        co_return std::pair{r, true};
+      }
+    }
+  }
+}
+
 // A regular file into a socket through sendfile(2).
 task<std::pair<copy_result, bool>> sendfile_copy(stream& from, stream& to, const copy_options& o) {
   copy_result r;
@@ -230,7 +307,10 @@ bool is_regular_file(stream& s) {
 task<copy_result> zero_copy(stream& from, stream& to, copy_options o, bool splice) {
   copy_result r;
   bool done = false;
-  if (splice) {
+  if (splice && is_pipe(from) && to.get().is_socket()) {
+    auto [res, ok] = co_await staged_splice_copy(from, to, o);
+    r = res, done = ok;
+  } else if (splice) {
     auto [res, ok] = co_await splice_copy(from, to, o);
     r = res, done = ok;
   } else {

@@ -151,10 +151,12 @@ class rpc_service final : public message_service {
       if (!l.alive) return;
       auto framed = l.msgpack ? text : rpc::frame(o_.framing, text);
       st.bytes_out += framed.size();
-      if (batching)
+      if (batching) {
         batch += framed;
-      else
+      } else {
         out.push(std::move(framed));
+        out.flush();
+      }
     };
     rpc::deframer frames(o_.framing, o_.max_message);
     mp::decoder unpacker(o_.max_message, o_.max_depth);
@@ -213,7 +215,10 @@ class rpc_service final : public message_service {
           auto wr = conn.try_write_some(batch);
           if (!wr.ec) sent = wr.n;
         }
-        if (sent < batch.size()) out.push(batch.substr(sent));
+        if (sent < batch.size()) {
+          out.push(batch.substr(sent));
+          out.flush();
+        }
         batch.clear();
       }
       if (!unpacker.error().empty()) {

@@ -134,7 +134,8 @@ task<void> ws_session::writer() {
 
 task<std::uint16_t> ws_session::run(std::string initial,
                                     std::function<void(proto::ws::event&)> on_message,
-                                    std::function<std::size_t()> backlog) {
+                                    std::function<std::size_t()> backlog,
+                                    std::function<void()> after_batch) {
   ctx_.start(writer());
   std::uint16_t code = proto::ws::close_code::abnormal;
   std::optional<net::watchdog> closing_deadline;
@@ -172,6 +173,7 @@ task<std::uint16_t> ws_session::run(std::string initial,
       }
       if (!reading) break;
     }
+    if (after_batch) after_batch();
     if (!reading) break;
     if (close_sent_ && !closing_deadline)
       closing_deadline.emplace(ctx_, close_wait, [this] { conn_.cancel(); });
@@ -231,13 +233,17 @@ void ordered_writer::push(std::string chunk) {
   if (failed_) return;
   queued_ += chunk.size();
   q_.push_back(std::move(chunk));
-  if (!busy_) {
+}
+
+void ordered_writer::flush() {
+  if (!busy_ && !q_.empty()) {
     busy_ = true;
     ctx_.start(run());
   }
 }
 
 task<void> ordered_writer::drain() {
+  flush();
   while (busy_) {
     bool woken = co_await idle_.wait();
     if (!woken) break;

@@ -50,10 +50,12 @@ class ws_session {
   /// completes a close, calls on_message for each message. Returns the close code seen.
   /// Reading pauses while more than `high_water` bytes wait to be written: this session's queue
   /// plus `backlog()`, what its messages queued elsewhere (a child's stdin, stdout). Whoever
-  /// drains that backlog calls drained().
+  /// drains that backlog calls drained(). `after_batch` runs once the messages of one read have
+  /// all been given to on_message (an ordered_writer's flush(): one write for all of them).
   net::task<std::uint16_t> run(std::string initial,
                                std::function<void(proto::ws::event&)> on_message,
-                               std::function<std::size_t()> backlog = {});
+                               std::function<std::size_t()> backlog = {},
+                               std::function<void()> after_batch = {});
 
   /// What a producer (stdin, a child's output) waits on so that it reads no faster than the peer
   /// takes: `co_await flow->room()`. Shared, so it is safe to wait on after the session is gone.
@@ -130,7 +132,11 @@ class ordered_writer {
  public:
   /// `on_write` runs after each write (a ws_session's drained(), for back-pressure).
   ordered_writer(net::context& ctx, net::stream& to, std::function<void()> on_write = {});
+  /// Queues a chunk; it is written after the next flush() (or drain()). Pushing a batch and then
+  /// flushing once makes one write of it: writing on each push cost a system call per message.
   void push(std::string chunk);
+  /// Starts writing what is queued, unless a write is already under way (which goes on to it).
+  void flush();
   net::task<void> drain();
   /// Bytes pushed and not yet written.
   std::size_t queued() const { return queued_; }

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -161,9 +163,51 @@ std::unique_ptr<timer> real_context::make_timer() {
   return std::make_unique<real_timer>(s_->io);
 }
 
-void real_context::random(std::span<std::uint8_t> out) {
-  if (::RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
+namespace {
+
+void random_bytes(std::uint8_t* out, std::size_t n) {
+  if (::RAND_bytes(out, static_cast<int>(n)) != 1)
     vitnet::fail(core::exit_code::internal, "random: the system's generator failed");
+}
+
+// Small draws (a WebSocket client's mask for every frame) come from a page of the generator's
+// bytes, refilled when used up: RAND_bytes checks the process id on each call, a system call
+// per frame. The page is wiped in a forked child (MADV_WIPEONFORK), where `left` then reads 0:
+// a worker process never reuses its parent's bytes. Without that (kernels before 4.14), every
+// draw goes to RAND_bytes.
+struct random_page {
+  std::size_t left;  // unused bytes at the end of `bytes`
+  std::uint8_t bytes[4096 - sizeof(std::size_t)];
+};
+static_assert(sizeof(random_page) == 4096);
+
+random_page* this_threads_page() {
+  thread_local random_page* page = [] {
+    void* p = ::mmap(nullptr, sizeof(random_page), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return static_cast<random_page*>(nullptr);
+    if (::madvise(p, sizeof(random_page), MADV_WIPEONFORK) != 0) {
+      ::munmap(p, sizeof(random_page));
+      return static_cast<random_page*>(nullptr);
+    }
+    return static_cast<random_page*>(p);  // zeroed: left == 0
+  }();
+  return page;
+}
+
+}  // namespace
+
+void real_context::random(std::span<std::uint8_t> out) {
+  auto* page = out.size() <= 64 ? this_threads_page() : nullptr;
+  if (!page) return random_bytes(out.data(), out.size());
+  if (page->left < out.size()) {
+    random_bytes(page->bytes, sizeof page->bytes);
+    page->left = sizeof page->bytes;
+  }
+  std::uint8_t* from = page->bytes + sizeof page->bytes - page->left;
+  std::memcpy(out.data(), from, out.size());
+  std::memset(from, 0, out.size());  // used bytes do not stay behind in memory
+  page->left -= out.size();
 }
 
 void real_context::start(task<void> t) {

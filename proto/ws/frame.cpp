@@ -2,12 +2,34 @@
 #include "proto/ws/frame.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
 #include "proto/buffer.hpp"
 
 namespace proto::ws {
+
+namespace {
+
+// XORs `n` bytes at `p` with `key`, the first byte with key[offset % 4]. Eight bytes at a time:
+// byte by byte, masking was a tenth of a 16 KiB echo's time.
+void apply_mask(char* p, std::size_t n, const mask_key& key, std::uint64_t offset) {
+  std::uint8_t k[8];
+  for (std::size_t i = 0; i < 8; ++i) k[i] = key[(offset + i) % 4];
+  std::uint64_t wide;
+  std::memcpy(&wide, k, 8);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    w ^= wide;
+    std::memcpy(p + i, &w, 8);
+  }
+  for (; i < n; ++i) p[i] = static_cast<char>(static_cast<std::uint8_t>(p[i]) ^ k[i % 8]);
+}
+
+}  // namespace
 
 bool is_valid_close_code(std::uint16_t code) {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
@@ -16,7 +38,17 @@ bool is_valid_close_code(std::uint16_t code) {
 
 bool utf8_validator::feed(std::string_view bytes) {
   if (bad_) return false;
-  for (unsigned char c : bytes) {
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  while (p < end) {
+    // ASCII, eight bytes at a time: most text is, and byte by byte this was a tenth of a 16 KiB
+    // echo's time.
+    if (need_ == 0) {
+      std::uint64_t w;
+      while (end - p >= 8 && (std::memcpy(&w, p, 8), (w & 0x8080808080808080ULL) == 0)) p += 8;
+      if (p == end) break;
+    }
+    auto c = static_cast<unsigned char>(*p++);
     if (need_ > 0) {
       if (c < lo_ || c > hi_) return !(bad_ = true);
       --need_;
@@ -120,6 +152,11 @@ decoder::header_result decoder::read_header() {
     message_.clear();
     utf8_.reset();
   }
+  // Room for the whole frame at once (its length is within the limit checked above), rather
+  // than growing, and copying, as its bytes arrive; and a byte to spare, for the newline a
+  // line-oriented reader appends.
+  if (op < 8 && length > 0)
+    message_.reserve(message_.size() + static_cast<std::size_t>(length) + 1);
   return header_result::ok;
 }
 
@@ -138,8 +175,8 @@ std::optional<event> decoder::next() {
     pos_ += n;
     remaining_ -= n;
     if (masked_) {
-      for (std::size_t i = start; i < into.size(); ++i, ++offset_)
-        into[i] = static_cast<char>(into[i] ^ key_[offset_ % 4]);
+      apply_mask(into.data() + start, n, key_, offset_);
+      offset_ += n;
     }
     // Text is checked as it arrives, so a bad message fails before it is all buffered.
     if (!control && message_op_ == opcode::text &&
@@ -208,8 +245,9 @@ std::string encode_frame(opcode op, std::string_view payload, bool fin,
   }
   if (!mask) return out += payload;
   for (auto k : *mask) out.push_back(static_cast<char>(k));
-  for (std::size_t i = 0; i < payload.size(); ++i)
-    out.push_back(static_cast<char>(static_cast<std::uint8_t>(payload[i]) ^ (*mask)[i % 4]));
+  std::size_t at = out.size();
+  out += payload;
+  apply_mask(out.data() + at, payload.size(), *mask, 0);
   return out;
 }
 

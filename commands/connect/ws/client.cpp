@@ -1,6 +1,7 @@
 #include "commands/connect/ws/client.hpp"
 
 #include <deque>
+#include <vector>
 
 #include "commands/ws/session.hpp"
 #include "core/error.hpp"
@@ -42,13 +43,14 @@ bool has_room(const client_state& c) {
   return c.connected_once && c.waiting_bytes <= high_water;
 }
 
-void deliver(client_state& c, proto::ws::opcode op, std::string msg) {
+// A message from stdin: sent (encoded straight from `msg`), or kept for the next connection.
+void deliver(client_state& c, proto::ws::opcode op, std::string_view msg) {
   if (live(c)) {
     c.current->send(op, msg);
     return;
   }
   c.waiting_bytes += msg.size();
-  c.waiting.emplace_back(op, std::move(msg));
+  c.waiting.emplace_back(op, std::string(msg));
 }
 
 // What stdin sent while there was no connection goes first on a new one.
@@ -63,7 +65,8 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
   auto& in = ctx.standard_input();
   auto op = o.binary ? proto::ws::opcode::binary : proto::ws::opcode::text;
   std::string pending;
-  char buf[16 * 1024];
+  // Large reads: fewer system calls, and more lines per burst, which go out in one write.
+  std::vector<char> buf(256 * 1024);
   for (;;) {
     // Read only with a connection that has room: wait on its queue, or, between connections
     // (--reconnect), briefly for the next one.
@@ -76,19 +79,18 @@ task<void> pump_stdin(net::context& ctx, client_state& c, const ws_connect_optio
       }
     }
     if (!*alive) co_return;
-    auto r = co_await in.read_some(std::span<char>(buf, sizeof buf));
+    auto r = co_await in.read_some(std::span<char>(buf.data(), buf.size()));
     if (!*alive) co_return;
     if (r.n && o.raw) {
-      deliver(c, op, std::string(buf, r.n));
+      deliver(c, op, std::string_view(buf.data(), r.n));
       continue;
     }
     if (r.n) {
-      pending.append(buf, r.n);
-      split_lines(pending, false,
-                  [&](std::string_view line) { deliver(c, op, std::string(line)); });
+      pending.append(buf.data(), r.n);
+      split_lines(pending, false, [&](std::string_view line) { deliver(c, op, line); });
       continue;
     }
-    if (!pending.empty()) deliver(c, op, std::move(pending));
+    if (!pending.empty()) deliver(c, op, pending);
     c.stdin_done = true;
     c.user_closed = true;
     // --linger: answers may still be on their way; close once none has come for a while.
@@ -236,9 +238,10 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
         std::move(leftover),
         [&](proto::ws::event& ev) {
           ++c.received;
-          out.push(o.raw ? std::move(ev.data) : ev.data + "\n");
+          if (!o.raw) ev.data += '\n';  // the decoder left room for it: no copy
+          out.push(std::move(ev.data));
         },
-        [&out] { return out.queued(); });
+        [&out] { return out.queued(); }, [&out] { out.flush(); });
     co_await out.drain();
     c.current = nullptr;
     s.warn_sent_as_binary(io, where.display());

@@ -1,13 +1,13 @@
 // WebSocket frames (RFC 6455 section 5): the RFC's examples, fragmentation, masking rules,
 // UTF-8, close codes and limits.
-#include "proto/ws/frame.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "proto/ws/frame.hpp"
 
 namespace ws = proto::ws;
 using kind = ws::event::kind;
@@ -278,4 +278,40 @@ TEST_CASE("ws encoder fragments a message that decodes back whole") {
   CHECK(ev.data == payload);
   CHECK(ws::encode_message(ws::opcode::binary, "", 10) == bytes({0x82, 0x00}));
   CHECK(ws::encode_message(ws::opcode::binary, "abc", 0) == bytes({0x82, 0x03, 'a', 'b', 'c'}));
+}
+
+TEST_CASE("ws masking and UTF-8 checks agree with a byte-by-byte reference at every offset") {
+  // Masking and the ASCII scan go eight bytes at a time; every split of a masked frame, and a
+  // bad or multi-byte character at every position around the eight-byte steps, must come out
+  // as it does one byte at a time.
+  std::string payload;
+  for (int i = 0; i < 77; ++i) payload += static_cast<char>(i % 3 == 0 ? 0xc3 : 'a' + i % 26);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    if (static_cast<unsigned char>(payload[i]) == 0xc3) payload[++i] = '\xa9';
+  const ws::mask_key key{0x9d, 0x01, 0x7e, 0xe4};
+  auto frame = ws::encode_frame(ws::opcode::binary, payload, true, key);
+  std::string by_hand = frame.substr(0, 2 + 4);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    by_hand += static_cast<char>(static_cast<std::uint8_t>(payload[i]) ^ key[i % 4]);
+  CHECK(frame == by_hand);
+  for (std::size_t step = 1; step <= 20; ++step) {
+    auto evs = decode(frame, ws::role::server, step);
+    REQUIRE(evs.size() == 1);
+    CHECK_MESSAGE(evs[0].data == payload, step);
+  }
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(48, 'x');
+    text[at] = '\xff';
+    CHECK_MESSAGE(!ws::is_valid_utf8(text), at);
+    text.replace(at, 1, "\xe2\x82\xac");  // a euro sign, valid wherever it lands
+    CHECK_MESSAGE(ws::is_valid_utf8(text), at);
+    text.erase(at + 2, 1);  // cut short: the next byte is ASCII, not a continuation
+    CHECK_MESSAGE(!ws::is_valid_utf8(text), at);
+    for (std::size_t cut = 0; cut <= text.size(); cut += 7) {
+      ws::utf8_validator v;
+      bool ok = v.feed(std::string_view(text).substr(0, cut)) &&
+                v.feed(std::string_view(text).substr(cut));
+      CHECK_MESSAGE(!ok, at);
+    }
+  }
 }

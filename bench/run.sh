@@ -9,7 +9,7 @@ bin="${1:-build/vitnet}"
 [[ -x "$bin" ]] || { echo "error: $bin is not executable (usage: $0 VITNET_BINARY)" >&2; exit 1; }
 
 failed=()
-for b in relay throughput idle simtime tls_gen tls_relay scan http ws rpc mq dns; do
+for b in relay throughput idle simtime tls_gen tls_relay quic scan http ws rpc mq dns; do
     echo "=== $b ==="
     bash "$here/$b.sh" "$bin"
     rc=$?

@@ -52,6 +52,8 @@ bench_packages=(
   nats-server mosquitto
   # DNS (bench/dns.sh): dnsperf against serve dns://, unbound and dnsmasq
   dnsperf unbound dnsmasq-base bind9-dnsutils
+  # QUIC and HTTP/3 (bench/quic.sh): ngtcp2's GnuTLS example server and client
+  ngtcp2-client ngtcp2-server
 )
 # libFuzzer (libclang_rt.fuzzer) is only recommended by clang, and recommends are not installed;
 # clang 14 is Debian 12's default.

@@ -154,9 +154,12 @@ decoder::header_result decoder::read_header() {
   }
   // Room for the whole frame at once (its length is within the limit checked above), rather
   // than growing, and copying, as its bytes arrive; and a byte to spare, for the newline a
-  // line-oriented reader appends.
-  if (op < 8 && length > 0)
-    message_.reserve(message_.size() + static_cast<std::size_t>(length) + 1);
+  // line-oriented reader appends. At least doubling: a message in many small fragments must not
+  // be copied whole once per fragment.
+  if (op < 8 && length > 0) {
+    std::size_t want = message_.size() + static_cast<std::size_t>(length) + 1;
+    if (want > message_.capacity()) message_.reserve(std::max(want, 2 * message_.capacity()));
+  }
   return header_result::ok;
 }
 

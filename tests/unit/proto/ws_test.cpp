@@ -315,3 +315,19 @@ TEST_CASE("ws masking and UTF-8 checks agree with a byte-by-byte reference at ev
     }
   }
 }
+
+TEST_CASE("ws decoder reassembles a message of many small fragments") {
+  // Each fragment reserves room for itself; the room at least doubles, so the message is not
+  // copied whole once per fragment.
+  std::string frames, want;
+  for (int i = 0; i < 5000; ++i) {
+    std::string part(3, static_cast<char>('a' + i % 26));
+    want += part;
+    frames += ws::encode_frame(i == 0 ? ws::opcode::text : ws::opcode::continuation, part,
+                               i == 4999, ws::mask_key{1, 2, 3, 4});
+  }
+  auto evs = decode(frames, ws::role::server, 4096);
+  REQUIRE(evs.size() == 1);
+  CHECK(evs[0].type == kind::text);
+  CHECK(evs[0].data == want);
+}

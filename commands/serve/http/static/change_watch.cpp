@@ -43,6 +43,10 @@ constexpr std::uint32_t dir_events = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_
 constexpr std::uint32_t file_events =
     IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW;
 
+// Each watch pins its inode in the kernel's memory (about a kilobyte with the watch): past this
+// many files, the cache checks the others with a stat, as where inotify cannot see.
+constexpr std::size_t max_watched_files = 8192;
+
 }  // namespace
 
 struct change_watch::state : std::enable_shared_from_this<state> {
@@ -51,6 +55,7 @@ struct change_watch::state : std::enable_shared_from_this<state> {
   int fd = -1;
   pid_t owner = 0;
   std::unique_ptr<net::fd_watch> watch;
+  std::size_t files = 0;  // files watched by this instance
 
   state(net::context& c, std::function<void()> f) : ctx(c), changed(std::move(f)) {}
   ~state() { reset(); }
@@ -60,6 +65,7 @@ struct change_watch::state : std::enable_shared_from_this<state> {
     watch.reset();
     if (fd >= 0) ::close(fd);
     fd = -1;
+    files = 0;
   }
 
   // An inotify instance of this process's own: one made before a fork is shared with the worker
@@ -70,6 +76,7 @@ struct change_watch::state : std::enable_shared_from_this<state> {
       watch.reset();  // the parent's; its registration in epoll went with the fork's copy
       ::close(fd);
       fd = -1;
+      files = 0;
     }
     fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return false;  // out of instances (fs.inotify.max_user_instances): stat instead
@@ -113,7 +120,11 @@ bool change_watch::watch(const std::string& root, const std::string& rel, int fd
       if (!S_ISREG(st.st_mode) || ::fstat(fd, &opened) != 0 || opened.st_dev != st.st_dev ||
           opened.st_ino != st.st_ino)
         return false;
-      return ::inotify_add_watch(s_->fd, path.c_str(), file_events) >= 0;
+      if (s_->files >= max_watched_files ||
+          ::inotify_add_watch(s_->fd, path.c_str(), file_events) < 0)
+        return false;
+      ++s_->files;
+      return true;
     }
     if (!S_ISDIR(st.st_mode) || ::inotify_add_watch(s_->fd, path.c_str(), dir_events) < 0)
       return false;

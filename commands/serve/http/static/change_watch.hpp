@@ -7,8 +7,9 @@
 // Freshness: the kernel queues an event when the change happens, before any request made after
 // it can arrive, and the event loop takes readiness in the order it occurred; a request arriving
 // after a change is answered after the cache heard of it. What inotify cannot see is not trusted:
-// files on network or user-space file systems (another machine can change them), files with
-// several hard links, and paths through symlinks are still checked by a stat on every request.
+// files on network or user-space file systems (another machine can change them) and paths
+// through symlinks are still checked by a stat on every request, as are the files cached past
+// the first 8192 (each watch pins kernel memory).
 #include <functional>
 #include <memory>
 #include <string>

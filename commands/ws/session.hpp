@@ -135,6 +135,12 @@ class ordered_writer {
   /// Queues a chunk; it is written after the next flush() (or drain()). Pushing a batch and then
   /// flushing once makes one write of it: writing on each push cost a system call per message.
   void push(std::string chunk);
+  /// Queues a message as a line: `text` and a newline. A message from proto::ws::decoder has room
+  /// for the newline already, so this copies nothing.
+  void push_line(std::string text) {
+    text += '\n';
+    push(std::move(text));
+  }
   /// Starts writing what is queued, unless a write is already under way (which goes on to it).
   void flush();
   net::task<void> drain();

@@ -238,8 +238,10 @@ task<int> run_ws_connect(net::context& ctx, const net::endpoint& where, const ws
         std::move(leftover),
         [&](proto::ws::event& ev) {
           ++c.received;
-          if (!o.raw) ev.data += '\n';  // the decoder left room for it: no copy
-          out.push(std::move(ev.data));
+          if (o.raw)
+            out.push(std::move(ev.data));
+          else
+            out.push_line(std::move(ev.data));
         },
         [&out] { return out.queued(); }, [&out] { out.flush(); });
     co_await out.drain();

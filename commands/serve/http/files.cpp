@@ -171,15 +171,13 @@ class file_handler final : public http_handler {
   void remember(const std::string& rel, int fd, const struct stat& st) {
     if (rel.empty() || st.st_size > max_cached_file) return;
     // Watched first, read after: a change from here on is reported, and one before it shows in
-    // the checks below.
+    // the check below (the path still leads to the file opened, unchanged since its stat).
     bool watched = watch_.watch(root_, rel, fd);
     std::string content(static_cast<std::size_t>(st.st_size), '\0');
     if (::pread(fd, content.data(), content.size(), 0) != st.st_size) return;
-    struct stat now {
-    }, at_path{};
-    if (::fstat(fd, &now) != 0 || ::fstatat(root_fd_, rel.c_str(), &at_path, 0) != 0) return;
     cached c{st.st_dev, st.st_ino, st.st_size, st.st_mtim, watched, {}, {}, nullptr};
-    if (!same_file(c, now) || !same_file(c, at_path)) return;
+    struct stat at_path {};
+    if (::fstatat(root_fd_, rel.c_str(), &at_path, 0) != 0 || !same_file(c, at_path)) return;
     if (cache_bytes_ + content.size() > max_cache_bytes) forget_all();
     cache_bytes_ += content.size();
     auto mtime = mtime_of(st);

@@ -161,11 +161,7 @@ task<std::string> ws_service::serve(net::stream& conn, const proto::request& req
       auto alive = std::make_shared<bool>(true);
       ctx_.start(stdin_to_session(s, alive));
       code = co_await s.run(
-          std::move(buffered),
-          [&](proto::ws::event& ev) {
-            ev.data += '\n';  // the decoder left room for it: no copy
-            out.push(std::move(ev.data));
-          },
+          std::move(buffered), [&](proto::ws::event& ev) { out.push_line(std::move(ev.data)); },
           [&out] { return out.queued(); }, [&out] { out.flush(); });
       *alive = false;
       ctx_.standard_input().cancel();
@@ -211,11 +207,7 @@ task<std::string> ws_service::exec_session(ws_session& s, net::stream& conn, std
   // Messages in order to the child's stdin, one line each.
   ordered_writer in(ctx_, child->stdin_stream(), [&s] { s.drained(); });
   co_await s.run(
-      std::move(buffered),
-      [&](proto::ws::event& ev) {
-        ev.data += '\n';  // the decoder left room for it: no copy
-        in.push(std::move(ev.data));
-      },
+      std::move(buffered), [&](proto::ws::event& ev) { in.push_line(std::move(ev.data)); },
       [&in] { return in.queued(); }, [&in] { in.flush(); });
   *alive = false;
   child->stdin_stream().close();  // a pending write to a child that reads no more ends too

@@ -1,6 +1,5 @@
 #include "commands/serve/http/static/change_watch.hpp"
 
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -8,8 +7,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <climits>
-#include <cstdlib>
 
 #include "net/fd_watch.hpp"
 
@@ -53,7 +50,6 @@ struct change_watch::state : std::enable_shared_from_this<state> {
   net::context& ctx;
   std::function<void()> changed;
   int fd = -1;
-  pid_t owner = 0;
   std::unique_ptr<net::fd_watch> watch;
   std::size_t files = 0;  // files watched by this instance
 
@@ -68,19 +64,12 @@ struct change_watch::state : std::enable_shared_from_this<state> {
     files = 0;
   }
 
-  // An inotify instance of this process's own: one made before a fork is shared with the worker
-  // processes, and whichever read an event would take it from the others.
+  // The instance is made with the first file cached, so in each of serve's worker processes
+  // after it forked: one shared across a fork would give each event to one process only.
   bool ready() {
-    if (fd >= 0 && owner == ::getpid()) return true;
-    if (fd >= 0) {
-      watch.reset();  // the parent's; its registration in epoll went with the fork's copy
-      ::close(fd);
-      fd = -1;
-      files = 0;
-    }
+    if (fd >= 0) return true;
     fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return false;  // out of instances (fs.inotify.max_user_instances): stat instead
-    owner = ::getpid();
     watch = ctx.watch_fd(fd);
     ctx.start(drain(shared_from_this(), watch.get()));
     return true;
